@@ -1,0 +1,3 @@
+//! Contrail: an airline's microservices, simulated and animated in the browser.
+
+pub mod sim;

@@ -1,0 +1,326 @@
+//! The article's airline: five participants plus the broker, their seed data, and the user
+//! actions the Mobile App offers.
+//!
+//! "Book FL123" chain: CreateBooking (command mobile-app -> broker -> booking) -> availability
+//! query booking <-> flights -> BookingCreated (event -> loyalty, flights) ->
+//! LoyaltyPointsCredited (event, no subscribers) and AdjustFlightPricing (command flights ->
+//! broker -> revenue) -> FlightPriceAdjusted (event -> mobile-app, booking).
+
+pub mod payloads;
+pub mod seed;
+mod services;
+
+pub use payloads::DemandTrend;
+pub use services::{
+    BookingService, FlightManagement, LoyaltyService, MobileApp, RevenueManagement,
+    DEMAND_WINDOW_MS,
+};
+
+use serde_json::json;
+
+use super::behaviour::{Outgoing, Passive, ServiceBehaviour};
+use super::engine::{Sim, SimConfig};
+use super::error::SimError;
+use super::message::CorrelationId;
+use super::rng::SplitMix64;
+use super::topology::{Role, Topology};
+
+pub const MOBILE_APP: &str = "mobile-app";
+pub const BOOKING: &str = "booking";
+pub const LOYALTY: &str = "loyalty";
+pub const FLIGHTS: &str = "flights";
+pub const REVENUE: &str = "revenue";
+pub const BROKER: &str = "broker";
+
+pub const ROUTE_POINTS: &str = "GET /api/loyalty/customers/{customerId}/points";
+pub const ROUTE_TRANSACTIONS: &str = "GET /api/loyalty/customers/{customerId}/transactions";
+pub const ROUTE_TIERS: &str = "GET /api/loyalty/tiers";
+pub const ROUTE_AVAILABILITY: &str = "GET /api/flights/{flightNumber}/availability";
+
+/// What a user can do in the Mobile App.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UserAction {
+    BookFlight {
+        customer_id: String,
+        flight_number: String,
+        passenger_ids: Vec<String>,
+    },
+    CheckPoints {
+        customer_id: String,
+    },
+    ListTransactions {
+        customer_id: String,
+    },
+    ListTiers,
+    CheckAvailability {
+        flight_number: String,
+    },
+}
+
+/// One-click demos for the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    BookFl123,
+    CheckJohnsPoints,
+    ListTiers,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 3] = [
+        Scenario::BookFl123,
+        Scenario::CheckJohnsPoints,
+        Scenario::ListTiers,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Scenario::BookFl123 => "Book FL123",
+            Scenario::CheckJohnsPoints => "Check John's points",
+            Scenario::ListTiers => "List tiers",
+        }
+    }
+
+    pub fn action(self) -> UserAction {
+        match self {
+            Scenario::BookFl123 => UserAction::BookFlight {
+                customer_id: "C12345".into(),
+                flight_number: "FL123".into(),
+                passenger_ids: vec!["P12345".into(), "P12346".into()],
+            },
+            Scenario::CheckJohnsPoints => UserAction::CheckPoints {
+                customer_id: "C12345".into(),
+            },
+            Scenario::ListTiers => UserAction::ListTiers,
+        }
+    }
+}
+
+/// Rounds money to cents.
+pub fn round_cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Revenue Management's pricing rule:
+/// `base × clamp(1 + (occupancy% − lastYearOccupancy%)/100, 0.8, 2.0) × trend`, with trend
+/// Increasing 1.05, Stable 1.0, Decreasing 0.95, rounded to cents. It starts from the base
+/// fare each time (not the current fare), so repeated reassessments never compound, and for
+/// a given trend the fare never falls as occupancy rises.
+pub fn new_fare(
+    base_fare: f64,
+    occupancy_pct: f64,
+    last_year_occupancy_pct: f64,
+    trend: DemandTrend,
+) -> f64 {
+    let raw = 1.0 + (occupancy_pct - last_year_occupancy_pct) / 100.0;
+    let factor = if raw.is_nan() {
+        1.0
+    } else {
+        raw.clamp(0.8, 2.0)
+    };
+    let trend_factor = match trend {
+        DemandTrend::Increasing => 1.05,
+        DemandTrend::Stable => 1.0,
+        DemandTrend::Decreasing => 0.95,
+    };
+    round_cents(base_fare * factor * trend_factor)
+}
+
+/// The airline's services in topology order: mobile-app, booking, loyalty, flights, revenue,
+/// broker.
+pub fn airline_topology() -> Result<Topology, SimError> {
+    let mut t = Topology::new();
+    let app = t.add_service(MOBILE_APP, "Mobile App", Role::Client)?;
+    let booking = t.add_service(BOOKING, "Booking Service", Role::Service)?;
+    let loyalty = t.add_service(LOYALTY, "Loyalty Points Service", Role::Service)?;
+    let flights = t.add_service(FLIGHTS, "Flight Management Service", Role::Service)?;
+    let revenue = t.add_service(REVENUE, "Revenue Management System", Role::Service)?;
+    t.add_service(BROKER, "Message Broker", Role::Broker)?;
+
+    t.add_sender(app, "CreateBooking")?;
+    t.add_caller(app, ROUTE_POINTS)?;
+    t.add_caller(app, ROUTE_TRANSACTIONS)?;
+    t.add_caller(app, ROUTE_TIERS)?;
+    t.add_caller(app, ROUTE_AVAILABILITY)?;
+    t.add_subscriber(app, "FlightPriceAdjusted")?;
+
+    t.add_handler(booking, "CreateBooking")?;
+    t.add_caller(booking, ROUTE_AVAILABILITY)?;
+    t.add_publisher(booking, "BookingCreated")?;
+    t.add_subscriber(booking, "FlightPriceAdjusted")?;
+
+    t.add_subscriber(loyalty, "BookingCreated")?;
+    t.add_publisher(loyalty, "LoyaltyPointsCredited")?;
+    t.add_route(loyalty, ROUTE_POINTS)?;
+    t.add_route(loyalty, ROUTE_TRANSACTIONS)?;
+    t.add_route(loyalty, ROUTE_TIERS)?;
+
+    t.add_subscriber(flights, "BookingCreated")?;
+    t.add_sender(flights, "AdjustFlightPricing")?;
+    t.add_route(flights, ROUTE_AVAILABILITY)?;
+
+    t.add_handler(revenue, "AdjustFlightPricing")?;
+    t.add_publisher(revenue, "FlightPriceAdjusted")?;
+    Ok(t)
+}
+
+fn airline_behaviours() -> Vec<Box<dyn ServiceBehaviour>> {
+    vec![
+        Box::new(MobileApp::default()),
+        Box::new(BookingService::default()),
+        Box::new(LoyaltyService::default()),
+        Box::new(FlightManagement::default()),
+        Box::new(RevenueManagement::default()),
+        Box::new(Passive),
+    ]
+}
+
+/// A random but well-formed booking for the traffic generator: a seeded customer, a
+/// non-empty run of their passengers, any seed flight.
+fn random_booking(rng: &mut SplitMix64) -> UserAction {
+    let c = &seed::CUSTOMERS[rng.index(seed::CUSTOMERS.len())];
+    let n = c.passengers.len();
+    let count = 1 + rng.index(n);
+    let start = rng.index(n);
+    let passenger_ids = (0..count)
+        .map(|i| c.passengers[(start + i) % n].id.to_string())
+        .collect();
+    let f = &seed::FLIGHTS[rng.index(seed::FLIGHTS.len())];
+    UserAction::BookFlight {
+        customer_id: c.id.into(),
+        flight_number: f.number.into(),
+        passenger_ids,
+    }
+}
+
+/// Ids end up in URL paths and message payloads, so they must be plain tokens. Unknown ids
+/// are fine (the services answer 404 or reject); malformed ones are refused here.
+fn check_id(what: &str, id: &str) -> Result<(), SimError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(SimError::InvalidInput {
+            reason: format!("{what} \"{id}\" must be 1-64 letters, digits, '-', '_' or '.'"),
+        })
+    }
+}
+
+impl Sim {
+    /// The article's airline with its seed data.
+    pub fn airline(config: SimConfig) -> Sim {
+        // The topology is a fixed literal; a unit test proves it builds, so failure here is a
+        // programming error, not bad input.
+        let topology = airline_topology().expect("the airline topology is statically valid");
+        Sim::build(
+            topology,
+            airline_behaviours(),
+            config,
+            Some(payloads::check),
+            Some(random_booking),
+        )
+    }
+
+    /// A user action in the Mobile App, starting a new correlation. Its happenings are
+    /// returned by the next `advance_*`/`step`.
+    pub fn act(&mut self, action: UserAction) -> Result<CorrelationId, SimError> {
+        let app = self
+            .topology()
+            .index_of(MOBILE_APP)
+            .ok_or_else(|| SimError::UnknownService {
+                id: MOBILE_APP.into(),
+            })?;
+        let query = |sim: &Sim, line: String| -> Result<Outgoing, SimError> {
+            let (server, _) = sim.topology().match_route(&line)?;
+            Ok(Outgoing::Query { line, server })
+        };
+        let out = match action {
+            UserAction::BookFlight {
+                customer_id,
+                flight_number,
+                passenger_ids,
+            } => {
+                check_id("customer id", &customer_id)?;
+                check_id("flight number", &flight_number)?;
+                if passenger_ids.is_empty() {
+                    return Err(SimError::InvalidInput {
+                        reason: "a booking needs at least one passenger".into(),
+                    });
+                }
+                for p in &passenger_ids {
+                    check_id("passenger id", p)?;
+                }
+                let handler = self.topology().handler_of("CreateBooking").ok_or_else(|| {
+                    SimError::NoHandler {
+                        command: "CreateBooking".into(),
+                    }
+                })?;
+                // The app sends the signed-in customer's contact details from the profile on
+                // the device; for an unknown customer it has none, and Booking will refuse.
+                let (email, phone) =
+                    seed::customer(&customer_id).map_or(("", ""), |c| (c.email, c.phone));
+                let payload = json!({
+                    "commandType": "CreateBooking",
+                    "customerId": customer_id,
+                    "flightNumber": flight_number,
+                    "passengers": passenger_ids,
+                    "contactDetails": {"email": email, "phone": phone},
+                    "paymentDetails": {"paymentMethod": "CreditCard"},
+                });
+                Outgoing::Command {
+                    type_name: "CreateBooking".into(),
+                    handler,
+                    payload,
+                }
+            }
+            UserAction::CheckPoints { customer_id } => {
+                check_id("customer id", &customer_id)?;
+                query(
+                    self,
+                    format!("GET /api/loyalty/customers/{customer_id}/points"),
+                )?
+            }
+            UserAction::ListTransactions { customer_id } => {
+                check_id("customer id", &customer_id)?;
+                query(
+                    self,
+                    format!("GET /api/loyalty/customers/{customer_id}/transactions"),
+                )?
+            }
+            UserAction::ListTiers => query(self, ROUTE_TIERS.to_string())?,
+            UserAction::CheckAvailability { flight_number } => {
+                check_id("flight number", &flight_number)?;
+                query(
+                    self,
+                    format!("GET /api/flights/{flight_number}/availability"),
+                )?
+            }
+        };
+        Ok(self.originate(app, out).1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sim_airline_topology_builds() {
+        let t = airline_topology().unwrap();
+        let ids: Vec<&str> = t.services().iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [MOBILE_APP, BOOKING, LOYALTY, FLIGHTS, REVENUE, BROKER]
+        );
+    }
+
+    #[test]
+    fn sim_airline_article_fare() {
+        // 75% vs 65% last year, demand increasing: 400 × 1.10 × 1.05.
+        assert_eq!(new_fare(400.0, 75.0, 65.0, DemandTrend::Increasing), 462.0);
+        assert_eq!(new_fare(400.0, 0.0, 65.0, DemandTrend::Stable), 320.0);
+    }
+}

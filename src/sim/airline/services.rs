@@ -1,0 +1,836 @@
+//! The five participants' behaviour. Each owns its data; they learn about each other only
+//! through messages.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde_json::{json, Value};
+
+use super::payloads::{
+    parse, to_payload, AdjustFlightPricing, BookingCreated, BookingDetails, CreateBooking,
+    DemandTrend, FlightDetails, FlightPriceAdjusted, HistoricalData, LoyaltyPointsCredited,
+    PassengerDetails, PaymentDetails, PricingDetails, PricingFlightDetails,
+};
+use super::seed::{self, SeedFlight, TIERS};
+use super::{new_fare, round_cents};
+use crate::sim::behaviour::{Ctx, QueryResult, Rejection, ServiceBehaviour};
+use crate::sim::geo;
+use crate::sim::message::{Envelope, MessageId, MessageKind};
+use crate::sim::time::{iso_time, SimTime};
+use crate::sim::topology::Route;
+
+/// Recent-activity lists in service state are capped so state stays small under endless
+/// traffic; totals keep counting.
+const RECENT: usize = 50;
+/// Demand trend compares seats sold in the last window with the window before it.
+pub const DEMAND_WINDOW_MS: SimTime = 60_000;
+
+fn push_capped(list: &mut VecDeque<Value>, item: Value, cap: usize) {
+    list.push_back(item);
+    while list.len() > cap {
+        list.pop_front();
+    }
+}
+
+fn route_for_availability(flight: &str) -> String {
+    format!("GET /api/flights/{flight}/availability")
+}
+
+// ----- Mobile App -----
+
+/// The customer's phone. Sends bookings, asks questions, and keeps a fare board from
+/// FlightPriceAdjusted events.
+#[derive(Debug, Default)]
+pub struct MobileApp {
+    fares: BTreeMap<String, (f64, SimTime)>,
+    pending: BTreeMap<MessageId, String>,
+    results: VecDeque<Value>,
+    sent_commands: VecDeque<Value>,
+    timed_out: u64,
+}
+
+impl ServiceBehaviour for MobileApp {
+    fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        if msg.type_name == "FlightPriceAdjusted" {
+            if let Ok(e) = parse::<FlightPriceAdjusted>(&msg.payload) {
+                self.fares.insert(e.flight_number, (e.new_fare, ctx.now()));
+            }
+        }
+        Ok(())
+    }
+
+    fn on_sent(&mut self, msg: &Envelope) {
+        match msg.kind {
+            MessageKind::Query => {
+                self.pending.insert(msg.message_id, msg.type_name.clone());
+            }
+            MessageKind::Command => {
+                let flight = msg.payload.get("flightNumber").cloned();
+                let item = json!({
+                    "messageId": msg.message_id,
+                    "type": msg.type_name,
+                    "flightNumber": flight,
+                    "at": iso_time(msg.timestamp),
+                });
+                push_capped(&mut self.sent_commands, item, 10);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_response(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        _origin: Option<&Envelope>,
+        request: &Envelope,
+        response: Option<&Envelope>,
+    ) -> Result<(), Rejection> {
+        self.pending.remove(&request.message_id);
+        let item = match response {
+            Some(r) => json!({
+                "request": request.type_name,
+                "response": r.payload,
+                "at": iso_time(ctx.now()),
+            }),
+            None => {
+                self.timed_out += 1;
+                json!({"request": request.type_name, "timedOut": true, "at": iso_time(ctx.now())})
+            }
+        };
+        push_capped(&mut self.results, item, 10);
+        Ok(())
+    }
+
+    fn state_json(&self) -> Value {
+        let fares: serde_json::Map<String, Value> = self
+            .fares
+            .iter()
+            .map(|(f, &(fare, at))| (f.clone(), json!({"fare": fare, "updatedAt": iso_time(at)})))
+            .collect();
+        let pending: Vec<Value> = self
+            .pending
+            .iter()
+            .map(|(id, line)| json!({"messageId": id, "request": line}))
+            .collect();
+        json!({
+            "fareBoard": fares,
+            "pendingRequests": pending,
+            "lastResults": self.results,
+            "sentCommands": self.sent_commands,
+            "timedOutRequests": self.timed_out,
+        })
+    }
+}
+
+// ----- Booking Service -----
+
+/// Owns bookings and customer profiles. Its own seat counts are the source of truth for
+/// capacity, so it never overbooks even though Flight Management learns of bookings later.
+#[derive(Debug)]
+pub struct BookingService {
+    seats: BTreeMap<String, u64>,
+    fares: BTreeMap<String, f64>,
+    next_booking: u64,
+    next_transaction: u64,
+    bookings: VecDeque<Value>,
+    total: u64,
+    rejections: VecDeque<Value>,
+}
+
+impl Default for BookingService {
+    fn default() -> Self {
+        BookingService {
+            seats: seed::FLIGHTS
+                .iter()
+                .map(|f| (f.number.to_string(), u64::from(f.booked)))
+                .collect(),
+            fares: seed::FLIGHTS
+                .iter()
+                .map(|f| (f.number.to_string(), f.base_fare))
+                .collect(),
+            next_booking: 12_345,
+            next_transaction: 123_456_789,
+            bookings: VecDeque::new(),
+            total: 0,
+            rejections: VecDeque::new(),
+        }
+    }
+}
+
+impl BookingService {
+    fn reject(&mut self, command: &Envelope, reason: String) -> Rejection {
+        let get = |k: &str| command.payload.get(k).cloned().unwrap_or(Value::Null);
+        let item = json!({
+            "messageId": command.message_id,
+            "customerId": get("customerId"),
+            "flightNumber": get("flightNumber"),
+            "reason": reason,
+        });
+        push_capped(&mut self.rejections, item, RECENT);
+        Rejection::new(reason)
+    }
+
+    /// Checks that need no other service, done before asking Flight Management anything.
+    fn validate(c: &CreateBooking) -> Result<Vec<PassengerDetails>, String> {
+        let customer =
+            seed::customer(&c.customer_id).ok_or(format!("unknown customer {}", c.customer_id))?;
+        if c.passengers.is_empty() {
+            return Err("no passengers".into());
+        }
+        let mut seen = BTreeSet::new();
+        let mut details = Vec::new();
+        for pid in &c.passengers {
+            if !seen.insert(pid.as_str()) {
+                return Err(format!("passenger {pid} listed twice"));
+            }
+            let p = customer
+                .passengers
+                .iter()
+                .find(|p| p.id == pid)
+                .ok_or(format!(
+                    "passenger {pid} is not on {}'s profile",
+                    customer.id
+                ))?;
+            details.push(PassengerDetails {
+                passenger_id: p.id.into(),
+                first_name: p.first_name.into(),
+                last_name: p.last_name.into(),
+                date_of_birth: p.date_of_birth.into(),
+                passport_number: p.passport.into(),
+            });
+        }
+        Ok(details)
+    }
+
+    /// Second half of CreateBooking, once Flight Management has described the flight.
+    fn complete(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        c: &CreateBooking,
+        availability: Option<&Envelope>,
+    ) -> Result<(), String> {
+        let passengers = Self::validate(c)?;
+        let response = availability.ok_or("flight availability query timed out")?;
+        let payload = &response.payload;
+        if payload.get("status").and_then(Value::as_u64) != Some(200) {
+            let error = payload.get("error").and_then(Value::as_str).unwrap_or("");
+            return Err(format!("unknown flight {} ({error})", c.flight_number));
+        }
+        let body = &payload["body"];
+        let text = |k: &str| {
+            body.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let capacity = body.get("capacity").and_then(Value::as_u64).unwrap_or(0);
+        let booked = self.seats.get(&c.flight_number).copied().unwrap_or(0);
+        let wanted = passengers.len() as u64;
+        if booked.saturating_add(wanted) > capacity {
+            return Err(format!(
+                "flight {} is full: {booked} of {capacity} seats booked, {wanted} requested",
+                c.flight_number
+            ));
+        }
+        let fare = *self
+            .fares
+            .get(&c.flight_number)
+            .ok_or(format!("no fare on file for {}", c.flight_number))?;
+        let booking_id = format!("BK{}", self.next_booking);
+        let transaction_id = format!("TX{}", self.next_transaction);
+        let amount = round_cents(fare * wanted as f64);
+        let event = BookingCreated {
+            event_type: "BookingCreated".into(),
+            timestamp: iso_time(ctx.now()),
+            booking_details: BookingDetails {
+                booking_id: booking_id.clone(),
+                customer_id: c.customer_id.clone(),
+                flight_details: FlightDetails {
+                    flight_number: c.flight_number.clone(),
+                    departure_airport: text("departureAirport"),
+                    arrival_airport: text("arrivalAirport"),
+                    departure_time: text("departureTime"),
+                    arrival_time: text("arrivalTime"),
+                },
+                passenger_details: passengers,
+                contact_details: c.contact_details.clone(),
+                payment_details: PaymentDetails {
+                    payment_status: "Confirmed".into(),
+                    amount_paid: amount,
+                    currency: "USD".into(),
+                    payment_method: c.payment_details.payment_method.clone(),
+                    transaction_id: transaction_id.clone(),
+                },
+            },
+        };
+        ctx.publish("BookingCreated", to_payload(&event))
+            .map_err(|e| e.to_string())?;
+        self.next_booking += 1;
+        self.next_transaction += 1;
+        self.seats
+            .insert(c.flight_number.clone(), booked.saturating_add(wanted));
+        self.total += 1;
+        let item = json!({
+            "bookingId": booking_id,
+            "customerId": c.customer_id,
+            "flightNumber": c.flight_number,
+            "passengers": c.passengers,
+            "amountPaid": amount,
+            "transactionId": transaction_id,
+            "at": iso_time(ctx.now()),
+        });
+        push_capped(&mut self.bookings, item, RECENT);
+        Ok(())
+    }
+}
+
+impl ServiceBehaviour for BookingService {
+    fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        match msg.type_name.as_str() {
+            "CreateBooking" => {
+                let c: CreateBooking = parse(&msg.payload)
+                    .map_err(|e| self.reject(msg, format!("malformed CreateBooking: {e}")))?;
+                Self::validate(&c).map_err(|reason| self.reject(msg, reason))?;
+                // The booking can only be priced and checked once we know the flight, so the
+                // handler blocks on a query; the verdict comes in on_response.
+                ctx.query(&route_for_availability(&c.flight_number))
+                    .map_err(|e| self.reject(msg, format!("cannot look up flight: {e}")))?;
+                Ok(())
+            }
+            "FlightPriceAdjusted" => {
+                if let Ok(e) = parse::<FlightPriceAdjusted>(&msg.payload) {
+                    self.fares.insert(e.flight_number, e.new_fare);
+                }
+                Ok(())
+            }
+            other if msg.kind == MessageKind::Command => {
+                Err(self.reject(msg, format!("Booking does not handle {other}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn on_response(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        origin: Option<&Envelope>,
+        _request: &Envelope,
+        response: Option<&Envelope>,
+    ) -> Result<(), Rejection> {
+        let Some(command) = origin else {
+            return Ok(());
+        };
+        let c: CreateBooking = parse(&command.payload)
+            .map_err(|e| self.reject(command, format!("malformed CreateBooking: {e}")))?;
+        self.complete(ctx, &c, response)
+            .map_err(|reason| self.reject(command, reason))
+    }
+
+    fn state_json(&self) -> Value {
+        json!({
+            "seatsBooked": self.seats,
+            "fares": self.fares,
+            "bookingsCreated": self.total,
+            "recentBookings": self.bookings,
+            "recentRejections": self.rejections,
+        })
+    }
+}
+
+// ----- Loyalty Points Service -----
+
+#[derive(Debug)]
+struct Account {
+    points: u64,
+    lifetime: u64,
+    transactions: VecDeque<Value>,
+}
+
+/// Credits points per mile flown when a booking is created; answers balance, history and
+/// tier queries.
+#[derive(Debug)]
+pub struct LoyaltyService {
+    accounts: BTreeMap<String, Account>,
+    skipped: VecDeque<Value>,
+    next_transaction: u64,
+    credited_total: u64,
+}
+
+impl Default for LoyaltyService {
+    fn default() -> Self {
+        let mut accounts: BTreeMap<String, Account> = seed::CUSTOMERS
+            .iter()
+            .filter_map(|c| {
+                c.loyalty.map(|l| {
+                    (
+                        c.id.to_string(),
+                        Account {
+                            points: l.points,
+                            lifetime: l.lifetime_points,
+                            transactions: VecDeque::new(),
+                        },
+                    )
+                })
+            })
+            .collect();
+        for (customer, id, kind, booking, points, miles, at) in seed::SEED_TRANSACTIONS {
+            if let Some(a) = accounts.get_mut(customer) {
+                let booking = if booking.is_empty() {
+                    Value::Null
+                } else {
+                    Value::from(booking)
+                };
+                a.transactions.push_back(json!({
+                    "transactionId": id,
+                    "type": kind,
+                    "bookingId": booking,
+                    "points": points,
+                    "miles": miles,
+                    "timestamp": at,
+                }));
+            }
+        }
+        LoyaltyService {
+            accounts,
+            skipped: VecDeque::new(),
+            next_transaction: 10_004,
+            credited_total: 0,
+        }
+    }
+}
+
+impl LoyaltyService {
+    fn skip(&mut self, booking_id: &str, customer_id: &str, reason: String) {
+        let item = json!({"bookingId": booking_id, "customerId": customer_id, "reason": reason});
+        push_capped(&mut self.skipped, item, RECENT);
+    }
+
+    fn on_booking(&mut self, ctx: &mut Ctx<'_>, e: &BookingCreated) -> Result<(), Rejection> {
+        let d = &e.booking_details;
+        let Some(account) = self.accounts.get(&d.customer_id) else {
+            self.skip(&d.booking_id, &d.customer_id, "no loyalty account".into());
+            return Ok(());
+        };
+        let f = &d.flight_details;
+        let Some(miles) = geo::miles_between(&f.departure_airport, &f.arrival_airport) else {
+            let reason = format!(
+                "unknown airport in {}-{}",
+                f.departure_airport, f.arrival_airport
+            );
+            self.skip(&d.booking_id, &d.customer_id, reason);
+            return Ok(());
+        };
+        let tier = seed::tier_for(account.lifetime);
+        let passengers = d.passenger_details.len() as f64;
+        // `as u64` saturates, so absurd inputs cannot wrap around.
+        let points = (miles * passengers * tier.multiplier).round() as u64;
+        let new_balance = account.points.saturating_add(points);
+        let new_lifetime = account.lifetime.saturating_add(points);
+        let new_tier = seed::tier_for(new_lifetime);
+        let credited = LoyaltyPointsCredited {
+            event_type: "LoyaltyPointsCredited".into(),
+            customer_id: d.customer_id.clone(),
+            booking_id: d.booking_id.clone(),
+            points_credited: points,
+            miles: miles.round() as u64,
+            new_balance,
+            tier: new_tier.name.into(),
+        };
+        ctx.publish("LoyaltyPointsCredited", to_payload(&credited))
+            .map_err(|e| Rejection::new(e.to_string()))?;
+        let tx = json!({
+            "transactionId": format!("LT{}", self.next_transaction),
+            "type": "Credit",
+            "bookingId": d.booking_id,
+            "flightNumber": f.flight_number,
+            "points": points,
+            "miles": credited.miles,
+            "timestamp": iso_time(ctx.now()),
+        });
+        self.next_transaction += 1;
+        self.credited_total = self.credited_total.saturating_add(points);
+        if let Some(a) = self.accounts.get_mut(&d.customer_id) {
+            a.points = new_balance;
+            a.lifetime = new_lifetime;
+            push_capped(&mut a.transactions, tx, 100);
+        }
+        Ok(())
+    }
+}
+
+impl ServiceBehaviour for LoyaltyService {
+    fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        if msg.type_name != "BookingCreated" {
+            return Ok(());
+        }
+        match parse::<BookingCreated>(&msg.payload) {
+            Ok(e) => self.on_booking(ctx, &e),
+            Err(err) => {
+                self.skip("", "", format!("malformed BookingCreated: {err}"));
+                Ok(())
+            }
+        }
+    }
+
+    fn on_query(&self, route: &Route) -> QueryResult {
+        let customer = route.param("customerId").unwrap_or("");
+        let account = || {
+            self.accounts
+                .get(customer)
+                .ok_or_else(|| format!("customer {customer} has no loyalty account"))
+        };
+        match route.pattern.as_str() {
+            "GET /api/loyalty/customers/{customerId}/points" => match account() {
+                Ok(a) => QueryResult::Ok(json!({
+                    "customerId": customer,
+                    "points": a.points,
+                    "tier": seed::tier_for(a.lifetime).name,
+                    "lifetimePoints": a.lifetime,
+                })),
+                Err(e) => QueryResult::NotFound(e),
+            },
+            "GET /api/loyalty/customers/{customerId}/transactions" => match account() {
+                Ok(a) => QueryResult::Ok(json!({
+                    "customerId": customer,
+                    "transactions": a.transactions,
+                })),
+                Err(e) => QueryResult::NotFound(e),
+            },
+            "GET /api/loyalty/tiers" => {
+                let tiers: Vec<Value> = TIERS
+                    .iter()
+                    .map(|t| {
+                        json!({
+                            "name": t.name,
+                            "minLifetimePoints": t.min_lifetime_points,
+                            "multiplier": t.multiplier,
+                        })
+                    })
+                    .collect();
+                QueryResult::Ok(json!({ "tiers": tiers }))
+            }
+            _ => QueryResult::NotFound(format!("{} is not served here", route.request_line)),
+        }
+    }
+
+    fn state_json(&self) -> Value {
+        let accounts: serde_json::Map<String, Value> = self
+            .accounts
+            .iter()
+            .map(|(id, a)| {
+                (
+                    id.clone(),
+                    json!({
+                        "points": a.points,
+                        "lifetimePoints": a.lifetime,
+                        "tier": seed::tier_for(a.lifetime).name,
+                        "transactions": a.transactions,
+                    }),
+                )
+            })
+            .collect();
+        json!({
+            "accounts": accounts,
+            "pointsCreditedTotal": self.credited_total,
+            "recentSkipped": self.skipped,
+        })
+    }
+}
+
+// ----- Flight Management Service -----
+
+#[derive(Debug)]
+struct FlightRec {
+    seed: &'static SeedFlight,
+    booked: u64,
+    /// Total paid for the booked seats, for the average ticket price.
+    revenue: f64,
+    /// (time, seats) of bookings within the last two demand windows.
+    recent: VecDeque<(SimTime, u64)>,
+}
+
+impl FlightRec {
+    fn occupancy(&self) -> f64 {
+        let capacity = f64::from(self.seed.capacity.max(1));
+        round_cents(self.booked as f64 / capacity * 100.0)
+    }
+
+    fn remaining(&self) -> u64 {
+        u64::from(self.seed.capacity).saturating_sub(self.booked)
+    }
+
+    fn trend(&self, now: SimTime) -> DemandTrend {
+        let last_start = now.saturating_sub(DEMAND_WINDOW_MS);
+        let (mut last, mut before) = (0u64, 0u64);
+        for &(at, seats) in &self.recent {
+            if at > last_start {
+                last += seats;
+            } else {
+                before += seats;
+            }
+        }
+        match last.cmp(&before) {
+            std::cmp::Ordering::Greater => DemandTrend::Increasing,
+            std::cmp::Ordering::Equal => DemandTrend::Stable,
+            std::cmp::Ordering::Less => DemandTrend::Decreasing,
+        }
+    }
+}
+
+/// Owns the schedule and (eventually consistent) seat counts; asks Revenue Management to
+/// reprice after every booking.
+#[derive(Debug)]
+pub struct FlightManagement {
+    flights: BTreeMap<String, FlightRec>,
+    ignored: VecDeque<Value>,
+    pricing_requests: u64,
+}
+
+impl Default for FlightManagement {
+    fn default() -> Self {
+        FlightManagement {
+            flights: seed::FLIGHTS
+                .iter()
+                .map(|f| {
+                    let rec = FlightRec {
+                        seed: f,
+                        booked: u64::from(f.booked),
+                        revenue: f64::from(f.booked) * f.average_paid,
+                        recent: VecDeque::new(),
+                    };
+                    (f.number.to_string(), rec)
+                })
+                .collect(),
+            ignored: VecDeque::new(),
+            pricing_requests: 0,
+        }
+    }
+}
+
+impl FlightManagement {
+    fn on_booking(&mut self, ctx: &mut Ctx<'_>, e: &BookingCreated) -> Result<(), Rejection> {
+        let d = &e.booking_details;
+        let number = &d.flight_details.flight_number;
+        let Some(f) = self.flights.get_mut(number) else {
+            let item =
+                json!({"bookingId": d.booking_id, "reason": format!("unknown flight {number}")});
+            push_capped(&mut self.ignored, item, RECENT);
+            return Ok(());
+        };
+        let now = ctx.now();
+        let seats = d.passenger_details.len() as u64;
+        f.booked = f.booked.saturating_add(seats);
+        f.revenue += d.payment_details.amount_paid;
+        f.recent.push_back((now, seats));
+        let horizon = now.saturating_sub(2 * DEMAND_WINDOW_MS);
+        while f.recent.front().is_some_and(|&(at, _)| at <= horizon) {
+            f.recent.pop_front();
+        }
+        let s = f.seed;
+        let (date, time) = s.departs.split_once('T').unwrap_or((s.departs, ""));
+        let command = AdjustFlightPricing {
+            command_type: "AdjustFlightPricing".into(),
+            flight_details: PricingFlightDetails {
+                flight_number: s.number.into(),
+                departure_airport: s.from.into(),
+                arrival_airport: s.to.into(),
+                departure_date: date.into(),
+                departure_time: time.trim_end_matches('Z').into(),
+            },
+            pricing_details: PricingDetails {
+                current_occupancy_rate: f.occupancy(),
+                average_ticket_price: round_cents(f.revenue / (f.booked.max(1) as f64)),
+                seats_remaining: f.remaining(),
+                demand_trend: f.trend(now),
+                historical_data: HistoricalData {
+                    same_period_last_year_price: s.last_year_price,
+                    same_period_last_year_occupancy: s.last_year_occupancy,
+                },
+            },
+            action: "ReassessPricing".into(),
+        };
+        ctx.send("AdjustFlightPricing", to_payload(&command))
+            .map_err(|e| Rejection::new(e.to_string()))?;
+        self.pricing_requests += 1;
+        Ok(())
+    }
+}
+
+impl ServiceBehaviour for FlightManagement {
+    fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        if msg.type_name != "BookingCreated" {
+            return Ok(());
+        }
+        match parse::<BookingCreated>(&msg.payload) {
+            Ok(e) => self.on_booking(ctx, &e),
+            Err(err) => {
+                let item = json!({"messageId": msg.message_id, "reason": format!("malformed BookingCreated: {err}")});
+                push_capped(&mut self.ignored, item, RECENT);
+                Ok(())
+            }
+        }
+    }
+
+    fn on_query(&self, route: &Route) -> QueryResult {
+        let number = route.param("flightNumber").unwrap_or("");
+        match (route.pattern.as_str(), self.flights.get(number)) {
+            ("GET /api/flights/{flightNumber}/availability", Some(f)) => QueryResult::Ok(json!({
+                "flightNumber": f.seed.number,
+                "departureAirport": f.seed.from,
+                "arrivalAirport": f.seed.to,
+                "departureTime": f.seed.departs,
+                "arrivalTime": f.seed.arrives,
+                "capacity": f.seed.capacity,
+                "seatsBooked": f.booked,
+                "seatsRemaining": f.remaining(),
+                "occupancyRate": f.occupancy(),
+            })),
+            ("GET /api/flights/{flightNumber}/availability", None) => {
+                QueryResult::NotFound(format!("flight {number} not found"))
+            }
+            _ => QueryResult::NotFound(format!("{} is not served here", route.request_line)),
+        }
+    }
+
+    fn state_json(&self) -> Value {
+        let flights: serde_json::Map<String, Value> = self
+            .flights
+            .iter()
+            .map(|(n, f)| {
+                (
+                    n.clone(),
+                    json!({
+                        "departureAirport": f.seed.from,
+                        "arrivalAirport": f.seed.to,
+                        "departureTime": f.seed.departs,
+                        "capacity": f.seed.capacity,
+                        "seatsBooked": f.booked,
+                        "seatsRemaining": f.remaining(),
+                        "occupancyRate": f.occupancy(),
+                        "averageTicketPrice": round_cents(f.revenue / (f.booked.max(1) as f64)),
+                    }),
+                )
+            })
+            .collect();
+        json!({
+            "flights": flights,
+            "pricingRequestsSent": self.pricing_requests,
+            "recentIgnored": self.ignored,
+        })
+    }
+}
+
+// ----- Revenue Management System -----
+
+#[derive(Debug)]
+struct Fare {
+    base: f64,
+    current: f64,
+}
+
+/// Decides fares. See [`new_fare`] for the rule.
+#[derive(Debug)]
+pub struct RevenueManagement {
+    fares: BTreeMap<String, Fare>,
+    decisions: VecDeque<Value>,
+    adjustments: u64,
+}
+
+impl Default for RevenueManagement {
+    fn default() -> Self {
+        RevenueManagement {
+            fares: seed::FLIGHTS
+                .iter()
+                .map(|f| {
+                    let fare = Fare {
+                        base: f.base_fare,
+                        current: f.base_fare,
+                    };
+                    (f.number.to_string(), fare)
+                })
+                .collect(),
+            decisions: VecDeque::new(),
+            adjustments: 0,
+        }
+    }
+}
+
+impl ServiceBehaviour for RevenueManagement {
+    fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        if msg.type_name != "AdjustFlightPricing" {
+            return if msg.kind == MessageKind::Command {
+                Err(Rejection::new(format!(
+                    "Revenue Management does not handle {}",
+                    msg.type_name
+                )))
+            } else {
+                Ok(())
+            };
+        }
+        let c: AdjustFlightPricing = parse(&msg.payload)
+            .map_err(|e| Rejection::new(format!("malformed AdjustFlightPricing: {e}")))?;
+        if c.action != "ReassessPricing" {
+            return Err(Rejection::new(format!("unsupported action {}", c.action)));
+        }
+        let number = c.flight_details.flight_number.clone();
+        let fare = self
+            .fares
+            .get(&number)
+            .ok_or_else(|| Rejection::new(format!("unknown flight {number}")))?;
+        let p = &c.pricing_details;
+        let occupancy = p.current_occupancy_rate;
+        let last_year = p.historical_data.same_period_last_year_occupancy;
+        let previous = fare.current;
+        let next = new_fare(fare.base, occupancy, last_year, p.demand_trend);
+        let changed = (next - previous).abs() >= 0.005;
+        let reason = format!(
+            "occupancy {occupancy}% vs {last_year}% same period last year; demand {}",
+            p.demand_trend.as_str()
+        );
+        if changed {
+            let event = FlightPriceAdjusted {
+                event_type: "FlightPriceAdjusted".into(),
+                flight_number: number.clone(),
+                previous_fare: previous,
+                new_fare: next,
+                currency: "USD".into(),
+                occupancy_rate: occupancy,
+                demand_trend: p.demand_trend,
+                reason: reason.clone(),
+            };
+            ctx.publish("FlightPriceAdjusted", to_payload(&event))
+                .map_err(|e| Rejection::new(e.to_string()))?;
+            self.adjustments += 1;
+            if let Some(f) = self.fares.get_mut(&number) {
+                f.current = next;
+            }
+        }
+        let decision = json!({
+            "flightNumber": number,
+            "previousFare": previous,
+            "newFare": next,
+            "changed": changed,
+            "reason": reason,
+            "at": iso_time(ctx.now()),
+        });
+        push_capped(&mut self.decisions, decision, RECENT);
+        Ok(())
+    }
+
+    fn state_json(&self) -> Value {
+        let fares: serde_json::Map<String, Value> = self
+            .fares
+            .iter()
+            .map(|(n, f)| {
+                (
+                    n.clone(),
+                    json!({"baseFare": f.base, "currentFare": f.current}),
+                )
+            })
+            .collect();
+        json!({
+            "fares": fares,
+            "priceAdjustments": self.adjustments,
+            "recentDecisions": self.decisions,
+        })
+    }
+}
