@@ -1,0 +1,144 @@
+// End-to-end tests: the release build in dist/, served statically under /contrail/,
+// driven in headless Chromium through the article's scenarios. Prints "e2e: N passed,
+// M failed" and exits non-zero on any failure.
+import { chromium } from "playwright-core";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveStatic, CHROMIUM_ARGS, CHROMIUM_PATH } from "./serve-static.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "..", "dist");
+const outDir = join(here, "out");
+export const SCREENSHOT = join(outDir, "contrail.png");
+
+const server = await serveStatic(dist, "/contrail/");
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+
+const problems = [];
+page.on("console", (m) => {
+  if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+});
+page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+page.on("response", (r) => {
+  if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+});
+page.on("request", (r) => {
+  if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request outside dist/: ${r.url()}`);
+});
+
+let passed = 0;
+let failed = 0;
+async function test(name, body) {
+  try {
+    await body();
+    passed += 1;
+    console.log(`  ok   ${name}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`  FAIL ${name}\n       ${String(error?.stack ?? error).split("\n").join("\n       ")}`);
+  }
+}
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function ensurePlaying() {
+  const play = page.getByRole("button", { name: "Play", exact: true });
+  if (await play.count()) await play.click();
+}
+
+const logEntry = (type) => page.locator(`.log-entry[data-type="${type}"]`);
+const inspector = page.getByRole("region", { name: "Payload inspector" });
+
+await test("the release build loads under /contrail/ and mounts", async () => {
+  await page.goto(server.url, { waitUntil: "load" });
+  expect((await page.title()).startsWith("Contrail"), "title");
+  await page.locator('[data-service="booking"]').waitFor({ timeout: 30000 });
+  for (const id of ["mobile-app", "booking", "loyalty", "flights", "revenue", "broker"]) {
+    expect((await page.locator(`[data-service="${id}"]`).count()) === 1, `node ${id}`);
+  }
+  for (const kind of ["command", "event", "query"]) {
+    expect((await page.locator(`svg [data-kind="${kind}"]`).count()) > 0, `${kind} edges`);
+  }
+  const html = await (await fetch(server.url)).text();
+  expect(html.includes("<noscript>"), "a noscript message");
+  expect(/rel="icon"[^>]*href="\/contrail\//.test(html), "the favicon lives under the sub-path");
+});
+
+await test("Book FL123 plays the article's whole chain", async () => {
+  await page.getByRole("slider", { name: "Speed" }).fill("4");
+  await page.getByRole("button", { name: "Book FL123" }).click();
+  for (const type of ["CreateBooking", "BookingCreated", "AdjustFlightPricing", "FlightPriceAdjusted", "LoyaltyPointsCredited"]) {
+    await logEntry(type).first().waitFor({ timeout: 30000 });
+  }
+  await logEntry("BookingCreated").first().locator("button").click();
+  const text = await inspector.innerText();
+  for (const expected of ['"BK12345"', '"passengerDetails"', '"Jane"', '"amountPaid"']) {
+    expect(text.includes(expected), `inspector shows ${expected}`);
+  }
+  const created = await logEntry("BookingCreated").first().innerText();
+  expect(created.includes("loyalty") && created.includes("flights"), "the event fans out to both subscribers");
+  const credited = await logEntry("LoyaltyPointsCredited").first().innerText();
+  expect(credited.includes("no subscribers"), "the points event has no subscribers");
+});
+
+await test("a token on the diagram can be clicked to inspect its message", async () => {
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Book FL123" }).click();
+  // Paused, the command's token sits where it left the Mobile App: click it there.
+  const edge = page.locator('svg g.edge[data-kind="command"][data-from="mobile-app"] .edge-line');
+  const start = await edge.evaluate((path) => {
+    const p = path.getPointAtLength(0);
+    const m = path.getScreenCTM();
+    return { x: p.x * m.a + m.e, y: p.y * m.d + m.f };
+  });
+  await page.mouse.click(start.x, start.y);
+  const details = inspector.locator(".message-details");
+  expect((await details.getAttribute("data-kind")) === "command", "the command's token was picked");
+  expect((await inspector.innerText()).includes("CreateBooking"), "its type shows");
+  await page.getByRole("button", { name: "Play" }).click();
+});
+
+await test("Check John's points: the app waits, then reads the answer", async () => {
+  await ensurePlaying();
+  await page.getByRole("button", { name: "Check John's points" }).click();
+  const request = page.locator('.log-entry[data-kind="query"][data-type*="/points"]').last();
+  await request.waitFor({ timeout: 30000 });
+  await page.locator('.log-entry[data-kind="queryResponse"][data-type*="/points"]').last().waitFor({ timeout: 30000 });
+  await request.locator("button").click();
+  const text = await inspector.innerText();
+  expect(text.includes("Request #") && text.includes("Response #"), "request and response");
+  expect(text.includes('"points"'), "the balance");
+});
+
+await test("no console errors or warnings, no failed requests", async () => {
+  await page.waitForTimeout(500);
+  expect(problems.length === 0, problems.join("\n"));
+});
+
+// The README's screenshot: the booking chain in flight, its event open in the inspector.
+await mkdir(outDir, { recursive: true });
+try {
+  await page.getByRole("button", { name: "Reset" }).click();
+  await ensurePlaying();
+  await page.getByRole("slider", { name: "Speed" }).fill("2");
+  await page.getByRole("button", { name: "Book FL123" }).click();
+  await logEntry("BookingCreated").first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(400);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await logEntry("BookingCreated").first().locator("button").click();
+  await page.locator('[data-service="flights"]').click();
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  console.log(`screenshot: ${SCREENSHOT}`);
+} catch (error) {
+  failed += 1;
+  console.log(`  FAIL screenshot: ${error}`);
+}
+
+await browser.close();
+await server.close();
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,216 @@
+//! The page: owns the simulation and the one animation loop, and wires the components.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::animation::{prefers_reduced_motion, use_animation_frame};
+use crate::components::controls::TRAFFIC_MAX;
+use crate::components::{
+    Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
+};
+use crate::geometry::{DiagramGeometry, Point};
+use crate::live::LiveSim;
+use crate::painter::Painter;
+use crate::sim::{Happening, MessageId, Scenario, ServiceIdx, Sim, SimConfig, SimTime};
+use crate::tokens::{PlacedToken, TokenLayer};
+
+/// How close, in diagram units, a click must land to a token to pick it.
+const PICK_RADIUS: f64 = 12.0;
+
+/// The whole app: header, controls, diagram with legend and log, and the inspectors.
+#[component]
+pub fn App() -> impl IntoView {
+    let config = SimConfig::default();
+    let sim = StoredValue::new_local(Sim::airline(config.clone()));
+    let geometry = StoredValue::new_local(sim.with_value(|s| DiagramGeometry::new(s.topology())));
+    let tokens = StoredValue::new_local(TokenLayer::new(geometry.with_value(|g| g.edges.len())));
+    let (version, set_version) = signal(0u64);
+    // The clock moves every frame even when nothing happens; only the header reads it.
+    let (clock_now, set_clock_now) = signal::<SimTime>(0);
+    let live = LiveSim::new(sim, version);
+
+    let playing = RwSignal::new(true);
+    let speed = RwSignal::new(1.0);
+    let selected_message = RwSignal::new(None::<MessageId>);
+    let selected_service = RwSignal::new(None::<ServiceIdx>);
+    let notice = RwSignal::new(None::<String>);
+    let canvas = NodeRef::<Canvas>::new();
+    let reduced_motion = prefers_reduced_motion();
+
+    // Everything the simulation reports goes through here: new hops become tokens, and the
+    // views hear about it once.
+    let absorb = move |happenings: Vec<Happening>| {
+        if happenings.is_empty() {
+            return;
+        }
+        geometry.with_value(|g| tokens.update_value(|t| t.absorb(g, &happenings)));
+        set_version.update(|v| *v += 1);
+    };
+
+    let painter = StoredValue::new_local(None::<Painter>);
+    let mut carry_ms = 0.0_f64;
+    use_animation_frame(move |elapsed_ms| {
+        let Some(running) = playing.try_get_untracked() else {
+            return false;
+        };
+        let Some(speed) = speed.try_get_untracked() else {
+            return false;
+        };
+        if running {
+            // Whole simulated milliseconds only; the fraction carries into the next frame.
+            carry_ms += elapsed_ms * speed;
+            let step = carry_ms.floor();
+            carry_ms -= step;
+            let Some(happenings) = sim.try_update_value(|s| s.advance_by(step as u64)) else {
+                return false;
+            };
+            absorb(happenings);
+        }
+        let Some(now) = sim.try_with_value(Sim::now) else {
+            return false;
+        };
+        if clock_now.try_get_untracked() != Some(now) {
+            let _ = set_clock_now.try_set(now);
+        }
+        let Some(element) = canvas.try_get_untracked().flatten() else {
+            return true;
+        };
+        let placed: Vec<PlacedToken> = tokens
+            .try_update_value(|t| {
+                t.prune(now);
+                geometry.with_value(|g| t.placed(g, now, reduced_motion).collect())
+            })
+            .unwrap_or_default();
+        painter.update_value(|p| {
+            if p.is_none() {
+                *p = Painter::new(&element);
+            }
+            if let Some(p) = p.as_mut() {
+                p.paint(&element, &placed);
+            }
+        });
+        true
+    });
+
+    let on_step = Callback::new(move |()| {
+        playing.set(false);
+        let happenings = sim.try_update_value(Sim::step).unwrap_or_default();
+        if happenings.is_empty() {
+            notice.set(Some(
+                "Nothing is scheduled: start a scenario or traffic first.".into(),
+            ));
+        }
+        absorb(happenings);
+    });
+    let on_reset = Callback::new(move |()| {
+        sim.set_value(Sim::airline(config.clone()));
+        tokens.update_value(TokenLayer::clear);
+        selected_message.set(None);
+        notice.set(None);
+        set_version.update(|v| *v += 1);
+    });
+    let on_scenario = Callback::new(move |scenario: Scenario| {
+        match sim.try_update_value(|s| s.act(scenario.action()).map(|_| s.advance_by(0))) {
+            Some(Ok(happenings)) => absorb(happenings),
+            Some(Err(error)) => notice.set(Some(format!("{}: {error}", scenario.label()))),
+            None => {}
+        }
+    });
+    let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
+        Ok(rate) => match sim.try_update_value(|s| s.set_traffic(rate)) {
+            Some(Ok(())) => {
+                notice.set(None);
+                set_version.update(|v| *v += 1);
+            }
+            Some(Err(error)) => notice.set(Some(format!("Traffic: {error}"))),
+            None => {}
+        },
+        Err(message) => notice.set(Some(message)),
+    });
+    let on_select_edge = Callback::new(move |edge: usize| {
+        if let Some(id) = tokens.with_value(|t| t.last_on_edge(edge)) {
+            selected_message.set(Some(id));
+        }
+    });
+    let on_pick = Callback::new(move |at: Point| {
+        let now = sim.with_value(Sim::now);
+        let hit = geometry
+            .with_value(|g| tokens.with_value(|t| t.hit(g, now, reduced_motion, at, PICK_RADIUS)));
+        if let Some(id) = hit {
+            selected_message.set(Some(id));
+        }
+    });
+    let on_select_service =
+        Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
+
+    let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
+    let clock = move || crate::components::message_log::clock_time(clock_now.get());
+    let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
+
+    view! {
+        <div class="app">
+            <header class="app-header">
+                <div class="brand">
+                    <h1>"Contrail"</h1>
+                    <p class="tagline">"How an airline's microservices talk: commands, events and queries"</p>
+                </div>
+                <p class="clock" aria-live="off">
+                    <span class="clock-label">"Simulated time "</span>
+                    <time class="clock-time">{clock}</time>
+                    <span class="in-flight">{move || format!(" · {} in flight", in_flight())}</span>
+                </p>
+            </header>
+            <Controls playing speed traffic on_step on_reset on_scenario on_traffic />
+            <Notice message=notice />
+            <main class="workspace">
+                <div class="stage">
+                    <Diagram
+                        live
+                        geometry
+                        selected_service
+                        on_select_service
+                        on_select_edge
+                        on_pick
+                        canvas
+                    />
+                    <Legend />
+                    <ServiceInspector live selected=selected_service />
+                </div>
+                <aside class="side">
+                    <PayloadInspector live selected=selected_message />
+                    <MessageLog live selected=selected_message />
+                </aside>
+            </main>
+        </div>
+    }
+}
+
+/// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.
+pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let rate: f64 = trimmed.parse().map_err(|_| {
+        format!("Traffic rate must be a number of bookings per second, not \"{trimmed}\".")
+    })?;
+    if !rate.is_finite() || !(0.0..=TRAFFIC_MAX).contains(&rate) {
+        return Err(format!(
+            "Traffic rate must be between 0 and {TRAFFIC_MAX} bookings per second, not {trimmed}."
+        ));
+    }
+    Ok(rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_traffic_rate;
+
+    #[test]
+    fn traffic_rates_are_checked_before_they_reach_the_simulation() {
+        assert_eq!(parse_traffic_rate(" 2.5 "), Ok(2.5));
+        assert_eq!(parse_traffic_rate("0"), Ok(0.0));
+        assert!(parse_traffic_rate("abc").unwrap_err().contains("\"abc\""));
+        assert!(parse_traffic_rate("-1").is_err());
+        assert!(parse_traffic_rate("1e9").is_err());
+        assert!(parse_traffic_rate("NaN").is_err());
+        assert!(parse_traffic_rate("").is_err());
+    }
+}

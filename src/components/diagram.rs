@@ -1,0 +1,261 @@
+use leptos::html::{Canvas, Div};
+use leptos::prelude::*;
+
+use crate::geometry::{
+    client_to_view, node_half_size, DiagramGeometry, Point, VIEW_HEIGHT, VIEW_WIDTH,
+};
+use crate::live::LiveSim;
+use crate::sim::{EdgeKind, Role, ServiceIdx, ServiceStatus};
+
+/// Above this many edges the per-edge labels would bury the diagram, so they are left to
+/// the service inspector.
+const MAX_LABELLED_EDGES: usize = 40;
+
+/// The airline drawn from the simulation's topology: a box per service, one curve per
+/// (kind, sender, receiver) with a line style, arrowhead and token shape per kind, stubs for
+/// events nobody hears, and a canvas on top where the animation loop draws the tokens.
+#[component]
+pub fn Diagram(
+    /// The running simulation, for each service's status and queue depth.
+    live: LiveSim,
+    /// Layout and curves, computed once from the topology.
+    geometry: StoredValue<DiagramGeometry, LocalStorage>,
+    /// The service whose inspector is open, highlighted.
+    #[prop(into)]
+    selected_service: Signal<Option<ServiceIdx>>,
+    /// Called with a service's index when its box is clicked.
+    on_select_service: Callback<ServiceIdx>,
+    /// Called with an edge's index (in `Topology::edges()`) when the edge is clicked.
+    on_select_edge: Callback<usize>,
+    /// Called with a click's position in diagram coordinates, to pick the token there.
+    on_pick: Callback<Point>,
+    /// The canvas the animation loop draws tokens on.
+    canvas: NodeRef<Canvas>,
+) -> impl IntoView {
+    let container = NodeRef::<Div>::new();
+    let services = live
+        .peek(|sim| sim.topology().services().to_vec())
+        .unwrap_or_default();
+    let (nodes, edges, dead_ends) =
+        geometry.with_value(|g| (g.nodes.clone(), g.edges.clone(), g.dead_ends.clone()));
+    let labelled = edges.len() <= MAX_LABELLED_EDGES;
+    let id_of = |i: ServiceIdx| services.get(i).map(|s| s.id.clone()).unwrap_or_default();
+
+    let edge_views = edges
+        .iter()
+        .map(|drawn| {
+            let kind = drawn.edge.kind;
+            let index = drawn.index;
+            let d = drawn.path.svg_d();
+            let label_id = format!("edge-label-path-{index}");
+            let label_d = drawn.label_path.svg_d();
+            let label_offset = format!("{:.1}%", drawn.label_along * 100.0);
+            let label = labelled.then(|| edge_label(&drawn.edge.types));
+            view! {
+                <g
+                    class=format!("edge edge-{}", kind.as_str())
+                    data-kind=kind.as_str()
+                    data-from=id_of(drawn.edge.from)
+                    data-to=id_of(drawn.edge.to)
+                    data-types=drawn.edge.types.join(",")
+                    on:click=move |_| on_select_edge.run(index)
+                >
+                    <path class="edge-hit" d=d.clone() />
+                    <path
+                        class="edge-line"
+                        d=d
+                        stroke-dasharray=dash_pattern(kind)
+                        marker-end=format!("url(#end-{})", kind.as_str())
+                        marker-start=(kind == EdgeKind::Query).then_some("url(#start-query)")
+                    />
+                    {label.map(|text| view! {
+                        <path id=label_id.clone() class="label-path" d=label_d />
+                        <text class="edge-label" dy="-4">
+                            <textPath href=format!("#{label_id}") startOffset=label_offset text-anchor="middle">{text}</textPath>
+                        </text>
+                    })}
+                </g>
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let broker_id = services
+        .iter()
+        .find(|s| s.role == Role::Broker)
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
+    let dead_end_views = dead_ends
+        .into_iter()
+        .map(|(event, path)| {
+            let end = path.end;
+            view! {
+                <g class="edge edge-event dead-end" data-kind="event" data-from=broker_id.clone() data-to="" data-types=event.clone()>
+                    <path class="edge-line" d=path.svg_d() stroke-dasharray=dash_pattern(EdgeKind::Event) marker-end="url(#end-nobody)" />
+                    <text class="edge-label dead-end-label" x=format!("{:.1}", end.x + 12.0) y=format!("{:.1}", end.y + 4.0)>
+                        {format!("{event}: no subscribers")}
+                    </text>
+                </g>
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let node_views = services
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            let at = nodes[index];
+            let (hw, hh) = node_half_size(spec.role);
+            let role = spec.role;
+            let status = move || live.read(|sim| sim.service_status(index)).unwrap_or(ServiceStatus::Idle);
+            let queued = move || {
+                live.read(|sim| {
+                    if role == Role::Broker {
+                        sim.queue_depths().iter().sum::<usize>()
+                    } else {
+                        sim.queue_depth(index)
+                    }
+                })
+                .unwrap_or(0)
+            };
+            let name = spec.name.clone();
+            let label = name.clone();
+            view! {
+                <g
+                    class="node"
+                    class:broker=role == Role::Broker
+                    class:client=role == Role::Client
+                    class:busy=move || status() == ServiceStatus::Busy
+                    class:waiting=move || status() == ServiceStatus::Waiting
+                    class:selected=move || selected_service.get() == Some(index)
+                    data-service=spec.id.clone()
+                    data-status=move || status_text(status())
+                    transform=format!("translate({:.1} {:.1})", at.x, at.y)
+                    role="button"
+                    tabindex="0"
+                    aria-label=move || format!("{label}: {}, {} queued", status_text(status()), queued())
+                    on:click=move |_| on_select_service.run(index)
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            on_select_service.run(index);
+                        }
+                    }
+                >
+                    <rect class="node-box" x=-hw y=-hh width=2.0 * hw height=2.0 * hh rx="10" />
+                    <text class="node-name" y="-4" text-anchor="middle">{name}</text>
+                    <text class="node-status" y="15" text-anchor="middle">
+                        {move || {
+                            let queued = queued();
+                            let status = status_text(status());
+                            if queued > 0 { format!("{status} · {queued} queued") } else { status.to_string() }
+                        }}
+                    </text>
+                </g>
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let pick = move |ev: web_sys::MouseEvent| {
+        let Some(element) = container.get_untracked() else {
+            return;
+        };
+        let rect = element.get_bounding_client_rect();
+        let client = Point::new(
+            ev.client_x() as f64 - rect.left(),
+            ev.client_y() as f64 - rect.top(),
+        );
+        on_pick.run(client_to_view(client, (rect.width(), rect.height())));
+    };
+
+    view! {
+        <div class="diagram" node_ref=container on:click=pick>
+            <svg
+                class="diagram-svg"
+                viewBox=format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}")
+                role="group"
+                aria-label="Diagram of the services and how they interact"
+            >
+                <defs>
+                    <marker id="end-command" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path class="marker-command" d="M0 0 L10 5 L0 10 z" />
+                    </marker>
+                    <marker id="end-event" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+                        <path class="marker-event" d="M1 1 L9 5 L1 9" />
+                    </marker>
+                    <marker id="end-query" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path class="marker-query" d="M1 5 L5 1 L9 5 L5 9 z" />
+                    </marker>
+                    <marker id="start-query" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <circle class="marker-query-start" cx="5" cy="5" r="3.5" />
+                    </marker>
+                    <marker id="end-nobody" viewBox="0 0 12 12" refX="6" refY="6" markerWidth="10" markerHeight="10" orient="auto">
+                        <circle class="marker-nobody" cx="6" cy="6" r="4.5" />
+                        <path class="marker-nobody" d="M3 9 L9 3" />
+                    </marker>
+                </defs>
+                <g class="edges">{edge_views}{dead_end_views}</g>
+                <g class="nodes">{node_views}</g>
+            </svg>
+            <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
+        </div>
+    }
+}
+
+/// Line styles that tell the kinds apart without colour: solid, dashed, dotted.
+pub fn dash_pattern(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Command => "none",
+        EdgeKind::Event => "9 5",
+        EdgeKind::Query => "2 4",
+    }
+}
+
+fn status_text(status: ServiceStatus) -> &'static str {
+    match status {
+        ServiceStatus::Idle => "idle",
+        ServiceStatus::Busy => "busy",
+        ServiceStatus::Waiting => "waiting for a reply",
+    }
+}
+
+/// An edge's label: its message types, with routes shortened to their last segment
+/// ("GET …/points · …/tiers"); the full routes are in the service inspector.
+pub fn edge_label(types: &[String]) -> String {
+    let mut verb_shown = false;
+    types
+        .iter()
+        .map(|message_type| match message_type.split_once(' ') {
+            Some((verb, route)) if route.starts_with('/') => {
+                let last = route.rsplit('/').next().unwrap_or(route);
+                let prefix = if verb_shown {
+                    String::new()
+                } else {
+                    format!("{verb} ")
+                };
+                verb_shown = true;
+                format!("{prefix}…/{last}")
+            }
+            _ => message_type.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edge_label;
+
+    #[test]
+    fn edge_labels_shorten_routes_and_keep_message_names() {
+        let types = [
+            "GET /api/loyalty/customers/{customerId}/points",
+            "GET /api/loyalty/tiers",
+        ];
+        let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+        assert_eq!(edge_label(&types), "GET …/points · …/tiers");
+        assert_eq!(
+            edge_label(&["BookingCreated".to_string()]),
+            "BookingCreated"
+        );
+    }
+}

@@ -1,0 +1,190 @@
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+
+use crate::components::json_view::JsonView;
+use crate::components::message_log::{clock_time, kind_badge, outcome_text};
+use crate::live::LiveSim;
+use crate::sim::{MessageId, MessageKind, Sim};
+
+/// What the inspector shows of one message, gathered in one read of the simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageDetails {
+    pub id: MessageId,
+    pub kind: MessageKind,
+    pub type_name: String,
+    pub from: String,
+    pub to: String,
+    pub time: String,
+    pub outcome: String,
+    pub correlation_id: u64,
+    /// The first retained message of the same user action.
+    pub correlation_root: Option<MessageId>,
+    pub causation_id: Option<MessageId>,
+    pub children: Vec<MessageId>,
+    pub envelope: Value,
+    pub payload: Value,
+    /// For a query or its response: the whole exchange.
+    pub exchange: Option<Exchange>,
+}
+
+/// A query's request and, once it has arrived, its response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exchange {
+    pub request_id: MessageId,
+    pub request: Value,
+    pub response: Option<(MessageId, Value)>,
+}
+
+pub fn message_details(sim: &Sim, id: MessageId) -> Option<MessageDetails> {
+    let message = sim.message(id)?;
+    let topology = sim.topology();
+    let exchange = match message.kind {
+        MessageKind::Query | MessageKind::QueryResponse => {
+            let request_id = if message.kind == MessageKind::Query {
+                Some(id)
+            } else {
+                sim.request_of(id)
+            };
+            request_id.and_then(|request_id| {
+                let request = sim.message(request_id)?;
+                let response = sim
+                    .response_of(request_id)
+                    .and_then(|r| sim.message(r))
+                    .map(|r| (r.message_id, r.payload.clone()));
+                Some(Exchange {
+                    request_id,
+                    request: request.payload.clone(),
+                    response,
+                })
+            })
+        }
+        _ => None,
+    };
+    Some(MessageDetails {
+        id,
+        kind: message.kind,
+        type_name: message.type_name.clone(),
+        from: topology.id(message.source).to_string(),
+        to: if message.destination.is_empty() {
+            "(no subscribers)".into()
+        } else {
+            message
+                .destination
+                .iter()
+                .map(|&d| topology.id(d))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        time: clock_time(message.timestamp),
+        outcome: sim.outcome_of(id).map(outcome_text).unwrap_or_default(),
+        correlation_id: message.correlation_id,
+        correlation_root: sim
+            .messages()
+            .find(|m| m.correlation_id == message.correlation_id)
+            .map(|m| m.message_id),
+        causation_id: message.causation_id,
+        children: sim.children_of(id),
+        envelope: message.to_json(topology),
+        payload: message.payload.clone(),
+        exchange,
+    })
+}
+
+/// The selected message: its envelope with links to the messages around it, its JSON
+/// payload as a tree, a copy button, and for a query both the request and the response.
+#[component]
+pub fn PayloadInspector(
+    /// The running simulation.
+    live: LiveSim,
+    /// The selected message; the causation and correlation links change it.
+    selected: RwSignal<Option<MessageId>>,
+) -> impl IntoView {
+    let details = Memo::new(move |_| {
+        selected
+            .get()
+            .map(|id| (id, live.read(|sim| message_details(sim, id)).flatten()))
+    });
+    let (copied, set_copied) = signal(None::<&'static str>);
+    let link = move |id: MessageId| {
+        view! {
+            <button class="link" on:click=move |_| selected.set(Some(id))>{format!("#{id}")}</button>
+        }
+    };
+
+    view! {
+        <section class="panel payload-inspector" role="region" aria-label="Payload inspector">
+            <header class="panel-header"><h2>"Payload inspector"</h2></header>
+            {move || match details.get() {
+                None => view! { <p class="empty">"Select a message in the log, a token or an edge to read its envelope and payload."</p> }.into_any(),
+                Some((id, None)) => view! { <p class="empty">{format!("Message #{id} is no longer kept: the log holds the newest messages only.")}</p> }.into_any(),
+                Some((_, Some(d))) => {
+                    let copy_text = serde_json::to_string_pretty(&d.envelope).unwrap_or_default();
+                    let copy = move |_| {
+                        let result = copy_to_clipboard(&copy_text);
+                        set_copied.set(Some(if result { "Copied" } else { "Copy is not available here: select the text instead" }));
+                        gloo_timers::callback::Timeout::new(2000, move || { let _ = set_copied.try_set(None); }).forget();
+                    };
+                    let parent = d.causation_id.map(|p| view! { <dt>"Caused by"</dt><dd>{link(p)}</dd> });
+                    let root = d.correlation_root.filter(|&r| r != d.id).map(link);
+                    let children = (!d.children.is_empty()).then(|| view! {
+                        <dt>"Caused"</dt><dd class="links">{d.children.iter().map(|&c| link(c)).collect::<Vec<_>>()}</dd>
+                    });
+                    let body = match d.exchange.clone() {
+                        Some(Exchange { request_id, request, response }) => view! {
+                            <h3 class="section-title">{format!("Request #{request_id}")}</h3>
+                            <JsonView value=request />
+                            <h3 class="section-title">
+                                {match &response { Some((rid, _)) => format!("Response #{rid}"), None => "Response".to_string() }}
+                            </h3>
+                            {match response {
+                                Some((_, payload)) => view! { <JsonView value=payload /> }.into_any(),
+                                None => view! { <p class="pending">{if d.outcome == "timed out" { "Timed out: the caller stopped waiting." } else { "Waiting for the response…" }}</p> }.into_any(),
+                            }}
+                        }.into_any(),
+                        None => view! {
+                            <h3 class="section-title">"Payload"</h3>
+                            <JsonView value=d.payload.clone() />
+                        }.into_any(),
+                    };
+                    view! {
+                        <div class="message-details" data-message-id=d.id.to_string() data-kind=d.kind.as_str()>
+                            <p class="message-title">
+                                <span class=format!("kind-badge kind-{}", d.kind.as_str())>{kind_badge(d.kind)}</span>
+                                <strong class="message-type">{d.type_name.clone()}</strong>
+                            </p>
+                            <dl class="envelope">
+                                <dt>"Message"</dt><dd>{format!("#{}", d.id)}</dd>
+                                <dt>"Kind"</dt><dd>{d.kind.as_str()}</dd>
+                                <dt>"From → to"</dt><dd>{format!("{} → {}", d.from, d.to)}</dd>
+                                <dt>"Time"</dt><dd>{d.time.clone()}</dd>
+                                <dt>"Outcome"</dt><dd>{d.outcome.clone()}</dd>
+                                <dt>"Correlation"</dt><dd>{format!("action {} ", d.correlation_id)}{root.map(|r| view! { "started by " {r} })}</dd>
+                                {parent}
+                                {children}
+                            </dl>
+                            {body}
+                            <div class="copy-row">
+                                <button on:click=copy>"Copy JSON"</button>
+                                <span class="copy-status" role="status">{move || copied.get().unwrap_or("")}</span>
+                            </div>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Writes text to the clipboard where the browser offers one (secure contexts only).
+fn copy_to_clipboard(text: &str) -> bool {
+    let navigator = window().navigator();
+    let clipboard = navigator.clipboard();
+    let available = clipboard
+        .unchecked_ref::<wasm_bindgen::JsValue>()
+        .is_object();
+    if available {
+        let _ = clipboard.write_text(text);
+    }
+    available
+}

@@ -1,0 +1,486 @@
+//! Pure diagram geometry: where services sit, how edges curve, where a token is along an
+//! edge. Plain functions over plain numbers so they are tested natively; the view only
+//! binds their results.
+
+use crate::sim::{Edge, EdgeKind, Role, ServiceIdx, Topology};
+
+/// The diagram's coordinate space (the SVG viewBox); the canvas maps onto the same space.
+pub const VIEW_WIDTH: f64 = 1000.0;
+pub const VIEW_HEIGHT: f64 = 580.0;
+/// Half sizes of a service box; the broker is drawn wider.
+pub const NODE_HALF_W: f64 = 92.0;
+pub const NODE_HALF_H: f64 = 30.0;
+pub const BROKER_HALF_W: f64 = 80.0;
+pub const BROKER_HALF_H: f64 = 34.0;
+/// Distance between parallel edges joining the same two services.
+const PARALLEL_SPACING: f64 = 26.0;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub const fn new(x: f64, y: f64) -> Self {
+        Self { x, y }
+    }
+
+    pub fn distance(self, other: Point) -> f64 {
+        (self.x - other.x).hypot(self.y - other.y)
+    }
+}
+
+/// A quadratic Bézier from `start` to `end`, bent through `control`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgePath {
+    pub start: Point,
+    pub control: Point,
+    pub end: Point,
+}
+
+impl EdgePath {
+    /// The point at fraction `t` (0 = start, 1 = end) along the curve; `t` is clamped.
+    pub fn point_at(&self, t: f64) -> Point {
+        let t = t.clamp(0.0, 1.0);
+        let u = 1.0 - t;
+        Point::new(
+            u * u * self.start.x + 2.0 * u * t * self.control.x + t * t * self.end.x,
+            u * u * self.start.y + 2.0 * u * t * self.control.y + t * t * self.end.y,
+        )
+    }
+
+    /// The SVG path data for this curve.
+    pub fn svg_d(&self) -> String {
+        format!(
+            "M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}",
+            self.start.x, self.start.y, self.control.x, self.control.y, self.end.x, self.end.y
+        )
+    }
+}
+
+/// Half width and height of a node's box.
+pub fn node_half_size(role: Role) -> (f64, f64) {
+    match role {
+        Role::Broker => (BROKER_HALF_W, BROKER_HALF_H),
+        _ => (NODE_HALF_W, NODE_HALF_H),
+    }
+}
+
+/// Places the broker in the centre and every other service evenly on an ellipse around
+/// it, starting at the left (where the customer's client reads naturally as the origin of
+/// traffic) and going clockwise. Works for the airline's six nodes and for fifty.
+pub fn layout(topology: &Topology, width: f64, height: f64) -> Vec<Point> {
+    let services = topology.services();
+    let centre = Point::new(width / 2.0, height / 2.0);
+    let ring: Vec<usize> = (0..services.len())
+        .filter(|&i| services[i].role != Role::Broker)
+        .collect();
+    let radius_x = (width / 2.0 - NODE_HALF_W - 8.0).max(0.0);
+    let radius_y = (height / 2.0 - NODE_HALF_H - 8.0).max(0.0);
+    let count = ring.len().max(1) as f64;
+    // Screen y grows downwards, so increasing angles from PI go up and over: clockwise.
+    let unit: Vec<(f64, f64)> = (0..ring.len())
+        .map(|slot| {
+            let angle = std::f64::consts::PI + std::f64::consts::TAU * slot as f64 / count;
+            (angle.cos(), angle.sin())
+        })
+        .collect();
+    // A few points on a circle leave parts of the view empty (a pentagon has no right
+    // corner), so stretch each axis until the ring touches the view's edges.
+    let extent = |axis: fn(&(f64, f64)) -> f64| {
+        unit.iter()
+            .map(axis)
+            .fold((0.0_f64, 0.0_f64), |(low, high), v| {
+                (low.min(v), high.max(v))
+            })
+    };
+    let (min_x, max_x) = extent(|u| u.0);
+    let (min_y, max_y) = extent(|u| u.1);
+    let fit = |value: f64, low: f64, high: f64, centre: f64, radius: f64| {
+        if high - low < 1e-9 {
+            centre
+        } else {
+            centre - radius + (value - low) / (high - low) * 2.0 * radius
+        }
+    };
+    let mut positions = vec![centre; services.len()];
+    for (slot, &index) in ring.iter().enumerate() {
+        let (x, y) = unit[slot];
+        positions[index] = Point::new(
+            fit(x, min_x, max_x, centre.x, radius_x),
+            fit(y, min_y, max_y, centre.y, radius_y),
+        );
+    }
+    positions
+}
+
+/// Where the straight line from a box's centre towards `toward` leaves the box.
+pub fn box_exit(centre: Point, half_w: f64, half_h: f64, toward: Point) -> Point {
+    let dx = toward.x - centre.x;
+    let dy = toward.y - centre.y;
+    if dx == 0.0 && dy == 0.0 {
+        return centre;
+    }
+    let scale_x = if dx == 0.0 {
+        f64::INFINITY
+    } else {
+        half_w / dx.abs()
+    };
+    let scale_y = if dy == 0.0 {
+        f64::INFINITY
+    } else {
+        half_h / dy.abs()
+    };
+    let scale = scale_x.min(scale_y).min(1.0);
+    Point::new(centre.x + dx * scale, centre.y + dy * scale)
+}
+
+/// A curve between two boxes, bent sideways by `bend` (positive bends to the left of the
+/// direction of travel), trimmed so it starts and ends on the boxes' borders.
+pub fn edge_path(
+    from: Point,
+    from_half: (f64, f64),
+    to: Point,
+    to_half: (f64, f64),
+    bend: f64,
+) -> EdgePath {
+    let mid = Point::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0);
+    let length = from.distance(to).max(1e-9);
+    // The left normal of the direction from -> to, in screen coordinates.
+    let normal = Point::new((to.y - from.y) / length, -(to.x - from.x) / length);
+    let control = Point::new(mid.x + normal.x * bend * 2.0, mid.y + normal.y * bend * 2.0);
+    EdgePath {
+        start: box_exit(from, from_half.0, from_half.1, control),
+        control,
+        end: box_exit(to, to_half.0, to_half.1, control),
+    }
+}
+
+/// Bends for a list of edges so that edges joining the same two services, in either
+/// direction, never lie on top of each other. Edges in opposite directions with the same
+/// bend already curve to opposite sides, because "left" flips with the direction.
+pub fn parallel_bends(edges: &[Edge]) -> Vec<f64> {
+    let key = |edge: &Edge| {
+        if edge.from <= edge.to {
+            (edge.from, edge.to)
+        } else {
+            (edge.to, edge.from)
+        }
+    };
+    let mut bends = vec![0.0; edges.len()];
+    let mut seen: Vec<((ServiceIdx, ServiceIdx), Vec<usize>)> = Vec::new();
+    for (index, edge) in edges.iter().enumerate() {
+        match seen.iter_mut().find(|(pair, _)| *pair == key(edge)) {
+            Some((_, members)) => members.push(index),
+            None => seen.push((key(edge), vec![index])),
+        }
+    }
+    for (_, members) in seen {
+        // One direction's edges fan out on one side; the other direction's on the other,
+        // so give every edge of the pair its own lane, counting outwards from the centre.
+        let (forward, backward): (Vec<usize>, Vec<usize>) =
+            members.iter().partition(|&&i| edges[i].from <= edges[i].to);
+        let lone = forward.is_empty() || backward.is_empty();
+        for group in [forward, backward] {
+            for (lane, &index) in group.iter().enumerate() {
+                let lane = lane as f64;
+                bends[index] = if lone {
+                    (lane - (group.len() as f64 - 1.0) / 2.0) * PARALLEL_SPACING
+                } else {
+                    (lane + 0.5) * PARALLEL_SPACING
+                };
+            }
+        }
+    }
+    bends
+}
+
+/// One drawn edge: the topology's edge, its index in `Topology::edges()`, and its curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawnEdge {
+    pub index: usize,
+    pub edge: Edge,
+    pub path: EdgePath,
+    /// The curve the label is written along: the edge itself, or the edge reversed when it
+    /// runs right to left, so that no label is upside down.
+    pub label_path: EdgePath,
+    /// Where along `label_path` the label is centred, from 0 to 1: off-centre on edges into
+    /// and out of the broker, so the labels of the many edges meeting there stay apart.
+    pub label_along: f64,
+}
+
+/// Everything static about the diagram, computed once per topology.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagramGeometry {
+    pub nodes: Vec<Point>,
+    pub edges: Vec<DrawnEdge>,
+    /// A short stub out of the broker for events nobody subscribes to: (event, stub).
+    pub dead_ends: Vec<(String, EdgePath)>,
+}
+
+impl DiagramGeometry {
+    pub fn new(topology: &Topology) -> Self {
+        let nodes = layout(topology, VIEW_WIDTH, VIEW_HEIGHT);
+        let services = topology.services();
+        let edges = topology.edges();
+        let bends = parallel_bends(&edges);
+        let drawn = edges
+            .into_iter()
+            .zip(bends)
+            .enumerate()
+            .map(|(index, (edge, bend))| {
+                let path = edge_path(
+                    nodes[edge.from],
+                    node_half_size(services[edge.from].role),
+                    nodes[edge.to],
+                    node_half_size(services[edge.to].role),
+                    bend,
+                );
+                let along = if Some(edge.to) == topology.broker() {
+                    0.35
+                } else if Some(edge.from) == topology.broker() {
+                    0.65
+                } else {
+                    0.5
+                };
+                let (label_path, label_along) = readable(path, along);
+                DrawnEdge {
+                    index,
+                    edge,
+                    path,
+                    label_path,
+                    label_along,
+                }
+            })
+            .collect();
+        let dead_ends = match topology.broker() {
+            Some(broker) => dead_end_stubs(nodes[broker], &topology.unsubscribed_events()),
+            None => Vec::new(),
+        };
+        Self {
+            nodes,
+            edges: drawn,
+            dead_ends,
+        }
+    }
+
+    /// The edge a hop of this kind travels between these services, and whether the hop
+    /// runs it backwards (a query's response returns along its request's edge).
+    pub fn edge_for_hop(
+        &self,
+        kind: crate::sim::MessageKind,
+        from: ServiceIdx,
+        to: ServiceIdx,
+    ) -> Option<(usize, bool)> {
+        use crate::sim::MessageKind;
+        let (edge_kind, a, b, reverse) = match kind {
+            MessageKind::Command => (EdgeKind::Command, from, to, false),
+            MessageKind::Event => (EdgeKind::Event, from, to, false),
+            MessageKind::Query => (EdgeKind::Query, from, to, false),
+            MessageKind::QueryResponse => (EdgeKind::Query, to, from, true),
+        };
+        self.edges
+            .iter()
+            .position(|d| d.edge.kind == edge_kind && d.edge.from == a && d.edge.to == b)
+            .map(|position| (position, reverse))
+    }
+}
+
+/// The path to write a label along so it reads left to right, and where along it the
+/// point `along` of the original path now lies.
+pub fn readable(path: EdgePath, along: f64) -> (EdgePath, f64) {
+    if path.end.x < path.start.x {
+        let reversed = EdgePath {
+            start: path.end,
+            control: path.control,
+            end: path.start,
+        };
+        (reversed, 1.0 - along)
+    } else {
+        (path, along)
+    }
+}
+
+/// Stubs hanging straight down from the broker, one per unheard event.
+fn dead_end_stubs(broker: Point, events: &[String]) -> Vec<(String, EdgePath)> {
+    let count = events.len() as f64;
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, event)| {
+            let x = broker.x + (i as f64 - (count - 1.0) / 2.0) * 40.0;
+            let start = Point::new(x, broker.y + BROKER_HALF_H);
+            let end = Point::new(x, broker.y + BROKER_HALF_H + 44.0);
+            let control = Point::new(x, broker.y + BROKER_HALF_H + 22.0);
+            (
+                event.clone(),
+                EdgePath {
+                    start,
+                    control,
+                    end,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Maps a point in CSS pixels within an element of `size` onto the viewBox, matching
+/// SVG's default `xMidYMid meet` scaling.
+pub fn client_to_view(client: Point, size: (f64, f64)) -> Point {
+    let (scale, offset_x, offset_y) = view_transform(size);
+    Point::new((client.x - offset_x) / scale, (client.y - offset_y) / scale)
+}
+
+/// Scale and offsets that fit the viewBox into an element of `size`, centred
+/// (`xMidYMid meet`): view point p lands at (p.x * scale + ox, p.y * scale + oy).
+pub fn view_transform(size: (f64, f64)) -> (f64, f64, f64) {
+    let scale = (size.0 / VIEW_WIDTH).min(size.1 / VIEW_HEIGHT).max(1e-9);
+    let offset_x = (size.0 - VIEW_WIDTH * scale) / 2.0;
+    let offset_y = (size.1 - VIEW_HEIGHT * scale) / 2.0;
+    (scale, offset_x, offset_y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Sim, SimConfig};
+
+    fn close(a: Point, b: Point) -> bool {
+        a.distance(b) < 1e-6
+    }
+
+    #[test]
+    fn point_at_runs_from_start_to_end_through_the_bend() {
+        let path = EdgePath {
+            start: Point::new(0.0, 0.0),
+            control: Point::new(50.0, 100.0),
+            end: Point::new(100.0, 0.0),
+        };
+        assert!(close(path.point_at(0.0), path.start));
+        assert!(close(path.point_at(1.0), path.end));
+        assert!(close(path.point_at(0.5), Point::new(50.0, 50.0)));
+        assert!(close(path.point_at(-3.0), path.start), "t is clamped");
+        assert!(close(path.point_at(7.0), path.end), "t is clamped");
+    }
+
+    #[test]
+    fn box_exit_lands_on_the_border() {
+        let c = Point::new(100.0, 100.0);
+        assert!(close(
+            box_exit(c, 50.0, 20.0, Point::new(400.0, 100.0)),
+            Point::new(150.0, 100.0)
+        ));
+        assert!(close(
+            box_exit(c, 50.0, 20.0, Point::new(100.0, -300.0)),
+            Point::new(100.0, 80.0)
+        ));
+        // A target inside the box is not pushed outside it.
+        assert!(close(
+            box_exit(c, 50.0, 20.0, Point::new(110.0, 100.0)),
+            Point::new(110.0, 100.0)
+        ));
+    }
+
+    #[test]
+    fn airline_layout_keeps_boxes_apart_and_inside_the_view() {
+        let sim = Sim::airline(SimConfig::default());
+        let topology = sim.topology();
+        let positions = layout(topology, VIEW_WIDTH, VIEW_HEIGHT);
+        assert_eq!(positions.len(), topology.services().len());
+        let broker = topology.broker().expect("the airline has a broker");
+        assert!(close(
+            positions[broker],
+            Point::new(VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0)
+        ));
+        for (i, p) in positions.iter().enumerate() {
+            let (hw, hh) = node_half_size(topology.services()[i].role);
+            assert!(
+                p.x - hw >= 0.0 && p.x + hw <= VIEW_WIDTH,
+                "{i} fits horizontally"
+            );
+            assert!(
+                p.y - hh >= 0.0 && p.y + hh <= VIEW_HEIGHT,
+                "{i} fits vertically"
+            );
+            for (j, q) in positions.iter().enumerate().skip(i + 1) {
+                let (qw, qh) = node_half_size(topology.services()[j].role);
+                let apart = (p.x - q.x).abs() > hw + qw || (p.y - q.y).abs() > hh + qh;
+                assert!(apart, "boxes {i} and {j} overlap");
+            }
+        }
+        let mobile = topology.index_of("mobile-app").unwrap();
+        assert!(
+            positions[mobile].x < positions[broker].x,
+            "the client starts on the left"
+        );
+    }
+
+    #[test]
+    fn parallel_edges_get_distinct_lanes() {
+        let sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        for (i, a) in geometry.edges.iter().enumerate() {
+            for b in geometry.edges.iter().skip(i + 1) {
+                let mid_a = a.path.point_at(0.5);
+                let mid_b = b.path.point_at(0.5);
+                assert!(
+                    mid_a.distance(mid_b) > 10.0,
+                    "edges {:?} and {:?} overlap at their middles",
+                    a.edge,
+                    b.edge
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_hop_kind_finds_its_edge_and_responses_run_backwards() {
+        use crate::sim::MessageKind;
+        let sim = Sim::airline(SimConfig::default());
+        let topology = sim.topology();
+        let geometry = DiagramGeometry::new(topology);
+        let mobile = topology.index_of("mobile-app").unwrap();
+        let loyalty = topology.index_of("loyalty").unwrap();
+        let broker = topology.broker().unwrap();
+        let (query, reverse) = geometry
+            .edge_for_hop(MessageKind::Query, mobile, loyalty)
+            .expect("the app queries loyalty");
+        assert!(!reverse);
+        let (response, reverse) = geometry
+            .edge_for_hop(MessageKind::QueryResponse, loyalty, mobile)
+            .expect("the answer comes back");
+        assert!(reverse);
+        assert_eq!(query, response);
+        assert!(geometry
+            .edge_for_hop(MessageKind::Command, mobile, broker)
+            .is_some());
+        assert!(geometry
+            .edge_for_hop(MessageKind::Command, loyalty, mobile)
+            .is_none());
+    }
+
+    #[test]
+    fn labels_read_left_to_right_at_the_same_spot() {
+        let backwards = EdgePath {
+            start: Point::new(300.0, 0.0),
+            control: Point::new(150.0, 80.0),
+            end: Point::new(0.0, 0.0),
+        };
+        let (label, along) = readable(backwards, 0.35);
+        assert!(label.start.x < label.end.x);
+        assert!(close(label.point_at(along), backwards.point_at(0.35)));
+        let forwards = label;
+        assert_eq!(readable(forwards, 0.2), (forwards, 0.2));
+    }
+
+    #[test]
+    fn client_points_map_back_onto_the_view_box() {
+        // An element twice as wide as the view letterboxes it into its middle.
+        let size = (2.0 * VIEW_WIDTH, VIEW_HEIGHT);
+        let p = client_to_view(Point::new(VIEW_WIDTH / 2.0, 10.0), size);
+        assert!(close(p, Point::new(0.0, 10.0)));
+        let (scale, ox, oy) = view_transform((VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0));
+        assert!((scale - 0.5).abs() < 1e-9 && ox.abs() < 1e-9 && oy.abs() < 1e-9);
+    }
+}

@@ -1,0 +1,242 @@
+//! The tokens in flight: which hops the simulation has started and not finished, and
+//! where each one is at a given simulated time. Pure data, no drawing, so the animation
+//! loop stays a thin binding and this is tested natively.
+
+use crate::geometry::{DiagramGeometry, Point};
+use crate::sim::{Happening, MessageId, MessageKind, SimTime};
+
+/// A hop the simulation reported, resolved to the edge it travels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Token {
+    pub message: MessageId,
+    pub kind: MessageKind,
+    pub edge: usize,
+    pub reverse: bool,
+    pub depart: SimTime,
+    pub arrive: SimTime,
+}
+
+impl Token {
+    /// How far along its edge the token is at `now`, from 0 to 1. With reduced motion a
+    /// token does not glide: it sits at the middle of its edge until it arrives.
+    pub fn progress(&self, now: SimTime, reduced_motion: bool) -> f64 {
+        if reduced_motion {
+            return 0.5;
+        }
+        let span = self.arrive.saturating_sub(self.depart).max(1) as f64;
+        let along = now.saturating_sub(self.depart) as f64 / span;
+        let along = along.clamp(0.0, 1.0);
+        if self.reverse {
+            1.0 - along
+        } else {
+            along
+        }
+    }
+}
+
+/// A token's place on the diagram at one instant.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedToken {
+    pub message: MessageId,
+    pub kind: MessageKind,
+    pub at: Point,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TokenLayer {
+    tokens: Vec<Token>,
+    /// The latest message seen on each edge, so clicking an edge selects something real.
+    last_on_edge: Vec<Option<MessageId>>,
+}
+
+impl TokenLayer {
+    pub fn new(edge_count: usize) -> Self {
+        Self {
+            tokens: Vec::new(),
+            last_on_edge: vec![None; edge_count],
+        }
+    }
+
+    /// Takes the new hops out of what the simulation reported. Hops on edges the diagram
+    /// does not draw are skipped rather than drawn somewhere misleading.
+    pub fn absorb(&mut self, geometry: &DiagramGeometry, happenings: &[Happening]) {
+        for happening in happenings {
+            if let Happening::Hop(hop) = happening {
+                if let Some((edge, reverse)) = geometry.edge_for_hop(hop.kind, hop.from, hop.to) {
+                    self.tokens.push(Token {
+                        message: hop.message,
+                        kind: hop.kind,
+                        edge,
+                        reverse,
+                        depart: hop.depart,
+                        arrive: hop.arrive,
+                    });
+                    if let Some(slot) = self.last_on_edge.get_mut(edge) {
+                        *slot = Some(hop.message);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets tokens that have arrived by `now`.
+    pub fn prune(&mut self, now: SimTime) {
+        self.tokens.retain(|token| token.arrive > now);
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+        self.last_on_edge.iter_mut().for_each(|slot| *slot = None);
+    }
+
+    pub fn last_on_edge(&self, edge: usize) -> Option<MessageId> {
+        self.last_on_edge.get(edge).copied().flatten()
+    }
+
+    /// Every token's position at `now`, in the order they were sent.
+    pub fn placed<'a>(
+        &'a self,
+        geometry: &'a DiagramGeometry,
+        now: SimTime,
+        reduced_motion: bool,
+    ) -> impl Iterator<Item = PlacedToken> + 'a {
+        self.tokens.iter().filter_map(move |token| {
+            let edge = geometry.edges.get(token.edge)?;
+            Some(PlacedToken {
+                message: token.message,
+                kind: token.kind,
+                at: edge.path.point_at(token.progress(now, reduced_motion)),
+            })
+        })
+    }
+
+    /// The message whose token is nearest `point`, within `radius`. Later tokens win ties,
+    /// since they are drawn on top.
+    pub fn hit(
+        &self,
+        geometry: &DiagramGeometry,
+        now: SimTime,
+        reduced_motion: bool,
+        point: Point,
+        radius: f64,
+    ) -> Option<MessageId> {
+        let mut best: Option<(f64, MessageId)> = None;
+        for placed in self.placed(geometry, now, reduced_motion) {
+            let distance = placed.at.distance(point);
+            if distance <= radius && best.is_none_or(|(d, _)| distance <= d) {
+                best = Some((distance, placed.message));
+            }
+        }
+        best.map(|(_, message)| message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Scenario, Sim, SimConfig};
+
+    fn run_until_tokens(sim: &mut Sim, layer: &mut TokenLayer, geometry: &DiagramGeometry) {
+        for _ in 0..100 {
+            let happenings = sim.step();
+            layer.absorb(geometry, &happenings);
+            if !layer.is_empty() {
+                return;
+            }
+        }
+        panic!("the scenario never put a token on the diagram");
+    }
+
+    #[test]
+    fn a_booking_puts_a_token_on_the_command_edge_that_glides_and_then_leaves() {
+        let mut sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        let mut layer = TokenLayer::new(geometry.edges.len());
+        sim.act(Scenario::BookFl123.action()).unwrap();
+        run_until_tokens(&mut sim, &mut layer, &geometry);
+
+        let token = layer.tokens[0];
+        assert_eq!(token.kind, MessageKind::Command);
+        let edge = &geometry.edges[token.edge];
+        assert_eq!(sim.topology().id(edge.edge.from), "mobile-app");
+        assert_eq!(sim.topology().id(edge.edge.to), "broker");
+        assert_eq!(layer.last_on_edge(token.edge), Some(token.message));
+
+        let at_start = layer.placed(&geometry, token.depart, false).next().unwrap();
+        let midway = (token.depart + token.arrive) / 2;
+        let at_middle = layer.placed(&geometry, midway, false).next().unwrap();
+        assert!(at_start.at.distance(edge.path.start) < 1e-6);
+        assert!(at_middle.at.distance(edge.path.start) > 20.0, "it moved");
+
+        let hit = layer.hit(&geometry, midway, false, at_middle.at, 8.0);
+        assert_eq!(hit, Some(token.message));
+        let far = Point::new(at_middle.at.x + 50.0, at_middle.at.y);
+        assert_eq!(layer.hit(&geometry, midway, false, far, 8.0), None);
+
+        layer.prune(token.arrive);
+        assert!(layer.is_empty(), "an arrived token is gone");
+    }
+
+    #[test]
+    fn reduced_motion_parks_tokens_mid_edge_and_responses_run_backwards() {
+        let token = Token {
+            message: 1,
+            kind: MessageKind::QueryResponse,
+            edge: 0,
+            reverse: true,
+            depart: 1000,
+            arrive: 2000,
+        };
+        assert_eq!(token.progress(1000, false), 1.0);
+        assert_eq!(token.progress(2000, false), 0.0);
+        assert_eq!(token.progress(1250, false), 0.75);
+        assert_eq!(token.progress(1000, true), 0.5);
+        assert_eq!(token.progress(1900, true), 0.5);
+    }
+
+    #[test]
+    fn an_event_splits_into_one_token_per_subscriber() {
+        let mut sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        let mut layer = TokenLayer::new(geometry.edges.len());
+        sim.act(Scenario::BookFl123.action()).unwrap();
+        let mut event_edges = std::collections::BTreeSet::new();
+        let mut booking_created = None;
+        for _ in 0..400 {
+            let happenings = sim.step();
+            if happenings.is_empty() {
+                break;
+            }
+            for happening in &happenings {
+                if let Happening::Sent { message, .. } = happening {
+                    if sim.message(*message).map(|m| m.type_name.as_str()) == Some("BookingCreated")
+                    {
+                        booking_created = Some(*message);
+                    }
+                }
+            }
+            layer.absorb(&geometry, &happenings);
+            for token in &layer.tokens {
+                if Some(token.message) == booking_created {
+                    event_edges.insert(token.edge);
+                }
+            }
+        }
+        let broker = sim.topology().broker().unwrap();
+        let from_broker: Vec<&str> = event_edges
+            .iter()
+            .map(|&e| &geometry.edges[e].edge)
+            .filter(|edge| edge.from == broker)
+            .map(|edge| sim.topology().id(edge.to))
+            .collect();
+        assert_eq!(from_broker, vec!["loyalty", "flights"]);
+    }
+}

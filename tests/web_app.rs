@@ -1,0 +1,326 @@
+//! Browser tests: the real components mounted in headless Chromium, asserted on the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use contrail::components::JsonView;
+use contrail::App;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn fresh_container() -> HtmlElement {
+    let container = document()
+        .create_element("div")
+        .unwrap()
+        .unchecked_into::<HtmlElement>();
+    document().body().unwrap().append_child(&container).unwrap();
+    container
+}
+
+/// Lets the reactive system flush its effects into the DOM.
+async fn settle() {
+    TimeoutFuture::new(0).await;
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into::<Element>())
+        .collect()
+}
+
+fn one(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default().trim() == name)
+        .unwrap_or_else(|| panic!("no button named {name:?}"))
+        .unchecked_into::<HtmlElement>()
+}
+
+/// Clicks any element, SVG included (SVG elements have no `click()`).
+fn click(element: &Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+fn text(element: &Element) -> String {
+    element.text_content().unwrap_or_default()
+}
+
+/// Presses Step until `selector` matches something in `root`, or gives up.
+async fn step_until(root: &Element, selector: &str) -> Element {
+    for _ in 0..400 {
+        if let Some(found) = one(root, selector) {
+            return found;
+        }
+        button(root, "Step").click();
+        settle().await;
+    }
+    panic!("stepping never produced {selector}");
+}
+
+/// Steps until the simulation has nothing left to do (Step then raises a notice).
+async fn step_to_quiet(root: &Element) {
+    for _ in 0..400 {
+        button(root, "Step").click();
+        settle().await;
+        if let Some(notice) = one(root, "[role=alert]") {
+            if text(&notice).contains("Nothing is scheduled") {
+                button(&notice, "Dismiss").click();
+                settle().await;
+                return;
+            }
+        }
+    }
+    panic!("the simulation never went quiet");
+}
+
+async fn mounted_paused_app() -> (HtmlElement, impl Drop) {
+    let container = fresh_container();
+    let handle = leptos::mount::mount_to(container.clone(), App);
+    settle().await;
+    button(&container, "Pause").click();
+    settle().await;
+    assert!(
+        all(&container, "button")
+            .iter()
+            .any(|b| text(b).trim() == "Play"),
+        "paused"
+    );
+    (container, handle)
+}
+
+#[wasm_bindgen_test]
+async fn the_diagram_draws_every_service_and_tells_edge_kinds_apart_without_colour() {
+    let (root, _app) = mounted_paused_app().await;
+    for id in [
+        "mobile-app",
+        "booking",
+        "loyalty",
+        "flights",
+        "revenue",
+        "broker",
+    ] {
+        assert!(
+            one(&root, &format!("svg [data-service=\"{id}\"]")).is_some(),
+            "node {id}"
+        );
+    }
+    let mut dashes = Vec::new();
+    let mut ends = Vec::new();
+    for kind in ["command", "event", "query"] {
+        let edges = all(
+            &root,
+            &format!("svg g.edge[data-kind=\"{kind}\"]:not(.dead-end)"),
+        );
+        assert!(!edges.is_empty(), "there are {kind} edges");
+        for edge in &edges {
+            assert!(edge
+                .get_attribute("data-from")
+                .is_some_and(|f| !f.is_empty()));
+            assert!(edge.get_attribute("data-to").is_some_and(|t| !t.is_empty()));
+        }
+        let line = one(&edges[0], ".edge-line").unwrap();
+        dashes.push(line.get_attribute("stroke-dasharray").unwrap());
+        ends.push(line.get_attribute("marker-end").unwrap());
+        if kind == "query" {
+            assert!(
+                line.get_attribute("marker-start").is_some(),
+                "a query's line marks both ends"
+            );
+        } else {
+            assert!(line.get_attribute("marker-start").is_none());
+        }
+    }
+    dashes.dedup();
+    ends.dedup();
+    assert_eq!(dashes.len(), 3, "three line styles: {dashes:?}");
+    assert_eq!(ends.len(), 3, "three arrowheads: {ends:?}");
+    let dead_end =
+        one(&root, "svg g.dead-end[data-kind=\"event\"]").expect("an event nobody hears is drawn");
+    assert!(text(&dead_end).contains("no subscribers"));
+    assert_eq!(all(&root, ".legend [data-kind]").len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn selecting_a_log_entry_fills_the_inspector_with_its_json() {
+    let (root, _app) = mounted_paused_app().await;
+    let inspector = one(&root, "[aria-label=\"Payload inspector\"]").unwrap();
+    assert!(text(&inspector).contains("Select a message"));
+    button(&root, "Book FL123").click();
+    settle().await;
+    let entry = step_until(&root, ".log-entry[data-type=\"BookingCreated\"]").await;
+    let id = entry.get_attribute("data-message-id").unwrap();
+    assert_eq!(entry.get_attribute("data-kind").as_deref(), Some("event"));
+    one(&entry, "button")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    let details = one(&inspector, ".message-details").expect("details shown");
+    assert_eq!(details.get_attribute("data-message-id"), Some(id));
+    let shown = text(&inspector);
+    for expected in [
+        "BookingCreated",
+        "\"bookingId\"",
+        "\"BK12345\"",
+        "\"passengerDetails\"",
+        "\"John\"",
+        "800",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "inspector shows {expected}: {shown}"
+        );
+    }
+    assert!(
+        all(&inspector, ".json-key").len() > 10,
+        "keys are marked up as keys"
+    );
+    assert!(
+        !all(&inspector, "details.json-branch").is_empty(),
+        "objects collapse"
+    );
+    // The causation link walks back to the command that caused the event.
+    let caused_by = all(&inspector, "dt")
+        .into_iter()
+        .find(|dt| text(dt) == "Caused by")
+        .expect("a parent");
+    let link = caused_by.next_element_sibling().unwrap();
+    one(&link, "button")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    let parent = one(&inspector, ".message-details").unwrap();
+    assert_ne!(
+        parent.get_attribute("data-message-id"),
+        entry.get_attribute("data-message-id")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_query_shows_both_its_request_and_its_response() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Check John's points").click();
+    settle().await;
+    step_until(&root, ".log-entry[data-kind=\"queryResponse\"]").await;
+    let request = one(&root, ".log-entry[data-kind=\"query\"]").unwrap();
+    assert!(request
+        .get_attribute("data-type")
+        .unwrap()
+        .contains("/points"));
+    one(&request, "button")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    let inspector = one(&root, "[aria-label=\"Payload inspector\"]").unwrap();
+    let shown = text(&inspector);
+    assert!(shown.contains("Request #"), "{shown}");
+    assert!(shown.contains("Response #"), "{shown}");
+    assert!(
+        shown.contains("\"points\""),
+        "the answer carries the balance: {shown}"
+    );
+    assert_eq!(
+        all(&inspector, "ul.json-view").len(),
+        2,
+        "request and response payloads"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_query_leaves_the_service_state_unchanged_and_a_booking_does_not() {
+    let (root, _app) = mounted_paused_app().await;
+    click(&one(&root, "svg [data-service=\"loyalty\"]").unwrap());
+    settle().await;
+    let inspector = one(&root, "[aria-label=\"Service inspector\"]").unwrap();
+    assert!(text(&inspector).contains("Loyalty"));
+    let state = || text(&one(&inspector, ".service-state").unwrap());
+    let changed = || text(&one(&inspector, ".state-changed").unwrap());
+    let before = (state(), changed());
+    assert!(!before.0.is_empty());
+
+    button(&root, "Check John's points").click();
+    settle().await;
+    step_to_quiet(&root).await;
+    assert!(
+        one(&root, ".log-entry[data-kind=\"queryResponse\"]").is_some(),
+        "the query ran"
+    );
+    assert_eq!((state(), changed()), before, "a query changes nothing");
+
+    button(&root, "Book FL123").click();
+    settle().await;
+    step_to_quiet(&root).await;
+    assert_ne!(
+        state(),
+        before.0,
+        "a booking credits points, so the check above can fail"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_traffic_rate_is_explained_and_nothing_is_lost() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Book FL123").click();
+    settle().await;
+    let rate = one(&root, "input[aria-label=\"Traffic rate\"]")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>();
+    rate.set_value("100000");
+    rate.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    button(&root, "Start traffic").click();
+    settle().await;
+    let notice = one(&root, "[role=alert]").expect("a message");
+    assert!(text(&notice).contains("100000"), "{}", text(&notice));
+    assert!(
+        all(&root, "button")
+            .iter()
+            .any(|b| text(b).trim() == "Start traffic"),
+        "traffic stays off"
+    );
+    step_until(&root, ".log-entry[data-type=\"CreateBooking\"]").await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_payload_strings_stay_text() {
+    let container = fresh_container();
+    let hostile =
+        "<img src=x onerror=\"window.__contrailPwned=1\"><script>window.__contrailPwned=1</script>";
+    let value = serde_json::json!({ "firstName": hostile, "<b>key</b>": [hostile] });
+    let _handle = leptos::mount::mount_to(
+        container.clone(),
+        move || view! { <JsonView value=value.clone() /> },
+    );
+    settle().await;
+    assert!(one(&container, "img").is_none());
+    assert!(one(&container, "script").is_none());
+    assert!(one(&container, "b").is_none());
+    assert!(text(&container).contains(hostile));
+    assert!(text(&container).contains("<b>key</b>"));
+    let pwned = js_sys_free_get("__contrailPwned");
+    assert!(pwned.is_undefined());
+}
+
+fn js_sys_free_get(name: &str) -> wasm_bindgen::JsValue {
+    let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
+    web_sys::js_sys::Reflect::get(&window, &name.into()).unwrap()
+}
