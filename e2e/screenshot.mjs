@@ -1,0 +1,31 @@
+// Takes a screenshot of dist/ served under /contrail/, after a few clicks, to look at what
+// was built. Not a test. Usage:
+//   STEPS="Book FL123,wait:3000,css:[data-service=loyalty]" SCHEME=dark WIDTH=800 \
+//   OUT=shot.png node e2e/screenshot.mjs
+// A step is a button's accessible name, "wait:MS", or "css:SELECTOR" to click.
+import { chromium } from "playwright-core";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveStatic, CHROMIUM_ARGS, CHROMIUM_PATH } from "./serve-static.mjs";
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const env = process.env;
+const server = await serveStatic(dist, "/contrail/");
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const page = await browser.newPage({
+  viewport: { width: Number(env.WIDTH ?? 1280), height: Number(env.HEIGHT ?? 800) },
+  colorScheme: env.SCHEME ?? "light",
+  reducedMotion: env.REDUCED ? "reduce" : "no-preference",
+});
+page.on("console", (m) => console.log(`console ${m.type()}: ${m.text()}`));
+page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
+await page.goto(server.url + (env.QUERY ?? ""));
+await page.locator("[data-service]").first().waitFor();
+for (const step of (env.STEPS ?? "").split(",").filter(Boolean)) {
+  if (step.startsWith("wait:")) await page.waitForTimeout(Number(step.slice(5)));
+  else if (step.startsWith("css:")) await page.locator(step.slice(4)).first().click();
+  else await page.getByRole("button", { name: step, exact: true }).click();
+}
+await page.screenshot({ path: env.OUT ?? "screenshot.png", fullPage: env.FULL === "1" });
+await browser.close();
+await server.close();
