@@ -4,6 +4,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::animation::{prefers_reduced_motion, use_animation_frame};
+use crate::bench_mode::{self, Mode};
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
     Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
@@ -21,7 +22,9 @@ const PICK_RADIUS: f64 = 12.0;
 #[component]
 pub fn App() -> impl IntoView {
     let config = SimConfig::default();
-    let sim = StoredValue::new_local(Sim::airline(config.clone()));
+    let (mode, mode_notice) = bench_mode::current_mode();
+    let (first_sim, refused) = bench_mode::build_sim(mode, &config);
+    let sim = StoredValue::new_local(first_sim);
     let geometry = StoredValue::new_local(sim.with_value(|s| DiagramGeometry::new(s.topology())));
     let tokens = StoredValue::new_local(TokenLayer::new(geometry.with_value(|g| g.edges.len())));
     let (version, set_version) = signal(0u64);
@@ -33,7 +36,7 @@ pub fn App() -> impl IntoView {
     let speed = RwSignal::new(1.0);
     let selected_message = RwSignal::new(None::<MessageId>);
     let selected_service = RwSignal::new(None::<ServiceIdx>);
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(mode_notice.or(refused));
     let canvas = NodeRef::<Canvas>::new();
     let reduced_motion = prefers_reduced_motion();
 
@@ -102,8 +105,9 @@ pub fn App() -> impl IntoView {
         }
         absorb(happenings);
     });
+    let reset_config = config.clone();
     let on_reset = Callback::new(move |()| {
-        sim.set_value(Sim::airline(config.clone()));
+        sim.set_value(bench_mode::build_sim(mode, &reset_config).0);
         tokens.update_value(TokenLayer::clear);
         selected_message.set(None);
         notice.set(None);
@@ -142,6 +146,18 @@ pub fn App() -> impl IntoView {
     });
     let on_select_service =
         Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
+
+    // Time to first diagram: the nodes and edges are in the DOM once this first runs.
+    Effect::new(move |_| bench_mode::mark_diagram_drawn());
+    match mode {
+        Mode::Tokens(_) => bench_mode::expose_bench_hooks(move || {
+            tokens.try_with_value(TokenLayer::len).unwrap_or(0)
+        }),
+        Mode::SimThroughput => {
+            request_animation_frame(move || bench_mode::run_sim_benchmark(&config))
+        }
+        Mode::Airline => {}
+    }
 
     let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
     let clock = move || crate::components::message_log::clock_time(clock_now.get());

@@ -3,6 +3,8 @@
 //! this runs except the performance mark, which costs nothing.
 
 use wasm_bindgen::closure::Closure;
+
+use crate::sim::{Sim, SimConfig};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{Function, Reflect};
 
@@ -64,9 +66,16 @@ fn set_global(name: &str, value: &JsValue) {
     }
 }
 
-/// Tells the harness the scene is up, and lets it read the wasm memory size.
-pub fn expose_bench_hooks() {
+/// Tells the harness the scene is up, and lets it read the wasm memory size and how many
+/// tokens are on the diagram.
+pub fn expose_bench_hooks(in_flight: impl Fn() -> usize + 'static) {
     set_global("__benchReady", &JsValue::TRUE);
+    let count = Closure::<dyn Fn() -> f64>::new(move || in_flight() as f64);
+    set_global(
+        "__benchInFlight",
+        count.as_ref().unchecked_ref::<Function>(),
+    );
+    count.forget();
     let memory_bytes = Closure::<dyn Fn() -> f64>::new(|| {
         wasm_bindgen::memory()
             .dyn_into::<web_sys::js_sys::WebAssembly::Memory>()
@@ -82,6 +91,66 @@ pub fn expose_bench_hooks() {
         memory_bytes.as_ref().unchecked_ref::<Function>(),
     );
     memory_bytes.forget();
+}
+
+/// Builds the simulation the mode asks for. A synthetic scene the core refuses falls back
+/// to the airline, with the core's reason.
+pub fn build_sim(mode: Mode, config: &SimConfig) -> (Sim, Option<String>) {
+    match mode {
+        Mode::Tokens(tokens) => {
+            match Sim::synthetic(BENCH_SERVICES, BENCH_EDGES, tokens, config.clone()) {
+                Ok(sim) => (sim, None),
+                Err(error) => (
+                    Sim::airline(config.clone()),
+                    Some(format!("Benchmark scene refused: {error}")),
+                ),
+            }
+        }
+        _ => (Sim::airline(config.clone()), None),
+    }
+}
+
+/// Tokens in flight for the simulation-throughput run, as in the frames benchmark.
+const THROUGHPUT_TOKENS: usize = 1_000;
+/// Simulated time for the raw throughput figure.
+const THROUGHPUT_SIM_MS: u64 = 300_000;
+/// Frames of 1/60 s for the per-frame step figure.
+const STEP_FRAMES: usize = 1_800;
+
+/// Times the simulation core alone, in this browser, and publishes the figures: events
+/// (scheduler items) per second over a long stretch, and the p95 of one frame's step at
+/// 1,000 tokens in flight. The wall clock is read here, never inside the core.
+pub fn run_sim_benchmark(config: &SimConfig) {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let Ok(mut sim) = Sim::synthetic(
+        BENCH_SERVICES,
+        BENCH_EDGES,
+        THROUGHPUT_TOKENS,
+        config.clone(),
+    ) else {
+        return;
+    };
+    sim.advance_by(5_000);
+    let items_before = sim.processed_items();
+    let started = performance.now();
+    sim.advance_by(THROUGHPUT_SIM_MS);
+    let seconds = (performance.now() - started) / 1000.0;
+    let events = sim.processed_items() - items_before;
+
+    let mut steps: Vec<f64> = (0..STEP_FRAMES)
+        .map(|_| {
+            let before = performance.now();
+            let happenings = sim.advance_by(16);
+            let took = performance.now() - before;
+            drop(happenings);
+            took
+        })
+        .collect();
+    steps.sort_by(f64::total_cmp);
+    let p95 = steps[(steps.len() * 95 / 100).min(steps.len() - 1)];
+    publish_sim_figures(events as f64 / seconds.max(1e-9), p95, steps.len());
 }
 
 /// Publishes the simulation throughput figures for the harness.

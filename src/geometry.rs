@@ -12,6 +12,11 @@ pub const NODE_HALF_W: f64 = 92.0;
 pub const NODE_HALF_H: f64 = 30.0;
 pub const BROKER_HALF_W: f64 = 80.0;
 pub const BROKER_HALF_H: f64 = 34.0;
+/// Half sizes of a box when the diagram is crowded (many services on the ring).
+pub const SMALL_HALF_W: f64 = 24.0;
+pub const SMALL_HALF_H: f64 = 10.0;
+/// More services than this and boxes shrink so the ring does not overlap itself.
+pub const CROWDED_ABOVE: usize = 12;
 /// Distance between parallel edges joining the same two services.
 const PARALLEL_SPACING: f64 = 26.0;
 
@@ -59,9 +64,10 @@ impl EdgePath {
     }
 }
 
-/// Half width and height of a node's box.
-pub fn node_half_size(role: Role) -> (f64, f64) {
+/// Half width and height of a node's box, in a diagram of `services` services.
+pub fn node_half_size(role: Role, services: usize) -> (f64, f64) {
     match role {
+        _ if services > CROWDED_ABOVE => (SMALL_HALF_W, SMALL_HALF_H),
         Role::Broker => (BROKER_HALF_W, BROKER_HALF_H),
         _ => (NODE_HALF_W, NODE_HALF_H),
     }
@@ -76,8 +82,9 @@ pub fn layout(topology: &Topology, width: f64, height: f64) -> Vec<Point> {
     let ring: Vec<usize> = (0..services.len())
         .filter(|&i| services[i].role != Role::Broker)
         .collect();
-    let radius_x = (width / 2.0 - NODE_HALF_W - 8.0).max(0.0);
-    let radius_y = (height / 2.0 - NODE_HALF_H - 8.0).max(0.0);
+    let (half_w, half_h) = node_half_size(Role::Service, services.len());
+    let radius_x = (width / 2.0 - half_w - 8.0).max(0.0);
+    let radius_y = (height / 2.0 - half_h - 8.0).max(0.0);
     let count = ring.len().max(1) as f64;
     // Screen y grows downwards, so increasing angles from PI go up and over: clockwise.
     let unit: Vec<(f64, f64)> = (0..ring.len())
@@ -232,9 +239,9 @@ impl DiagramGeometry {
             .map(|(index, (edge, bend))| {
                 let path = edge_path(
                     nodes[edge.from],
-                    node_half_size(services[edge.from].role),
+                    node_half_size(services[edge.from].role, services.len()),
                     nodes[edge.to],
-                    node_half_size(services[edge.to].role),
+                    node_half_size(services[edge.to].role, services.len()),
                     bend,
                 );
                 let along = if Some(edge.to) == topology.broker() {
@@ -394,7 +401,8 @@ mod tests {
             Point::new(VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0)
         ));
         for (i, p) in positions.iter().enumerate() {
-            let (hw, hh) = node_half_size(topology.services()[i].role);
+            let count = topology.services().len();
+            let (hw, hh) = node_half_size(topology.services()[i].role, count);
             assert!(
                 p.x - hw >= 0.0 && p.x + hw <= VIEW_WIDTH,
                 "{i} fits horizontally"
@@ -404,7 +412,7 @@ mod tests {
                 "{i} fits vertically"
             );
             for (j, q) in positions.iter().enumerate().skip(i + 1) {
-                let (qw, qh) = node_half_size(topology.services()[j].role);
+                let (qw, qh) = node_half_size(topology.services()[j].role, count);
                 let apart = (p.x - q.x).abs() > hw + qw || (p.y - q.y).abs() > hh + qh;
                 assert!(apart, "boxes {i} and {j} overlap");
             }
@@ -414,6 +422,18 @@ mod tests {
             positions[mobile].x < positions[broker].x,
             "the client starts on the left"
         );
+    }
+
+    #[test]
+    fn fifty_services_shrink_to_fit_the_ring_without_overlapping() {
+        let sim = Sim::synthetic(50, 100, 0, SimConfig::default()).unwrap();
+        let positions = layout(sim.topology(), VIEW_WIDTH, VIEW_HEIGHT);
+        let (hw, hh) = node_half_size(Role::Service, 50);
+        for (i, p) in positions.iter().enumerate() {
+            for q in positions.iter().skip(i + 1) {
+                assert!((p.x - q.x).abs() > 2.0 * hw || (p.y - q.y).abs() > 2.0 * hh);
+            }
+        }
     }
 
     #[test]

@@ -324,3 +324,97 @@ fn js_sys_free_get(name: &str) -> wasm_bindgen::JsValue {
     let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
     web_sys::js_sys::Reflect::get(&window, &name.into()).unwrap()
 }
+
+#[wasm_bindgen_test]
+async fn the_log_filters_by_kind_and_by_service() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Book FL123").click();
+    settle().await;
+    step_to_quiet(&root).await;
+    let kinds = |root: &Element| {
+        let mut kinds: Vec<String> = all(root, ".log-entry")
+            .iter()
+            .filter_map(|e| e.get_attribute("data-kind"))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    assert!(
+        kinds(&root).len() >= 3,
+        "a booking uses several kinds: {:?}",
+        kinds(&root)
+    );
+
+    let select = |label: &str, value: &str| {
+        let select = one(&root, &format!("select[aria-label=\"{label}\"]"))
+            .unwrap()
+            .unchecked_into::<web_sys::HtmlSelectElement>();
+        select.set_value(value);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    select("Filter by kind", "event");
+    settle().await;
+    assert_eq!(kinds(&root), vec!["event".to_string()]);
+
+    select("Filter by kind", "all");
+    select("Filter by service", "revenue");
+    settle().await;
+    let entries = all(&root, ".log-entry");
+    assert!(!entries.is_empty());
+    for entry in &entries {
+        assert!(text(entry).contains("revenue"), "{}", text(entry));
+    }
+    assert!(one(&root, ".log-entry[data-type=\"CreateBooking\"]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn clicking_an_edge_selects_the_last_message_that_travelled_it() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Book FL123").click();
+    settle().await;
+    step_to_quiet(&root).await;
+    let edge = one(
+        &root,
+        "svg g.edge[data-kind=\"command\"][data-to=\"revenue\"]",
+    )
+    .unwrap();
+    click(&edge);
+    settle().await;
+    let inspector = one(&root, "[aria-label=\"Payload inspector\"]").unwrap();
+    assert!(
+        text(&inspector).contains("AdjustFlightPricing"),
+        "{}",
+        text(&inspector)
+    );
+    assert!(text(&inspector).contains("\"ReassessPricing\""));
+}
+
+#[wasm_bindgen_test]
+async fn copy_reports_what_happened() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "List tiers").click();
+    settle().await;
+    let entry = step_until(&root, ".log-entry[data-kind=\"query\"]").await;
+    one(&entry, "button")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    button(&root, "Copy JSON").click();
+    let status = one(&root, ".copy-status").unwrap();
+    for _ in 0..50 {
+        if !text(&status).is_empty() {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    // Headless Chromium may grant or refuse the clipboard; either way the user is told.
+    let said = text(&status);
+    assert!(
+        said == "Copied" || said.contains("refused") || said.contains("not available"),
+        "{said:?}"
+    );
+}

@@ -2,7 +2,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
 use crate::geometry::{
-    client_to_view, node_half_size, DiagramGeometry, Point, VIEW_HEIGHT, VIEW_WIDTH,
+    client_to_view, node_half_size, DiagramGeometry, Point, CROWDED_ABOVE, VIEW_HEIGHT, VIEW_WIDTH,
 };
 use crate::live::LiveSim;
 use crate::sim::{EdgeKind, Role, ServiceIdx, ServiceStatus};
@@ -39,6 +39,8 @@ pub fn Diagram(
     let (nodes, edges, dead_ends) =
         geometry.with_value(|g| (g.nodes.clone(), g.edges.clone(), g.dead_ends.clone()));
     let labelled = edges.len() <= MAX_LABELLED_EDGES;
+    let node_count = services.len();
+    let crowded = node_count > CROWDED_ABOVE;
     let id_of = |i: ServiceIdx| services.get(i).map(|s| s.id.clone()).unwrap_or_default();
 
     let edge_views = edges
@@ -104,7 +106,7 @@ pub fn Diagram(
         .enumerate()
         .map(|(index, spec)| {
             let at = nodes[index];
-            let (hw, hh) = node_half_size(spec.role);
+            let (hw, hh) = node_half_size(spec.role, node_count);
             let role = spec.role;
             let status = move || live.read(|sim| sim.service_status(index)).unwrap_or(ServiceStatus::Idle);
             let queued = move || {
@@ -171,6 +173,7 @@ pub fn Diagram(
         <div class="diagram" node_ref=container on:click=pick>
             <svg
                 class="diagram-svg"
+                class:crowded=crowded
                 viewBox=format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}")
                 role="group"
                 aria-label="Diagram of the services and how they interact"

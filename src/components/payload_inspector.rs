@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
 
 use crate::components::json_view::JsonView;
 use crate::components::message_log::{clock_time, kind_badge, outcome_text};
@@ -121,9 +122,13 @@ pub fn PayloadInspector(
                 Some((_, Some(d))) => {
                     let copy_text = serde_json::to_string_pretty(&d.envelope).unwrap_or_default();
                     let copy = move |_| {
-                        let result = copy_to_clipboard(&copy_text);
-                        set_copied.set(Some(if result { "Copied" } else { "Copy is not available here: select the text instead" }));
-                        gloo_timers::callback::Timeout::new(2000, move || { let _ = set_copied.try_set(None); }).forget();
+                        copy_to_clipboard(&copy_text, move |status| {
+                            let _ = set_copied.try_set(Some(status));
+                            gloo_timers::callback::Timeout::new(2500, move || {
+                                let _ = set_copied.try_set(None);
+                            })
+                            .forget();
+                        });
                     };
                     let parent = d.causation_id.map(|p| view! { <dt>"Caused by"</dt><dd>{link(p)}</dd> });
                     let root = d.correlation_root.filter(|&r| r != d.id).map(link);
@@ -176,15 +181,20 @@ pub fn PayloadInspector(
     }
 }
 
-/// Writes text to the clipboard where the browser offers one (secure contexts only).
-fn copy_to_clipboard(text: &str) -> bool {
-    let navigator = window().navigator();
-    let clipboard = navigator.clipboard();
-    let available = clipboard
-        .unchecked_ref::<wasm_bindgen::JsValue>()
-        .is_object();
-    if available {
-        let _ = clipboard.write_text(text);
+/// Writes text to the clipboard where the browser offers one (secure contexts only) and
+/// reports the outcome, which arrives later: the browser may still refuse.
+fn copy_to_clipboard(text: &str, report: impl FnOnce(&'static str) + Clone + 'static) {
+    let clipboard = window().navigator().clipboard();
+    let js: &wasm_bindgen::JsValue = clipboard.as_ref();
+    if !js.is_object() {
+        report("Copy is not available here: select the text instead");
+        return;
     }
-    available
+    let failed = report.clone();
+    let done = Closure::once(move |_: JsValue| report("Copied"));
+    let refused = Closure::once(move |_: JsValue| failed("The browser refused the clipboard"));
+    let _ = clipboard.write_text(text).then2(&done, &refused);
+    // Only one of the two ever runs; both must outlive this call.
+    done.forget();
+    refused.forget();
 }
