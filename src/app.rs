@@ -15,6 +15,8 @@ use crate::painter::Painter;
 use crate::sim::{Happening, MessageId, Scenario, ServiceIdx, Sim, SimConfig, SimTime};
 use crate::tokens::{PlacedToken, TokenLayer};
 
+/// The shortest time between two refreshes of the views the animation loop causes.
+const VIEW_REFRESH_MS: f64 = 100.0;
 /// How close, in diagram units, a click must land to a token to pick it.
 const PICK_RADIUS: f64 = 12.0;
 
@@ -28,7 +30,7 @@ pub fn App() -> impl IntoView {
     let geometry = StoredValue::new_local(sim.with_value(|s| DiagramGeometry::new(s.topology())));
     let tokens = StoredValue::new_local(TokenLayer::new(geometry.with_value(|g| g.edges.len())));
     let (version, set_version) = signal(0u64);
-    // The clock moves every frame even when nothing happens; only the header reads it.
+    // The clock moves even when nothing happens; only the header reads it.
     let (clock_now, set_clock_now) = signal::<SimTime>(0);
     let live = LiveSim::new(sim, version);
 
@@ -40,18 +42,25 @@ pub fn App() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let reduced_motion = prefers_reduced_motion();
 
-    // Everything the simulation reports goes through here: new hops become tokens, and the
-    // views hear about it once.
-    let absorb = move |happenings: Vec<Happening>| {
-        if happenings.is_empty() {
-            return;
+    // Everything the simulation reports goes through here: new hops become tokens at once.
+    // Returns whether anything happened, so the caller can tell the views.
+    let absorb_tokens = move |happenings: &[Happening]| {
+        if !happenings.is_empty() {
+            geometry.with_value(|g| tokens.update_value(|t| t.absorb(g, happenings)));
         }
-        geometry.with_value(|g| tokens.update_value(|t| t.absorb(g, &happenings)));
-        set_version.update(|v| *v += 1);
+        !happenings.is_empty()
+    };
+    // A user's action shows at once; the animation loop's own changes are batched.
+    let absorb = move |happenings: Vec<Happening>| {
+        if absorb_tokens(&happenings) {
+            set_version.update(|v| *v += 1);
+        }
     };
 
     let painter = StoredValue::new_local(None::<Painter>);
     let mut carry_ms = 0.0_f64;
+    let mut views_stale = false;
+    let mut since_views_ms = 0.0_f64;
     use_animation_frame(move |elapsed_ms| {
         let Some(running) = playing.try_get_untracked() else {
             return false;
@@ -67,14 +76,26 @@ pub fn App() -> impl IntoView {
             let Some(happenings) = sim.try_update_value(|s| s.advance_by(step as u64)) else {
                 return false;
             };
-            absorb(happenings);
+            views_stale |= absorb_tokens(&happenings);
+        }
+        // Tokens move every frame; the log, statuses and inspectors need not. Under heavy
+        // traffic, re-deriving them sixty times a second cost more than drawing every token.
+        since_views_ms += elapsed_ms;
+        if since_views_ms >= VIEW_REFRESH_MS {
+            if views_stale {
+                let _ = set_version.try_update(|v| *v += 1);
+                views_stale = false;
+            }
+            if let Some(now) = sim.try_with_value(Sim::now) {
+                if clock_now.try_get_untracked() != Some(now) {
+                    let _ = set_clock_now.try_set(now);
+                }
+            }
+            since_views_ms = 0.0;
         }
         let Some(now) = sim.try_with_value(Sim::now) else {
             return false;
         };
-        if clock_now.try_get_untracked() != Some(now) {
-            let _ = set_clock_now.try_set(now);
-        }
         let Some(element) = canvas.try_get_untracked().flatten() else {
             return true;
         };

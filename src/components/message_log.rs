@@ -5,7 +5,7 @@ use crate::live::LiveSim;
 use crate::sim::{iso_time, MessageId, MessageKind, Outcome, Sim};
 
 /// How many of the newest matching messages the log keeps in the DOM.
-pub const LOG_ROWS: usize = 200;
+pub const LOG_ROWS: usize = 100;
 
 /// Which kinds of message the log shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
