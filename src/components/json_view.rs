@@ -29,15 +29,7 @@ fn json_node(key: Option<String>, value: &Value, depth: usize, open_depth: usize
                 .iter()
                 .map(|(k, v)| json_node(Some(k.clone()), v, depth + 1, open_depth))
                 .collect::<Vec<_>>();
-            view! {
-                <li>
-                    <details class="json-branch" open=depth < open_depth>
-                        <summary>{key_view}<span class="json-punct">{summary}</span></summary>
-                        <ul class="json-children">{children}</ul>
-                    </details>
-                </li>
-            }
-            .into_any()
+            branch(key_view, summary, children, depth < open_depth)
         }
         Value::Array(items) => {
             let summary = format!("[ {} ]", plural(items.len(), "item"));
@@ -45,15 +37,7 @@ fn json_node(key: Option<String>, value: &Value, depth: usize, open_depth: usize
                 .iter()
                 .map(|v| json_node(None, v, depth + 1, open_depth))
                 .collect::<Vec<_>>();
-            view! {
-                <li>
-                    <details class="json-branch" open=depth < open_depth>
-                        <summary>{key_view}<span class="json-punct">{summary}</span></summary>
-                        <ul class="json-children">{children}</ul>
-                    </details>
-                </li>
-            }
-            .into_any()
+            branch(key_view, summary, children, depth < open_depth)
         }
         leaf => {
             let (class, text) = match leaf {
@@ -68,6 +52,24 @@ fn json_node(key: Option<String>, value: &Value, depth: usize, open_depth: usize
             .into_any()
         }
     }
+}
+
+/// An object or array: a disclosure whose summary says how much is inside.
+fn branch(
+    key_view: Option<impl IntoView + 'static>,
+    summary: String,
+    children: Vec<AnyView>,
+    open: bool,
+) -> AnyView {
+    view! {
+        <li>
+            <details class="json-branch" open=open>
+                <summary>{key_view}<span class="json-punct">{summary}</span></summary>
+                <ul class="json-children">{children}</ul>
+            </details>
+        </li>
+    }
+    .into_any()
 }
 
 fn plural(count: usize, noun: &str) -> String {

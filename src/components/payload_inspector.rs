@@ -4,7 +4,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 use crate::components::json_view::JsonView;
-use crate::components::message_log::{clock_time, kind_badge, outcome_text};
+use crate::components::message_log::{clock_time, destination_text, kind_badge, outcome_text};
 use crate::live::LiveSim;
 use crate::sim::{MessageId, MessageKind, Sim};
 
@@ -67,16 +67,7 @@ pub fn message_details(sim: &Sim, id: MessageId) -> Option<MessageDetails> {
         kind: message.kind,
         type_name: message.type_name.clone(),
         from: topology.id(message.source).to_string(),
-        to: if message.destination.is_empty() {
-            "(no subscribers)".into()
-        } else {
-            message
-                .destination
-                .iter()
-                .map(|&d| topology.id(d))
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        to: destination_text(topology, message),
         time: clock_time(message.timestamp),
         outcome: sim.outcome_of(id).map(outcome_text).unwrap_or_default(),
         correlation_id: message.correlation_id,
