@@ -560,3 +560,115 @@ fn happenings_of_act_come_with_the_next_advance_and_time_only_moves_forward() {
     sim.act(Scenario::ListTiers.action()).unwrap();
     sim.run_until_idle(1000);
 }
+
+#[test]
+fn a_full_queue_refuses_at_the_broker_and_only_that_queue() {
+    let mut sim = fan_out_sim(SimConfig {
+        jitter_ms: 0,
+        queue_capacity: 2,
+        ..SimConfig::default()
+    });
+    let (a, b, c) = (
+        sim.topology().index_of("a").unwrap(),
+        sim.topology().index_of("b").unwrap(),
+        sim.topology().index_of("c").unwrap(),
+    );
+    let broker = sim.topology().broker().unwrap();
+    // Five commands reach the broker together: the first is pulled at once, two wait, and
+    // the queue (capacity 2) refuses the last two.
+    let cmds: Vec<MessageId> = (0..5)
+        .map(|_| sim.send_command("pub", "Cmd", json!({})).unwrap())
+        .collect();
+    // And one "Many" event, whose copy for `a` finds the queue full while b and c take it.
+    let many = sim.publish_event("pub", "Many", json!({})).unwrap();
+    let hs = sim.advance_to(600);
+    assert_eq!(sim.queue_depth(a), 2);
+    let refused: Vec<(MessageId, String)> = hs
+        .iter()
+        .filter_map(|h| match h {
+            Happening::Rejected {
+                message,
+                by,
+                reason,
+                ..
+            } if *by == broker => Some((*message, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    let refused_ids: Vec<MessageId> = refused.iter().map(|(m, _)| *m).collect();
+    assert_eq!(refused_ids, [cmds[3], cmds[4], many]);
+    assert!(
+        refused[0].1.contains("a's queue is full (2 messages"),
+        "{}",
+        refused[0].1
+    );
+    for &id in &cmds[3..] {
+        assert!(matches!(sim.outcome_of(id), Some(Outcome::Rejected(_))));
+    }
+    assert_eq!(sim.service_state("broker").unwrap()["queueCapacity"], 2);
+
+    let hs = sim.run_until_idle(10_000);
+    let handled = |m: MessageId| {
+        hs.iter()
+            .filter_map(|h| match h {
+                Happening::Handled { message, by, .. } if *message == m => Some(*by),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    for &id in &cmds[..3] {
+        assert_eq!(handled(id), [a], "command {id}");
+    }
+    for &id in &cmds[3..] {
+        assert!(handled(id).is_empty(), "a refused command must not run");
+    }
+    let mut got = handled(many);
+    got.sort();
+    assert_eq!(got, [b, c], "the other subscribers still get the event");
+    assert!(matches!(sim.outcome_of(many), Some(Outcome::Rejected(_))));
+}
+
+#[test]
+fn traffic_far_beyond_capacity_keeps_queues_bounded() {
+    let mut sim = Sim::airline(SimConfig {
+        queue_capacity: 50,
+        ..SimConfig::default()
+    });
+    let booking = sim.topology().index_of("booking").unwrap();
+    sim.set_traffic(200.0).unwrap();
+    let mut refused = 0;
+    for _ in 0..30 {
+        let hs = sim.advance_by(1000);
+        refused += count(
+            &hs,
+            |h| matches!(h, Happening::Rejected { reason, .. } if reason.contains("queue is full")),
+        );
+        assert!(sim.queue_depths().iter().all(|&d| d <= 50));
+    }
+    assert_eq!(sim.queue_depth(booking), 50);
+    assert!(refused > 5_000, "{refused}");
+}
+
+/// README states Booking's throughput under saturation; this is where that figure comes from.
+#[test]
+fn booking_handles_about_one_booking_every_two_and_a_half_seconds_when_saturated() {
+    let mut sim = Sim::airline(SimConfig::default());
+    sim.set_traffic(5.0).unwrap();
+    sim.advance_to(60_000);
+    let booking = sim.topology().index_of("booking").unwrap();
+    let mut verdicts = 0;
+    for _ in 0..300 {
+        let hs = sim.advance_by(1000);
+        verdicts += count(&hs, |h| match h {
+            Happening::Handled { by, message, .. } | Happening::Rejected { by, message, .. } => {
+                *by == booking
+                    && sim
+                        .message(*message)
+                        .is_some_and(|m| m.kind == MessageKind::Command)
+            }
+            _ => false,
+        });
+    }
+    let per_sec = verdicts as f64 / 300.0;
+    assert!((0.38..=0.47).contains(&per_sec), "{per_sec} bookings/s");
+}

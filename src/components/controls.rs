@@ -34,7 +34,9 @@ pub fn Controls(
             .position(|&s| (s - speed.get()).abs() < 1e-9)
             .unwrap_or(2)
     };
-    let (rate_text, set_rate_text) = signal("5".to_string());
+    // Below what Booking can handle (about 0.4 a second), so the whole chain flows; a
+    // faster rate is the way to watch its queue fill at the broker.
+    let (rate_text, set_rate_text) = signal("0.3".to_string());
     let traffic_on = move || traffic.get() > 0.0;
 
     view! {
@@ -92,7 +94,7 @@ pub fn Controls(
                         type="number"
                         min="0.1"
                         max=TRAFFIC_MAX.to_string()
-                        step="0.5"
+                        step="0.1"
                         aria-label="Traffic rate"
                         prop:value=rate_text
                         on:input:target=move |ev| set_rate_text.set(ev.target().value())

@@ -124,6 +124,10 @@ pub struct SimConfig {
     /// Retained envelopes; older ones are dropped (with their outcomes and links) so memory
     /// stays flat under endless traffic.
     pub history_limit: usize,
+    /// Messages the broker holds for one consumer. A message for a full queue is refused at
+    /// the broker (a rejection by `broker`), as a broker with a length limit refuses a
+    /// publish: without a bound, traffic faster than a consumer grows memory without end.
+    pub queue_capacity: usize,
 }
 
 impl Default for SimConfig {
@@ -137,6 +141,7 @@ impl Default for SimConfig {
             query_processing_ms: 150,
             query_timeout_ms: 5000,
             history_limit: 5000,
+            queue_capacity: 1000,
         }
     }
 }
@@ -672,7 +677,9 @@ impl Sim {
                     queues.insert(spec.id.clone(), Value::from(self.queue_depth(c)));
                 }
             }
-            return Ok(json!({ "queues": queues }));
+            return Ok(
+                json!({ "queues": queues, "queueCapacity": self.config.queue_capacity.max(1) }),
+            );
         }
         Ok(self.behaviours[s].state_json())
     }
@@ -938,8 +945,17 @@ impl Sim {
             return;
         }
         // Copy into every queue first, then let consumers pull: the fan-out is one instant.
+        let capacity = self.config.queue_capacity.max(1);
         for i in 0..env.destination.len() {
             let c = env.destination[i];
+            if self.queues[c].len() >= capacity {
+                let reason = format!(
+                    "{}'s queue is full ({capacity} messages waiting); the broker refused it",
+                    self.topology.id(c)
+                );
+                self.verdict(b, &env, Err(reason));
+                continue;
+            }
             self.queues[c].push_back(Arc::clone(&env));
             self.out.push(Happening::Enqueued {
                 message: env.message_id,

@@ -37,6 +37,13 @@
 //! `Handled` by the broker, its outcome `Consumed`. A command ends `Handled` or `Rejected`
 //! exactly once; a query `Answered` or `TimedOut` exactly once.
 //!
+//! Each queue holds at most [`SimConfig::queue_capacity`] messages. A message for a full
+//! queue is refused at the broker (`Rejected` by the broker, naming the full queue), the way
+//! a broker with a length limit refuses a publish; for an event only that subscriber's copy
+//! is lost, the others are still delivered. A Booking Service that waits on an availability
+//! query for every booking handles well under one booking a simulated second, so traffic
+//! faster than that fills its queue and then shows as refusals instead of unbounded memory.
+//!
 //! # Clock and scheduler
 //! Time is simulated integer milliseconds ([`SimTime`]) since the article's timestamp
 //! [`EPOCH_ISO`]. Nothing happens between calls: the caller advances the clock
@@ -51,7 +58,8 @@
 //!
 //! # Memory
 //! History is bounded by [`SimConfig::history_limit`]; outcomes and query links live with
-//! the history and are dropped with it, so endless traffic keeps memory flat.
+//! the history and are dropped with it, and queues by [`SimConfig::queue_capacity`], so
+//! endless traffic, however fast, keeps memory flat.
 
 pub mod airline;
 mod behaviour;
