@@ -180,6 +180,17 @@ pub fn App() -> impl IntoView {
         Mode::Airline => {}
     }
 
+    // The panels around the diagram are built in a task after the one that builds the
+    // diagram: together they made one long task that blocked input while the page loaded.
+    // Their places are fixed by the grid, so nothing moves when they arrive.
+    let (panels_ready, set_panels_ready) = signal(false);
+    set_timeout(
+        move || {
+            let _ = set_panels_ready.try_set(true);
+        },
+        std::time::Duration::ZERO,
+    );
+
     let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
     let clock = move || crate::components::message_log::clock_time(clock_now.get());
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
@@ -210,12 +221,16 @@ pub fn App() -> impl IntoView {
                         on_pick
                         canvas
                     />
-                    <Legend />
-                    <ServiceInspector live selected=selected_service />
+                    <Show when=move || panels_ready.get()>
+                        <Legend />
+                        <ServiceInspector live selected=selected_service />
+                    </Show>
                 </div>
                 <aside class="side">
-                    <PayloadInspector live selected=selected_message />
-                    <MessageLog live selected=selected_message />
+                    <Show when=move || panels_ready.get()>
+                        <PayloadInspector live selected=selected_message />
+                        <MessageLog live selected=selected_message />
+                    </Show>
                 </aside>
             </main>
         </div>

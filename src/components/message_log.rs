@@ -159,14 +159,28 @@ pub fn MessageLog(
     let scroller = NodeRef::<Div>::new();
     // Keep the newest entry in view while the reader is at the bottom; leave them alone
     // once they have scrolled up to read something.
+    let follow_pending = StoredValue::new(false);
     Effect::new(move |_| {
         listing.track();
-        if let Some(element) = scroller.get() {
-            let distance = element.scroll_height() - element.scroll_top() - element.client_height();
-            if distance < 80 {
-                element.set_scroll_top(element.scroll_height());
-            }
+        // Reading scroll_height forces a synchronous layout of the whole page. In the next
+        // animation frame that layout is the frame's own; done here it would be an extra one
+        // in whatever task changed the log, the page's first task included.
+        if follow_pending.get_value() {
+            return;
         }
+        follow_pending.set_value(true);
+        request_animation_frame(move || {
+            if follow_pending.try_set_value(false).is_some() {
+                return; // unmounted meanwhile
+            }
+            if let Some(element) = scroller.try_get_untracked().flatten() {
+                let distance =
+                    element.scroll_height() - element.scroll_top() - element.client_height();
+                if distance < 80 {
+                    element.set_scroll_top(element.scroll_height());
+                }
+            }
+        });
     });
 
     view! {
@@ -227,7 +241,7 @@ pub fn MessageLog(
                                             <span class="log-type">{row.type_name.clone()}</span>
                                             <span class="log-time">{row.time}</span>
                                             <span class="log-route">{format!("{} → {}", row.from, row.to)}</span>
-                                            <span class="log-outcome">{row.outcome}</span>
+                                            <span class="log-outcome" title=row.outcome.clone()>{row.outcome.clone()}</span>
                                         </button>
                                     </li>
                                 }
