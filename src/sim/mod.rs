@@ -67,6 +67,7 @@ pub mod bench;
 mod engine;
 mod error;
 pub mod geo;
+mod maps;
 mod message;
 mod rng;
 pub mod synthetic;

@@ -1,5 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::maps::{map_of, set_of};
+
 use serde::Serialize;
 
 use super::error::SimError;
@@ -393,15 +395,12 @@ impl Topology {
         let (_, entry) = best.ok_or_else(|| SimError::NoSuchRoute {
             line: request_line.to_string(),
         })?;
-        let params = entry
-            .segments
-            .iter()
-            .zip(&parts)
-            .filter_map(|(seg, part)| match seg {
+        let params = map_of(entry.segments.iter().zip(&parts).filter_map(
+            |(seg, part)| match seg {
                 Segment::Param(name) => Some((name.clone(), (*part).to_string())),
                 Segment::Literal(_) => None,
-            })
-            .collect();
+            },
+        ));
         Ok((
             entry.server,
             Route {
@@ -476,12 +475,12 @@ impl Topology {
 
     /// Events that some service publishes but nobody subscribes to (legal: dead ends).
     pub fn unsubscribed_events(&self) -> Vec<String> {
-        let set: BTreeSet<&String> = self
-            .services
-            .iter()
-            .flat_map(|s| s.publishes.iter())
-            .filter(|e| self.subscribers.get(*e).is_none_or(Vec::is_empty))
-            .collect();
+        let set: BTreeSet<&String> = set_of(
+            self.services
+                .iter()
+                .flat_map(|s| s.publishes.iter())
+                .filter(|e| self.subscribers.get(*e).is_none_or(Vec::is_empty)),
+        );
         set.into_iter().cloned().collect()
     }
 }

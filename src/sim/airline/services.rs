@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::sim::maps::{map_of, object_of};
+
 use serde_json::{json, Value};
 
 use super::payloads::{
@@ -101,11 +103,10 @@ impl ServiceBehaviour for MobileApp {
     }
 
     fn state_json(&self) -> Value {
-        let fares: serde_json::Map<String, Value> = self
-            .fares
-            .iter()
-            .map(|(f, &(fare, at))| (f.clone(), json!({"fare": fare, "updatedAt": iso_time(at)})))
-            .collect();
+        let fares =
+            object_of(self.fares.iter().map(|(f, &(fare, at))| {
+                (f.clone(), json!({"fare": fare, "updatedAt": iso_time(at)}))
+            }));
         let pending: Vec<Value> = self
             .pending
             .iter()
@@ -139,14 +140,16 @@ pub struct BookingService {
 impl Default for BookingService {
     fn default() -> Self {
         BookingService {
-            seats: seed::FLIGHTS
-                .iter()
-                .map(|f| (f.number.to_string(), u64::from(f.booked)))
-                .collect(),
-            fares: seed::FLIGHTS
-                .iter()
-                .map(|f| (f.number.to_string(), f.base_fare))
-                .collect(),
+            seats: map_of(
+                seed::FLIGHTS
+                    .iter()
+                    .map(|f| (f.number.to_string(), u64::from(f.booked))),
+            ),
+            fares: map_of(
+                seed::FLIGHTS
+                    .iter()
+                    .map(|f| (f.number.to_string(), f.base_fare)),
+            ),
             next_booking: 12_345,
             next_transaction: 123_456_789,
             bookings: VecDeque::new(),
@@ -357,9 +360,8 @@ pub struct LoyaltyService {
 
 impl Default for LoyaltyService {
     fn default() -> Self {
-        let mut accounts: BTreeMap<String, Account> = seed::CUSTOMERS
-            .iter()
-            .filter_map(|c| {
+        let mut accounts: BTreeMap<String, Account> =
+            map_of(seed::CUSTOMERS.iter().filter_map(|c| {
                 c.loyalty.map(|l| {
                     (
                         c.id.to_string(),
@@ -370,8 +372,7 @@ impl Default for LoyaltyService {
                         },
                     )
                 })
-            })
-            .collect();
+            }));
         for (customer, id, kind, booking, points, miles, at) in seed::SEED_TRANSACTIONS {
             if let Some(a) = accounts.get_mut(customer) {
                 let booking = if booking.is_empty() {
@@ -513,21 +514,17 @@ impl ServiceBehaviour for LoyaltyService {
     }
 
     fn state_json(&self) -> Value {
-        let accounts: serde_json::Map<String, Value> = self
-            .accounts
-            .iter()
-            .map(|(id, a)| {
-                (
-                    id.clone(),
-                    json!({
-                        "points": a.points,
-                        "lifetimePoints": a.lifetime,
-                        "tier": seed::tier_for(a.lifetime).name,
-                        "transactions": a.transactions,
-                    }),
-                )
-            })
-            .collect();
+        let accounts = object_of(self.accounts.iter().map(|(id, a)| {
+            (
+                id.clone(),
+                json!({
+                    "points": a.points,
+                    "lifetimePoints": a.lifetime,
+                    "tier": seed::tier_for(a.lifetime).name,
+                    "transactions": a.transactions,
+                }),
+            )
+        }));
         json!({
             "accounts": accounts,
             "pointsCreditedTotal": self.credited_total,
@@ -588,18 +585,15 @@ pub struct FlightManagement {
 impl Default for FlightManagement {
     fn default() -> Self {
         FlightManagement {
-            flights: seed::FLIGHTS
-                .iter()
-                .map(|f| {
-                    let rec = FlightRec {
-                        seed: f,
-                        booked: u64::from(f.booked),
-                        revenue: f64::from(f.booked) * f.average_paid,
-                        recent: VecDeque::new(),
-                    };
-                    (f.number.to_string(), rec)
-                })
-                .collect(),
+            flights: map_of(seed::FLIGHTS.iter().map(|f| {
+                let rec = FlightRec {
+                    seed: f,
+                    booked: u64::from(f.booked),
+                    revenue: f64::from(f.booked) * f.average_paid,
+                    recent: VecDeque::new(),
+                };
+                (f.number.to_string(), rec)
+            })),
             ignored: VecDeque::new(),
             pricing_requests: 0,
         }
@@ -692,25 +686,21 @@ impl ServiceBehaviour for FlightManagement {
     }
 
     fn state_json(&self) -> Value {
-        let flights: serde_json::Map<String, Value> = self
-            .flights
-            .iter()
-            .map(|(n, f)| {
-                (
-                    n.clone(),
-                    json!({
-                        "departureAirport": f.seed.from,
-                        "arrivalAirport": f.seed.to,
-                        "departureTime": f.seed.departs,
-                        "capacity": f.seed.capacity,
-                        "seatsBooked": f.booked,
-                        "seatsRemaining": f.remaining(),
-                        "occupancyRate": f.occupancy(),
-                        "averageTicketPrice": round_cents(f.revenue / (f.booked.max(1) as f64)),
-                    }),
-                )
-            })
-            .collect();
+        let flights = object_of(self.flights.iter().map(|(n, f)| {
+            (
+                n.clone(),
+                json!({
+                    "departureAirport": f.seed.from,
+                    "arrivalAirport": f.seed.to,
+                    "departureTime": f.seed.departs,
+                    "capacity": f.seed.capacity,
+                    "seatsBooked": f.booked,
+                    "seatsRemaining": f.remaining(),
+                    "occupancyRate": f.occupancy(),
+                    "averageTicketPrice": round_cents(f.revenue / (f.booked.max(1) as f64)),
+                }),
+            )
+        }));
         json!({
             "flights": flights,
             "pricingRequestsSent": self.pricing_requests,
@@ -738,16 +728,13 @@ pub struct RevenueManagement {
 impl Default for RevenueManagement {
     fn default() -> Self {
         RevenueManagement {
-            fares: seed::FLIGHTS
-                .iter()
-                .map(|f| {
-                    let fare = Fare {
-                        base: f.base_fare,
-                        current: f.base_fare,
-                    };
-                    (f.number.to_string(), fare)
-                })
-                .collect(),
+            fares: map_of(seed::FLIGHTS.iter().map(|f| {
+                let fare = Fare {
+                    base: f.base_fare,
+                    current: f.base_fare,
+                };
+                (f.number.to_string(), fare)
+            })),
             decisions: VecDeque::new(),
             adjustments: 0,
         }
@@ -817,16 +804,12 @@ impl ServiceBehaviour for RevenueManagement {
     }
 
     fn state_json(&self) -> Value {
-        let fares: serde_json::Map<String, Value> = self
-            .fares
-            .iter()
-            .map(|(n, f)| {
-                (
-                    n.clone(),
-                    json!({"baseFare": f.base, "currentFare": f.current}),
-                )
-            })
-            .collect();
+        let fares = object_of(self.fares.iter().map(|(n, f)| {
+            (
+                n.clone(),
+                json!({"baseFare": f.base, "currentFare": f.current}),
+            )
+        }));
         json!({
             "fares": fares,
             "priceAdjustments": self.adjustments,
