@@ -16,7 +16,21 @@ pub struct Painter {
     /// The canvas size last set, in device pixels; resizing clears the canvas, so it is
     /// done only when the element's size really changed.
     size: (u32, u32),
+    /// Each kind's token, drawn once at the current scale; see `paint`.
+    sprites: Vec<(MessageKind, HtmlCanvasElement)>,
+    /// Device pixels per view unit the sprites were drawn for.
+    sprite_scale: f64,
+    /// Sprites are square, this many device pixels a side.
+    sprite_side: f64,
 }
+
+/// Drawing order, bottom first.
+const KINDS: [MessageKind; 4] = [
+    MessageKind::Command,
+    MessageKind::Event,
+    MessageKind::Query,
+    MessageKind::QueryResponse,
+];
 
 impl Painter {
     pub fn new(canvas: &HtmlCanvasElement) -> Option<Self> {
@@ -29,11 +43,16 @@ impl Painter {
         Some(Self {
             context,
             size: (0, 0),
+            sprites: Vec::new(),
+            sprite_scale: 0.0,
+            sprite_side: 0.0,
         })
     }
 
-    /// Clears the canvas and draws every token, batched by kind: one path and one fill
-    /// per kind rather than one per token.
+    /// Clears the canvas and stamps every token from its kind's sprite. Thousands of
+    /// anti-aliased shapes in one path are rasterised edge by edge each frame; a stamp of
+    /// a ready bitmap at a whole-pixel position is a copy, which is what lets the canvas
+    /// keep 60 fps with thousands of tokens in software raster.
     pub fn paint(&mut self, canvas: &HtmlCanvasElement, tokens: &[PlacedToken]) {
         let css_width = canvas.client_width() as f64;
         let css_height = canvas.client_height() as f64;
@@ -54,39 +73,66 @@ impl Painter {
             return;
         }
         let (scale, offset_x, offset_y) = view_transform((css_width, css_height));
-        let _ = ctx.set_transform(
-            scale * ratio,
-            0.0,
-            0.0,
-            scale * ratio,
-            offset_x * ratio,
-            offset_y * ratio,
-        );
-        for kind in [
-            MessageKind::Command,
-            MessageKind::Event,
-            MessageKind::Query,
-            MessageKind::QueryResponse,
-        ] {
+        let px = scale * ratio;
+        if (px - self.sprite_scale).abs() > 1e-9 || self.sprites.is_empty() {
+            self.draw_sprites(px);
+        }
+        let half = self.sprite_side / 2.0;
+        for (kind, sprite) in &self.sprites {
+            for token in tokens.iter().filter(|t| t.kind == *kind) {
+                let x = ((offset_x * ratio) + token.at.x * px - half).round();
+                let y = ((offset_y * ratio) + token.at.y * px - half).round();
+                let _ = self
+                    .context
+                    .draw_image_with_html_canvas_element(sprite, x, y);
+            }
+        }
+    }
+
+    /// Draws one token of each kind, centred on its own small canvas, `px` device pixels per
+    /// view unit.
+    fn draw_sprites(&mut self, px: f64) {
+        self.sprites.clear();
+        self.sprite_scale = px;
+        // The widest shape (the query triangle) plus its stroke, and a pixel of margin for
+        // anti-aliasing.
+        let side = ((TOKEN_SIZE * 1.15 + 1.6) * 2.0 * px).ceil() + 2.0;
+        self.sprite_side = side;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        for kind in KINDS {
+            let Some(sprite) = document
+                .create_element("canvas")
+                .ok()
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+            else {
+                return;
+            };
+            sprite.set_width(side as u32);
+            sprite.set_height(side as u32);
+            let Some(ctx) = sprite
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            else {
+                return;
+            };
+            let _ = ctx.set_transform(px, 0.0, 0.0, px, side / 2.0, side / 2.0);
             let (fill, stroke) = colours(kind);
             ctx.begin_path();
-            let mut any = false;
-            for token in tokens.iter().filter(|t| t.kind == kind) {
-                any = true;
-                trace_shape(ctx, kind, token.at.x, token.at.y);
-            }
-            if !any {
-                continue;
-            }
+            trace_shape(&ctx, kind, 0.0, 0.0);
             ctx.set_line_width(1.6);
             ctx.set_stroke_style_str(stroke);
-            if kind == MessageKind::QueryResponse {
-                ctx.set_fill_style_str("#ffffff");
+            ctx.set_fill_style_str(if kind == MessageKind::QueryResponse {
+                "#ffffff"
             } else {
-                ctx.set_fill_style_str(fill);
-            }
+                fill
+            });
             ctx.fill();
             ctx.stroke();
+            self.sprites.push((kind, sprite));
         }
     }
 }
