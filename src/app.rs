@@ -9,7 +9,7 @@ use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
     Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
 };
-use crate::geometry::{DiagramGeometry, Point};
+use crate::geometry::{view_to_client, DiagramGeometry, Point};
 use crate::live::LiveSim;
 use crate::painter::Painter;
 use crate::sim::{Happening, MessageId, Scenario, ServiceIdx, Sim, SimConfig, SimTime};
@@ -171,9 +171,22 @@ pub fn App() -> impl IntoView {
     // Time to first diagram: the nodes and edges are in the DOM once this first runs.
     Effect::new(move |_| bench_mode::mark_diagram_drawn());
     match mode {
-        Mode::Tokens(_) => bench_mode::expose_bench_hooks(move || {
-            tokens.try_with_value(TokenLayer::len).unwrap_or(0)
-        }),
+        Mode::Tokens(_) => bench_mode::expose_bench_hooks(
+            move || tokens.try_with_value(TokenLayer::len).unwrap_or(0),
+            move |k| {
+                let rect = canvas
+                    .try_get_untracked()
+                    .flatten()?
+                    .get_bounding_client_rect();
+                let now = sim.try_with_value(Sim::now)?;
+                let at = tokens.try_with_value(|t| {
+                    let n = t.len().max(1);
+                    geometry.with_value(|g| t.placed(g, now, reduced_motion).nth(k % n))
+                })??;
+                let p = view_to_client(at.at, (rect.width(), rect.height()));
+                Some((rect.left() + p.x, rect.top() + p.y))
+            },
+        ),
         Mode::SimThroughput => {
             request_animation_frame(move || bench_mode::run_sim_benchmark(&config))
         }

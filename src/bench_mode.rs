@@ -66,10 +66,25 @@ fn set_global(name: &str, value: &JsValue) {
     }
 }
 
-/// Tells the harness the scene is up, and lets it read the wasm memory size and how many
-/// tokens are on the diagram.
-pub fn expose_bench_hooks(in_flight: impl Fn() -> usize + 'static) {
+/// Tells the harness the scene is up, and lets it read the wasm memory size, how many
+/// tokens are on the diagram, and where in the window the `k`-th of them is now (so it can
+/// click one).
+pub fn expose_bench_hooks(
+    in_flight: impl Fn() -> usize + 'static,
+    token_at: impl Fn(usize) -> Option<(f64, f64)> + 'static,
+) {
     set_global("__benchReady", &JsValue::TRUE);
+    let at = Closure::<dyn Fn(f64) -> JsValue>::new(move |k: f64| match token_at(k as usize) {
+        Some((x, y)) => {
+            let point = web_sys::js_sys::Object::new();
+            let _ = Reflect::set(&point, &JsValue::from_str("x"), &JsValue::from_f64(x));
+            let _ = Reflect::set(&point, &JsValue::from_str("y"), &JsValue::from_f64(y));
+            point.into()
+        }
+        None => JsValue::NULL,
+    });
+    set_global("__benchTokenAt", at.as_ref().unchecked_ref::<Function>());
+    at.forget();
     let count = Closure::<dyn Fn() -> f64>::new(move || in_flight() as f64);
     set_global(
         "__benchInFlight",

@@ -339,6 +339,12 @@ pub fn client_to_view(client: Point, size: (f64, f64)) -> Point {
     Point::new((client.x - offset_x) / scale, (client.y - offset_y) / scale)
 }
 
+/// The inverse of `client_to_view`: where a viewBox point lands within an element of `size`.
+pub fn view_to_client(view: Point, size: (f64, f64)) -> Point {
+    let (scale, offset_x, offset_y) = view_transform(size);
+    Point::new(view.x * scale + offset_x, view.y * scale + offset_y)
+}
+
 /// Scale and offsets that fit the viewBox into an element of `size`, centred
 /// (`xMidYMid meet`): view point p lands at (p.x * scale + ox, p.y * scale + oy).
 pub fn view_transform(size: (f64, f64)) -> (f64, f64, f64) {
@@ -355,6 +361,21 @@ mod tests {
 
     fn close(a: Point, b: Point) -> bool {
         a.distance(b) < 1e-6
+    }
+
+    #[test]
+    fn view_and_client_points_map_back_and_forth() {
+        for size in [(800.0, 500.0), (400.0, 900.0), (VIEW_WIDTH, VIEW_HEIGHT)] {
+            let view = Point::new(123.0, 45.0);
+            let client = view_to_client(view, size);
+            assert!(close(client_to_view(client, size), view), "{size:?}");
+        }
+        // The viewBox's centre is the element's centre, whatever the aspect ratio.
+        let centre = view_to_client(
+            Point::new(VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0),
+            (400.0, 900.0),
+        );
+        assert!(close(centre, Point::new(200.0, 450.0)));
     }
 
     #[test]
