@@ -552,7 +552,8 @@ async function memorySection() {
 // so input queueing counts) to the first paint after the inspector shows the clicked message.
 // rAF runs just before the frame's paint; a message posted from it runs just after, so that
 // is "painted". A token click counts once the inspector shows a message other than the one
-// it showed before the click (which token is under the pointer is the app's to decide).
+// it showed before the click and the app reports (window.__benchPicked) that the click picked
+// that message by its token, not an edge's last message.
 const CLICK_PROBE = () => {
   const probe = (window.__clickProbe = { pending: null, results: { log: [], token: [] } });
   const channel = new MessageChannel();
@@ -561,7 +562,8 @@ const CLICK_PROBE = () => {
   const check = () => {
     const p = probe.pending;
     const shown = shownId();
-    if (!p || !shown || (p.id ? shown !== p.id : shown === p.before)) return;
+    if (!p || !shown) return;
+    if (p.id ? shown !== p.id : shown === p.before || String(window.__benchPicked) !== shown) return;
     probe.pending = null;
     requestAnimationFrame(() => channel.port2.postMessage({ what: p.what, t0: p.t0 }));
   };
@@ -570,7 +572,10 @@ const CLICK_PROBE = () => {
     (e) => {
       const entry = e.target.closest?.(".log-entry[data-message-id]");
       if (entry) probe.pending = { what: "log", id: entry.dataset.messageId, t0: e.timeStamp };
-      else if (e.target.closest?.(".diagram")) probe.pending = { what: "token", id: null, before: shownId(), t0: e.timeStamp };
+      else if (e.target.closest?.(".diagram")) {
+        window.__benchPicked = null; // the app sets it during this click if a token was hit
+        probe.pending = { what: "token", id: null, before: shownId(), t0: e.timeStamp };
+      }
     },
     true,
   );

@@ -163,6 +163,9 @@ pub fn App() -> impl IntoView {
             .with_value(|g| tokens.with_value(|t| t.hit(g, now, reduced_motion, at, PICK_RADIUS)));
         if let Some(id) = hit {
             selected_message.set(Some(id));
+            if matches!(mode, Mode::Tokens(_)) {
+                bench_mode::note_token_picked(id);
+            }
         }
     });
     let on_select_service =

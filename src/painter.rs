@@ -93,7 +93,9 @@ impl Painter {
     /// view unit.
     fn draw_sprites(&mut self, px: f64) {
         self.sprites.clear();
-        self.sprite_scale = px;
+        // Marked as drawn for `px` only once every kind has its sprite, so a failure is
+        // retried on the next frame instead of leaving a kind undrawn.
+        self.sprite_scale = 0.0;
         // The widest shape (the query triangle) plus its stroke, and a pixel of margin for
         // anti-aliasing.
         let side = ((TOKEN_SIZE * 1.15 + 1.6) * 2.0 * px).ceil() + 2.0;
@@ -134,6 +136,7 @@ impl Painter {
             ctx.stroke();
             self.sprites.push((kind, sprite));
         }
+        self.sprite_scale = px;
     }
 }
 

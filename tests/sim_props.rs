@@ -103,6 +103,7 @@ struct Tally {
     delivered: BTreeMap<Key, Vec<SimTime>>,
     handled: BTreeMap<Key, Vec<SimTime>>,
     rejected: BTreeMap<MessageId, usize>,
+    rejected_by: BTreeMap<Key, Vec<SimTime>>,
     answered: BTreeMap<MessageId, usize>,
     answered_by_response: BTreeMap<MessageId, usize>,
     timed_out: BTreeMap<MessageId, usize>,
@@ -135,8 +136,11 @@ impl Tally {
                 Happening::Handled { message, by, at } => {
                     t.handled.entry((*message, *by)).or_default().push(*at)
                 }
-                Happening::Rejected { message, .. } => {
-                    *t.rejected.entry(*message).or_default() += 1
+                Happening::Rejected {
+                    message, by, at, ..
+                } => {
+                    *t.rejected.entry(*message).or_default() += 1;
+                    t.rejected_by.entry((*message, *by)).or_default().push(*at);
                 }
                 Happening::Answered {
                     request, response, ..
@@ -161,11 +165,18 @@ impl Tally {
     }
 }
 
-fn check_run(seed: u64, jitter: u64, timeout: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn check_run(
+    seed: u64,
+    jitter: u64,
+    timeout: u64,
+    capacity: usize,
+    ops: Vec<Op>,
+) -> Result<(), TestCaseError> {
     let mut sim = Sim::airline(SimConfig {
         seed,
         jitter_ms: jitter,
         query_timeout_ms: timeout,
+        queue_capacity: capacity,
         ..SimConfig::default()
     });
     let mut all = Vec::new();
@@ -209,6 +220,11 @@ fn check_run(seed: u64, jitter: u64, timeout: u64, ops: Vec<Op>) -> Result<(), T
         // Every hop arrives exactly once, where and when it said it would.
         let hops_of: Vec<(&Key, &Vec<(ServiceIdx, SimTime)>)> =
             t.hops.range((id, 0)..=(id, usize::MAX)).collect();
+        // Copies the broker refused because their queue was full: they end there.
+        let refused_at_broker = t
+            .rejected_by
+            .get(&(id, broker))
+            .map_or(&[][..], Vec::as_slice);
         for (&(_, to), legs) in &hops_of {
             prop_assert_eq!(legs.len(), 1, "one hop per (message, destination)");
             let arrive = legs[0].1;
@@ -219,12 +235,24 @@ fn check_run(seed: u64, jitter: u64, timeout: u64, ops: Vec<Op>) -> Result<(), T
                     || t.handled
                         .get(&(id, broker))
                         .is_some_and(|v| v == &vec![arrive])
+                    || (!refused_at_broker.is_empty()
+                        && refused_at_broker.iter().all(|&at| at == arrive))
             } else {
                 t.delivered.get(&(id, to)) == Some(&vec![arrive])
             };
             prop_assert!(arrived, "hop of #{} to {} never arrived", id, to);
         }
         match m.kind {
+            MessageKind::Command if !refused_at_broker.is_empty() => {
+                let h = m.destination[0];
+                prop_assert_eq!(refused_at_broker.len(), 1);
+                prop_assert_eq!(hops_of.len(), 1, "a refused command goes no further");
+                prop_assert_eq!(Tally::len(&t.enqueued, &(id, h)), 0);
+                prop_assert_eq!(Tally::len(&t.delivered, &(id, h)), 0);
+                prop_assert_eq!(Tally::len(&t.handled, &(id, h)), 0);
+                prop_assert_eq!(Tally::n(&t.rejected, id), 1);
+                prop_assert!(matches!(sim.outcome_of(id), Some(Outcome::Rejected(_))));
+            }
             MessageKind::Command => {
                 let h = m.destination[0];
                 prop_assert_eq!(hops_of.len(), 2);
@@ -238,15 +266,25 @@ fn check_run(seed: u64, jitter: u64, timeout: u64, ops: Vec<Op>) -> Result<(), T
                 ));
             }
             MessageKind::Event => {
-                prop_assert_eq!(hops_of.len(), 1 + m.destination.len());
+                // Each subscriber's copy is either queued, delivered and handled once, or
+                // refused at the broker; nothing in between, nothing twice.
+                let mut taken = 0;
                 for &d in &m.destination {
-                    prop_assert_eq!(Tally::len(&t.enqueued, &(id, d)), 1);
-                    prop_assert_eq!(Tally::len(&t.delivered, &(id, d)), 1);
-                    prop_assert_eq!(Tally::len(&t.handled, &(id, d)), 1);
+                    let queued = Tally::len(&t.enqueued, &(id, d));
+                    prop_assert!(queued <= 1);
+                    prop_assert_eq!(Tally::len(&t.delivered, &(id, d)), queued);
+                    prop_assert_eq!(Tally::len(&t.handled, &(id, d)), queued);
+                    taken += queued;
                 }
+                prop_assert_eq!(taken + refused_at_broker.len(), m.destination.len());
+                prop_assert_eq!(hops_of.len(), 1 + taken);
                 let at_broker = Tally::len(&t.handled, &(id, broker));
                 prop_assert_eq!(at_broker, usize::from(m.destination.is_empty()));
-                prop_assert_eq!(sim.outcome_of(id), Some(Outcome::Consumed));
+                if refused_at_broker.is_empty() {
+                    prop_assert_eq!(sim.outcome_of(id), Some(Outcome::Consumed));
+                } else {
+                    prop_assert!(matches!(sim.outcome_of(id), Some(Outcome::Rejected(_))));
+                }
             }
             MessageKind::Query => {
                 let server = m.destination[0];
@@ -292,8 +330,10 @@ proptest! {
         seed in any::<u64>(),
         jitter in 0u64..300,
         timeout in select(vec![400u64, 1500, 5000]),
+        // Tiny queues make the broker refuse messages; the default never fills in 80 ops.
+        capacity in select(vec![1usize, 2, 1000]),
         ops in proptest::collection::vec(op(), 1..80),
     ) {
-        check_run(seed, jitter, timeout, ops)?;
+        check_run(seed, jitter, timeout, capacity, ops)?;
     }
 }

@@ -97,7 +97,9 @@ pub enum Outcome {
     Pending,
     /// Command handled successfully.
     Accepted,
-    /// Command (or, in a custom topology, an event copy) refused by its handler.
+    /// Command refused by its handler (or, in a custom topology, an event copy refused by a
+    /// subscriber), or a command or any event copy the broker refused because its queue was
+    /// full.
     Rejected(String),
     /// Event processed by every subscriber it had at publish time (immediately, if none).
     Consumed,

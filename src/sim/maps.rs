@@ -3,7 +3,7 @@
 //! `FromIterator` for `BTreeMap` (and so for `serde_json::Map`) sorts its input with a
 //! comparator closure that is a distinct type for every iterator type, so each `collect()`
 //! site carried its own copy of the standard library's stable sort: twelve copies, about
-//! 40 KB of a 600 KB wasm. Inserting one by one gives the same map (a later duplicate key
+//! 30 KB of a 590 KB wasm. Inserting one by one gives the same map (a later duplicate key
 //! wins, as with `collect()`) with one `insert` per key and value type.
 
 use std::collections::{BTreeMap, BTreeSet};
