@@ -102,6 +102,59 @@ await test("a token on the diagram can be clicked to inspect its message", async
   await page.getByRole("button", { name: "Play" }).click();
 });
 
+await test("a click on an older token picks that token, not its edge's newest message", async () => {
+  const pause = page.getByRole("button", { name: "Pause" });
+  if (await pause.count()) await pause.click();
+  await page.getByRole("button", { name: "Reset" }).click();
+  await page.getByRole("slider", { name: "Speed" }).fill("0");
+  await page.getByRole("button", { name: "Book FL123" }).click();
+  // At 0.25x the first command's token is about half way to the broker after 1.2 s.
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.waitForTimeout(1200);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Book FL123" }).click();
+  const ids = await page.locator('.log-entry[data-type="CreateBooking"]').evaluateAll((els) => els.map((e) => e.dataset.messageId));
+  expect(ids.length === 2, `two bookings in the log, got ${ids.length}`);
+  await page.waitForTimeout(100); // a frame to paint the second token
+  // Find the older token where it is drawn: the first command-blue pixel along the edge
+  // past its start (the newer token sits at the start).
+  const at = await page.evaluate(() => {
+    const path = document.querySelector('svg g.edge[data-kind="command"][data-from="mobile-app"] .edge-line');
+    const canvas = document.querySelector("canvas.token-layer");
+    const rect = canvas.getBoundingClientRect();
+    const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    const m = path.getScreenCTM();
+    const total = path.getTotalLength();
+    for (let l = total * 0.15; l < total * 0.95; l += 1) {
+      const p = path.getPointAtLength(l);
+      const x = p.x * m.a + m.e, y = p.y * m.d + m.f;
+      const cx = Math.round((x - rect.left) * (canvas.width / rect.width));
+      const cy = Math.round((y - rect.top) * (canvas.height / rect.height));
+      const i = (cy * canvas.width + cx) * 4;
+      const [r, g, b, a] = pixels.slice(i, i + 4);
+      if (a > 200 && Math.abs(r - 47) < 30 && Math.abs(g - 111) < 30 && Math.abs(b - 222) < 30) return { x, y };
+    }
+    return null;
+  });
+  expect(at, "the older token is drawn on the edge");
+  // Every message the inspector shows from the click on: the edge under the token must not
+  // get its newest message shown first.
+  await page.evaluate(() => {
+    window.__shownIds = [];
+    const region = document.querySelector(".payload-inspector");
+    new MutationObserver(() => {
+      const id = region.querySelector(".message-details")?.dataset.messageId;
+      if (id && window.__shownIds.at(-1) !== id) window.__shownIds.push(id);
+    }).observe(region, { subtree: true, childList: true, attributes: true });
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.waitForTimeout(100);
+  const shown = await page.evaluate(() => window.__shownIds);
+  expect(shown.length === 1 && shown[0] === ids[0], `only the older booking #${ids[0]} is shown, got ${JSON.stringify(shown)}`);
+  await page.getByRole("slider", { name: "Speed" }).fill("2");
+  await page.getByRole("button", { name: "Play" }).click();
+});
+
 await test("Check John's points: the app waits, then reads the answer", async () => {
   await ensurePlaying();
   await page.getByRole("button", { name: "Check John's points" }).click();

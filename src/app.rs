@@ -157,16 +157,18 @@ pub fn App() -> impl IntoView {
             selected_message.set(Some(id));
         }
     });
-    let on_pick = Callback::new(move |at: Point| {
+    let on_pick = Callback::new(move |at: Point| -> bool {
         let now = sim.with_value(Sim::now);
         let hit = geometry
             .with_value(|g| tokens.with_value(|t| t.hit(g, now, reduced_motion, at, PICK_RADIUS)));
-        if let Some(id) = hit {
-            selected_message.set(Some(id));
-            if matches!(mode, Mode::Tokens(_)) {
-                bench_mode::note_token_picked(id);
-            }
+        let Some(id) = hit else {
+            return false;
+        };
+        selected_message.set(Some(id));
+        if matches!(mode, Mode::Tokens(_)) {
+            bench_mode::note_token_picked(id);
         }
+        true
     });
     let on_select_service =
         Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));

@@ -1,6 +1,7 @@
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
+use crate::components::clicked_attribute;
 use crate::geometry::{
     client_to_view, node_half_size, DiagramGeometry, Point, CROWDED_ABOVE, VIEW_HEIGHT, VIEW_WIDTH,
 };
@@ -25,10 +26,12 @@ pub fn Diagram(
     selected_service: Signal<Option<ServiceIdx>>,
     /// Called with a service's index when its box is clicked.
     on_select_service: Callback<ServiceIdx>,
-    /// Called with an edge's index (in `Topology::edges()`) when the edge is clicked.
+    /// Called with an edge's index (in `Topology::edges()`) when the edge is clicked where no
+    /// token is.
     on_select_edge: Callback<usize>,
-    /// Called with a click's position in diagram coordinates, to pick the token there.
-    on_pick: Callback<Point>,
+    /// Called with a click's position in diagram coordinates, to pick the token there;
+    /// answers whether there was one.
+    on_pick: Callback<Point, bool>,
     /// The canvas the animation loop draws tokens on.
     canvas: NodeRef<Canvas>,
 ) -> impl IntoView {
@@ -60,7 +63,7 @@ pub fn Diagram(
                     data-from=id_of(drawn.edge.from)
                     data-to=id_of(drawn.edge.to)
                     data-types=drawn.edge.types.join(",")
-                    on:click=move |_| on_select_edge.run(index)
+                    data-edge-index=index.to_string()
                 >
                     <path class="edge-hit" d=d.clone() />
                     <path
@@ -166,7 +169,14 @@ pub fn Diagram(
             ev.client_x() as f64 - rect.left(),
             ev.client_y() as f64 - rect.top(),
         );
-        on_pick.run(client_to_view(client, (rect.width(), rect.height())));
+        // One decision per click: a token rides on an edge, so letting the edge and the
+        // token each select something would show the edge's message, then the token's.
+        if on_pick.run(client_to_view(client, (rect.width(), rect.height()))) {
+            return;
+        }
+        if let Some(index) = clicked_attribute(&ev, "data-edge-index") {
+            on_select_edge.run(index);
+        }
     };
 
     view! {

@@ -1,6 +1,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use crate::components::clicked_attribute;
 use crate::live::LiveSim;
 use crate::sim::{iso_time, Envelope, MessageId, MessageKind, Outcome, Sim, Topology};
 
@@ -217,7 +218,7 @@ pub fn MessageLog(
                 // listing: a keyed list with a handler and an owner per row leaked wasm
                 // memory at 1,600 messages a second (bench/run.sh memory section).
                 <ol class="log-entries" on:click=move |ev| {
-                    if let Some(id) = clicked_message(&ev) {
+                    if let Some(id) = clicked_attribute(&ev, "data-message-id") {
                         selected.set(Some(id));
                     }
                 }>
@@ -252,12 +253,4 @@ pub fn MessageLog(
             </div>
         </section>
     }
-}
-
-/// The message id of the log entry a click landed in, if any.
-fn clicked_message(ev: &web_sys::MouseEvent) -> Option<MessageId> {
-    use wasm_bindgen::JsCast;
-    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let entry = target.closest("[data-message-id]").ok()??;
-    entry.get_attribute("data-message-id")?.parse().ok()
 }

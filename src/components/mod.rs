@@ -17,3 +17,15 @@ pub use message_log::MessageLog;
 pub use notice::Notice;
 pub use payload_inspector::PayloadInspector;
 pub use service_inspector::ServiceInspector;
+
+/// The value of `attribute` on the click's target or its nearest ancestor that has it,
+/// parsed: one click handler on a container serves all of its rows or edges.
+pub(crate) fn clicked_attribute<T: std::str::FromStr>(
+    ev: &web_sys::MouseEvent,
+    attribute: &str,
+) -> Option<T> {
+    use wasm_bindgen::JsCast;
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let holder = target.closest(&format!("[{attribute}]")).ok()??;
+    holder.get_attribute(attribute)?.parse().ok()
+}
