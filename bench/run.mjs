@@ -292,27 +292,32 @@ async function loadSection() {
   // One load of each first, not counted: the first launch pays for cold disk caches.
   await appLoad();
   await coldLoad(refUrl(50, "canvas"), "reference");
-  // Interleaved, so drift on a noisy machine hits both pages alike.
-  for (let i = 0; i < RUNS; i++) {
+  // Interleaved, so drift on a noisy machine hits both pages alike. A load takes a second
+  // and its figures swing by a third from one load to the next, so take at least 9.
+  const loads = Math.max(RUNS, 9);
+  for (let i = 0; i < loads; i++) {
     const a = await appLoad();
     if (a) app.push(a);
     ref.push(await coldLoad(refUrl(50, "canvas"), "reference"));
-    log(`load run ${i + 1}/${RUNS}: app ${JSON.stringify(app.at(-1) ?? unavailable)} ref ${JSON.stringify(ref.at(-1))}`);
+    log(`load run ${i + 1}/${loads}: app ${JSON.stringify(app.at(-1) ?? unavailable)} ref ${JSON.stringify(ref.at(-1))}`);
   }
   const m = (xs, k) => median(xs.map((x) => x[k]));
   const appFcp = m(app, "fcp");
   const refFcp = m(ref, "fcp");
   const appMark = m(app, "mark");
   const refMark = m(ref, "mark");
-  const appLongest = m(app, "longestTask");
+  // "No task over 50 ms" holds only if no load had one: a median would hide a third of
+  // loads with a long task.
+  const withLong = (xs) => xs.filter((x) => x.longTasks > 0).length;
+  const longest = (xs) => Math.max(0, ...xs.map((x) => x.longestTask));
   return {
     rows: [
       { measure: "First contentful paint, ms", goal: "<= 1.5x reference", contrail: fmt(appFcp, 0), reference: fmt(refFcp, 0), ratio: ratio(appFcp, refFcp), pass: check(ratio(appFcp, refFcp), "<=", 1.5) },
       { measure: 'Diagram drawn (mark "contrail:diagram"), ms', goal: "<= 1.5x reference", contrail: fmt(appMark, 0), reference: fmt(refMark, 0), ratio: ratio(appMark, refMark), pass: check(ratio(appMark, refMark), "<=", 1.5) },
-      { measure: "Long tasks (> 50 ms) while loading: count / longest ms", goal: "0", contrail: app.length ? `${m(app, "longTasks")} / ${fmt(appLongest, 0)}` : "n/a", reference: `${m(ref, "longTasks")} / ${fmt(m(ref, "longestTask"), 0)}`, pass: app.length ? m(app, "longTasks") === 0 : null },
+      { measure: `Loads with a task over 50 ms, of ${loads} / longest task ms`, goal: "0", contrail: app.length ? `${withLong(app)} / ${fmt(longest(app), 0)}` : "n/a", reference: `${withLong(ref)} / ${fmt(longest(ref), 0)}`, pass: app.length ? withLong(app) === 0 : null },
     ],
     data: { app, reference: ref },
-    notes: unavailable ? [unavailable] : [],
+    notes: [...(unavailable ? [unavailable] : []), `Medians of ${loads} cold loads of each page, interleaved.`],
   };
 }
 
