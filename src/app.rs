@@ -173,8 +173,6 @@ pub fn App() -> impl IntoView {
     let on_select_service =
         Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
 
-    // Time to first diagram: the nodes and edges are in the DOM once this first runs.
-    Effect::new(move |_| bench_mode::mark_diagram_drawn());
     match mode {
         Mode::Tokens(_) => bench_mode::expose_bench_hooks(
             move || tokens.try_with_value(TokenLayer::len).unwrap_or(0),
@@ -198,16 +196,24 @@ pub fn App() -> impl IntoView {
         Mode::Airline => {}
     }
 
-    // The panels around the diagram are built in a task after the one that builds the
-    // diagram: together they made one long task that blocked input while the page loaded.
-    // Their places are fixed by the grid, so nothing moves when they arrive.
-    let (panels_ready, set_panels_ready) = signal(false);
+    // The page is built over three tasks, each short enough not to block input while the
+    // page loads (in one task it took 60 to 95 ms): now the header, the controls and the
+    // diagram's empty box; in the next task the diagram's nodes and edges; in the one after,
+    // the panels around it. Every place is fixed by the layout, so nothing moves as they
+    // arrive.
+    let (built, set_built) = signal(0u8);
+    let build_next = move || {
+        let _ = set_built.try_update(|stage| *stage += 1);
+    };
     set_timeout(
         move || {
-            let _ = set_panels_ready.try_set(true);
+            build_next();
+            set_timeout(build_next, std::time::Duration::ZERO);
         },
         std::time::Duration::ZERO,
     );
+    let diagram_ready = Signal::derive(move || built.get() >= 1);
+    let panels_ready = move || built.get() >= 2;
 
     let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
     let clock = move || crate::components::message_log::clock_time(clock_now.get());
@@ -238,14 +244,15 @@ pub fn App() -> impl IntoView {
                         on_select_edge
                         on_pick
                         canvas
+                        contents_ready=diagram_ready
                     />
-                    <Show when=move || panels_ready.get()>
+                    <Show when=panels_ready>
                         <Legend />
                         <ServiceInspector live selected=selected_service />
                     </Show>
                 </div>
                 <aside class="side">
-                    <Show when=move || panels_ready.get()>
+                    <Show when=panels_ready>
                         <PayloadInspector live selected=selected_message />
                         <MessageLog live selected=selected_message />
                     </Show>
