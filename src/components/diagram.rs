@@ -1,5 +1,6 @@
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
+use leptos::tachys::view::{Mountable, Render};
 
 use crate::bench_mode;
 use crate::components::clicked_attribute;
@@ -172,11 +173,33 @@ pub fn Diagram(
             <g class="nodes">{node_views}</g>
         }
     };
-    // Time to first diagram: the nodes and edges are in the DOM once this sees them built.
+    // Built and mounted by hand, once, into the SVG: a reactive `move || ...` here would
+    // compile the code to rebuild this large view in place (about 18 KB of wasm) for a
+    // change that never comes.
+    let contents_host = NodeRef::<leptos::svg::G>::new();
+    let contents_state = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    // The component's owner, not the effect's, owns what the contents create (their status
+    // and selection bindings), so they live exactly as long as the diagram.
+    let owner = Owner::current();
     Effect::new(move |_| {
-        if contents_ready.get() {
-            bench_mode::mark_diagram_drawn();
+        if !contents_ready.get() || contents_state.with_value(Option::is_some) {
+            return;
         }
+        let Some(host) = contents_host.get_untracked() else {
+            return;
+        };
+        let build = || {
+            let mut state = build_contents().build();
+            state.mount(&host, None);
+            state
+        };
+        let state = match &owner {
+            Some(owner) => owner.with(build),
+            None => build(),
+        };
+        contents_state.set_value(Some(Box::new(state)));
+        // Time to first diagram: the nodes and edges are in the DOM now.
+        bench_mode::mark_diagram_drawn();
     });
 
     let pick = move |ev: web_sys::MouseEvent| {
@@ -225,7 +248,7 @@ pub fn Diagram(
                         <path class="marker-nobody" d="M3 9 L9 3" />
                     </marker>
                 </defs>
-                {move || contents_ready.get().then(build_contents.clone())}
+                <g class="diagram-contents" node_ref=contents_host></g>
             </svg>
             <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
         </div>
