@@ -165,6 +165,30 @@ impl Tally {
     }
 }
 
+/// The core's own count of each message's hops on the wire (what the log's "in flight"
+/// filter reads) against the hops its trace says have left and not yet arrived.
+fn hops_on_the_wire_match(sim: &Sim, all: &[Happening]) -> Result<(), TestCaseError> {
+    let mut on_wire: BTreeMap<MessageId, u32> = BTreeMap::new();
+    for h in all {
+        if let Happening::Hop(hop) = h {
+            if hop.arrive > sim.now() {
+                *on_wire.entry(hop.message).or_default() += 1;
+            }
+        }
+    }
+    for m in sim.messages() {
+        let expected = on_wire.get(&m.message_id).copied().unwrap_or(0);
+        prop_assert_eq!(
+            sim.hops_in_flight(m.message_id),
+            expected,
+            "message #{}",
+            m.message_id
+        );
+    }
+    prop_assert_eq!(on_wire.values().sum::<u32>() as usize, sim.in_flight());
+    Ok(())
+}
+
 fn check_run(
     seed: u64,
     jitter: u64,
@@ -188,7 +212,10 @@ fn check_run(
                     roots.insert(c);
                 }
             }
-            Op::Advance(dt) => all.extend(sim.advance_by(dt)),
+            Op::Advance(dt) => {
+                all.extend(sim.advance_by(dt));
+                hops_on_the_wire_match(&sim, &all)?;
+            }
             Op::LoneQuery(a) => {
                 all.extend(sim.run_until_idle(1_000_000));
                 let before = states_except_app(&sim);
@@ -203,6 +230,7 @@ fn check_run(
     all.extend(sim.run_until_idle(1_000_000));
     prop_assert_eq!(sim.next_due(), None);
     prop_assert_eq!(sim.in_flight(), 0);
+    hops_on_the_wire_match(&sim, &all)?;
     prop_assert!(
         all.windows(2).all(|w| w[0].at() <= w[1].at()),
         "time went backwards"

@@ -202,6 +202,8 @@ struct Record {
     link: Option<MessageId>,
     /// Event copies not yet processed.
     copies_left: u32,
+    /// Hops of this message on the wire now: what the diagram draws as its tokens.
+    hops: u32,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -609,7 +611,8 @@ impl Sim {
         self.record(id).map(|r| r.env.as_ref())
     }
 
-    pub fn messages(&self) -> impl Iterator<Item = &Envelope> {
+    /// The kept history, oldest first; it can be walked from either end.
+    pub fn messages(&self) -> impl DoubleEndedIterator<Item = &Envelope> + ExactSizeIterator {
         self.records.iter().map(|r| r.env.as_ref())
     }
 
@@ -686,8 +689,15 @@ impl Sim {
         Ok(self.behaviours[s].state_json())
     }
 
+    /// Hops on the wire now, all messages together.
     pub fn in_flight(&self) -> usize {
         self.in_flight
+    }
+
+    /// How many hops of this message are on the wire now (an event's copies travel apart);
+    /// 0 once it has landed everywhere, or for a message no longer in the history.
+    pub fn hops_in_flight(&self, id: MessageId) -> u32 {
+        self.record(id).map_or(0, |r| r.hops)
     }
 
     /// Scheduler items processed so far (arrivals, processing ends, answers, timeouts,
@@ -723,6 +733,9 @@ impl Sim {
     fn hop(&mut self, env: &Envelope, from: ServiceIdx, to: ServiceIdx) -> SimTime {
         let arrive = self.now.saturating_add(self.latency());
         self.in_flight += 1;
+        if let Some(r) = self.record_mut(env.message_id) {
+            r.hops += 1;
+        }
         self.out.push(Happening::Hop(Hop {
             message: env.message_id,
             kind: env.kind,
@@ -732,6 +745,13 @@ impl Sim {
             arrive,
         }));
         arrive
+    }
+
+    fn landed(&mut self, id: MessageId) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        if let Some(r) = self.record_mut(id) {
+            r.hops = r.hops.saturating_sub(1);
+        }
     }
 
     fn set_outcome(&mut self, id: MessageId, outcome: Outcome) {
@@ -784,6 +804,7 @@ impl Sim {
                 outcome: Outcome::Pending,
                 link: None,
                 copies_left,
+                hops: 0,
             });
             while self.records.len() > limit {
                 self.records.pop_front();
@@ -905,20 +926,20 @@ impl Sim {
     fn process(&mut self, item: Item) {
         match item {
             Item::AtBroker(env) => {
-                self.in_flight = self.in_flight.saturating_sub(1);
+                self.landed(env.message_id);
                 self.at_broker(env);
             }
             Item::Fetched(env, c) => {
-                self.in_flight = self.in_flight.saturating_sub(1);
+                self.landed(env.message_id);
                 self.workers[c].fetching = false;
                 self.deliver(env, c);
             }
             Item::Direct(env, c) => {
-                self.in_flight = self.in_flight.saturating_sub(1);
+                self.landed(env.message_id);
                 self.deliver(env, c);
             }
             Item::QueryArrive(env) => {
-                self.in_flight = self.in_flight.saturating_sub(1);
+                self.landed(env.message_id);
                 if let Some(&server) = env.destination.first() {
                     self.out.push(Happening::Delivered {
                         message: env.message_id,
@@ -931,7 +952,7 @@ impl Sim {
             }
             Item::Answer(env) => self.answer(env),
             Item::ResponseArrive(env) => {
-                self.in_flight = self.in_flight.saturating_sub(1);
+                self.landed(env.message_id);
                 self.response_arrived(env);
             }
             Item::Processed(env, c) => self.processed(env, c),
