@@ -17,17 +17,20 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHR
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 
 const problems = [];
-page.on("console", (m) => {
-  if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-});
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-page.on("response", (r) => {
-  if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-});
-page.on("request", (r) => {
-  if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request outside dist/: ${r.url()}`);
-});
+function watch(page) {
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request outside dist/: ${r.url()}`);
+  });
+}
+watch(page);
 
 let passed = 0;
 let failed = 0;
@@ -165,6 +168,42 @@ await test("Check John's points: the app waits, then reads the answer", async ()
   const text = await inspector.innerText();
   expect(text.includes("Request #") && text.includes("Response #"), "request and response");
   expect(text.includes('"points"'), "the balance");
+});
+
+await test("at 1,000 tokens, every message in flight can be reached through the log and inspected", async () => {
+  const busy = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  watch(busy);
+  try {
+    await busy.goto(`${server.url}?bench=1000`);
+    await busy.waitForFunction(() => window.__benchReady === true && window.__benchInFlight() >= 1000, null, { timeout: 30000 });
+    await busy.getByRole("button", { name: "Pause" }).click();
+    await busy.getByRole("checkbox", { name: "In flight" }).check();
+    const hops = Number((await busy.locator(".in-flight").innerText()).match(/\d+/)[0]);
+    const summary = await busy.locator(".log-count").innerText();
+    const matched = Number(summary.match(/of ([\d,]+)/)[1].replace(/,/g, ""));
+    const older = busy.getByRole("button", { name: "Older" });
+    const ids = new Set();
+    let pages = 0;
+    for (;;) {
+      const page = await busy.locator(".log-entry").evaluateAll((els) => els.map((e) => e.dataset.messageId));
+      page.forEach((id) => ids.add(id));
+      pages += 1;
+      if (await older.isDisabled()) break;
+      await older.click();
+    }
+    expect(pages >= 10, `ten pages or more of 100, got ${pages}`);
+    expect(ids.size === matched, `every listed message once: ${ids.size} ids, summary "${summary}"`);
+    // In the bench scene each message travels one hop at a time.
+    expect(matched === hops, `${matched} messages in flight listed, the header says ${hops} hops`);
+    // The oldest page's first message, the one nearest to landing, opens in the inspector.
+    const first = busy.locator(".log-entry").first();
+    const id = await first.getAttribute("data-message-id");
+    await first.locator("button").click();
+    const shown = await busy.getByRole("region", { name: "Payload inspector" }).locator(".message-details").getAttribute("data-message-id");
+    expect(shown === id, `the inspector shows #${id}, got #${shown}`);
+  } finally {
+    await busy.close();
+  }
 });
 
 await test("no console errors or warnings, no failed requests", async () => {

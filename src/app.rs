@@ -37,6 +37,9 @@ pub fn App() -> impl IntoView {
     let playing = RwSignal::new(true);
     let speed = RwSignal::new(1.0);
     let selected_message = RwSignal::new(None::<MessageId>);
+    // The log's page, kept here so that Reset can take the log back to its newest page:
+    // message ids start again after a reset.
+    let log_page_before = RwSignal::new(None::<MessageId>);
     let selected_service = RwSignal::new(None::<ServiceIdx>);
     let notice = RwSignal::new(mode_notice.or(refused));
     let canvas = NodeRef::<Canvas>::new();
@@ -131,6 +134,7 @@ pub fn App() -> impl IntoView {
         sim.set_value(bench_mode::build_sim(mode, &reset_config).0);
         tokens.update_value(TokenLayer::clear);
         selected_message.set(None);
+        log_page_before.set(None);
         notice.set(None);
         set_version.update(|v| *v += 1);
     });
@@ -216,7 +220,7 @@ pub fn App() -> impl IntoView {
     let panels_ready = move || built.get() >= 2;
 
     let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
-    let clock = move || crate::components::message_log::clock_time(clock_now.get());
+    let clock = move || crate::listing::clock_time(clock_now.get());
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
 
     view! {
@@ -254,7 +258,7 @@ pub fn App() -> impl IntoView {
                 <aside class="side">
                     <Show when=panels_ready>
                         <PayloadInspector live selected=selected_message />
-                        <MessageLog live selected=selected_message />
+                        <MessageLog live selected=selected_message page_before=log_page_before />
                     </Show>
                 </aside>
             </main>

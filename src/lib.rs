@@ -1,14 +1,16 @@
 //! Contrail: an airline's microservices, simulated and animated in the browser.
 //!
 //! `sim` is the pure simulation core (no browser, no clock, no globals). `geometry` and
-//! `tokens` are pure functions of the topology and the simulation's hops. The rest is the
-//! thin Leptos UI that drives the simulation from one animation loop and draws what it did.
+//! `tokens` are pure functions of the topology and the simulation's hops, and `listing` of
+//! what the message log shows. The rest is the thin Leptos UI that drives the simulation
+//! from one animation loop and draws what it did.
 
 pub mod animation;
 pub mod app;
 pub mod bench_mode;
 pub mod components;
 pub mod geometry;
+pub mod listing;
 pub mod live;
 pub mod painter;
 pub mod sim;

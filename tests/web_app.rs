@@ -418,3 +418,126 @@ async fn copy_reports_what_happened() {
         "{said:?}"
     );
 }
+
+fn log_ids(root: &Element) -> Vec<u64> {
+    all(root, ".log-entry")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-message-id")?.parse().ok())
+        .collect()
+}
+
+fn log_summary(root: &Element) -> String {
+    text(&one(root, ".log-count").unwrap())
+}
+
+fn log_note(root: &Element) -> String {
+    text(&one(root, ".log-empty").unwrap())
+}
+
+fn is_disabled(button: &HtmlElement) -> bool {
+    button.has_attribute("disabled")
+}
+
+#[wasm_bindgen_test]
+async fn the_log_pages_back_to_every_kept_message_and_forward_to_the_newest() {
+    let (root, _app) = mounted_paused_app().await;
+    for _ in 0..60 {
+        button(&root, "Check John's points").click();
+    }
+    settle().await;
+    step_to_quiet(&root).await;
+
+    let newest = log_ids(&root);
+    assert_eq!(newest.len(), 100, "one page");
+    assert_eq!(log_summary(&root), "Newest 100 of 120");
+    assert!(is_disabled(&button(&root, "Newer")));
+    assert!(is_disabled(&button(&root, "Newest")));
+
+    button(&root, "Older").click();
+    settle().await;
+    let older = log_ids(&root);
+    assert_eq!(older.len(), 20);
+    assert!(
+        older.iter().all(|id| id < &newest[0]),
+        "{older:?} before {}",
+        newest[0]
+    );
+    assert_eq!(log_summary(&root), "1 to 20 of 120");
+    assert!(
+        is_disabled(&button(&root, "Older")),
+        "nothing older is kept"
+    );
+
+    // A paged log stays put while new messages come.
+    button(&root, "List tiers").click();
+    step_to_quiet(&root).await;
+    assert_eq!(log_ids(&root), older);
+
+    // Newer continues from the page shown: the 100 after it, which no longer end at the
+    // newest message; once more, and it is the newest page again.
+    button(&root, "Newer").click();
+    settle().await;
+    assert_eq!(log_ids(&root), newest);
+    assert_eq!(log_summary(&root), "21 to 120 of 122");
+    assert!(!is_disabled(&button(&root, "Newest")));
+    button(&root, "Newer").click();
+    settle().await;
+    let back = log_ids(&root);
+    assert_eq!(
+        &back[..98],
+        &newest[2..],
+        "the newest page, with the tiers query"
+    );
+    assert_eq!(log_summary(&root), "Newest 100 of 122");
+    assert!(is_disabled(&button(&root, "Newer")));
+    assert!(is_disabled(&button(&root, "Newest")));
+
+    // Reset takes a paged log back to the newest page: ids start again.
+    button(&root, "Older").click();
+    settle().await;
+    button(&root, "Reset").click();
+    settle().await;
+    assert_eq!(log_summary(&root), "No messages yet");
+    assert_eq!(log_note(&root), "No messages yet: press a scenario button.");
+    for _ in 0..30 {
+        button(&root, "Check John's points").click();
+    }
+    step_to_quiet(&root).await;
+    assert_eq!(log_summary(&root), "60 messages");
+    assert!(is_disabled(&button(&root, "Newest")));
+}
+
+#[wasm_bindgen_test]
+async fn in_flight_only_lists_the_messages_whose_tokens_are_on_the_diagram() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Book FL123").click();
+    settle().await;
+    step_until(&root, ".log-entry[data-type=\"BookingCreated\"]").await;
+    let everything = log_ids(&root).len();
+
+    let checkbox = one(&root, ".log-in-flight input")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>();
+    checkbox.set_checked(true);
+    checkbox
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    let in_flight = all(&root, ".log-entry");
+    assert!(!in_flight.is_empty() && in_flight.len() < everything);
+    // The header counts hops on the wire; each listed message has at least one.
+    let header = text(&one(&root, ".in-flight").unwrap());
+    let hops: usize = header
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap();
+    assert!(
+        in_flight.len() <= hops && hops > 0,
+        "{} listed, {header}",
+        in_flight.len()
+    );
+
+    step_to_quiet(&root).await;
+    assert!(all(&root, ".log-entry").is_empty());
+    assert_eq!(log_note(&root), "No matching message is in flight now.");
+}

@@ -2,134 +2,12 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
+use crate::listing::{empty_note, kind_badge, log_page, summary, KindFilter, LogFilter, Pager};
 use crate::live::LiveSim;
-use crate::sim::{iso_time, Envelope, MessageId, MessageKind, Outcome, Sim, Topology};
+use crate::sim::MessageId;
 
-/// How many of the newest matching messages the log keeps in the DOM.
+/// How many matching messages one page of the log shows.
 pub const LOG_ROWS: usize = 100;
-
-/// Which kinds of message the log shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KindFilter {
-    All,
-    Commands,
-    Events,
-    Queries,
-}
-
-impl KindFilter {
-    pub fn admits(self, kind: MessageKind) -> bool {
-        match self {
-            KindFilter::All => true,
-            KindFilter::Commands => kind == MessageKind::Command,
-            KindFilter::Events => kind == MessageKind::Event,
-            KindFilter::Queries => matches!(kind, MessageKind::Query | MessageKind::QueryResponse),
-        }
-    }
-
-    fn parse(value: &str) -> Self {
-        match value {
-            "command" => KindFilter::Commands,
-            "event" => KindFilter::Events,
-            "query" => KindFilter::Queries,
-            _ => KindFilter::All,
-        }
-    }
-}
-
-/// One line of the log.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogRow {
-    pub id: MessageId,
-    pub kind: MessageKind,
-    pub type_name: String,
-    pub from: String,
-    pub to: String,
-    pub time: String,
-    pub outcome: String,
-}
-
-/// The newest `limit` messages that pass both filters, oldest first, and how many passed.
-pub fn log_rows(
-    sim: &Sim,
-    kind: KindFilter,
-    service: Option<&str>,
-    limit: usize,
-) -> (Vec<LogRow>, usize) {
-    let topology = sim.topology();
-    let service = service.and_then(|id| topology.index_of(id));
-    let mut matched = 0;
-    let mut rows = Vec::new();
-    let all: Vec<_> = sim.messages().collect();
-    for message in all.iter().rev() {
-        let involves =
-            service.is_none_or(|s| message.source == s || message.destination.contains(&s));
-        if !kind.admits(message.kind) || !involves {
-            continue;
-        }
-        matched += 1;
-        if rows.len() < limit {
-            let to = destination_text(topology, message);
-            rows.push(LogRow {
-                id: message.message_id,
-                kind: message.kind,
-                type_name: message.type_name.clone(),
-                from: topology.id(message.source).to_string(),
-                to,
-                time: clock_time(message.timestamp),
-                outcome: sim
-                    .outcome_of(message.message_id)
-                    .map(outcome_text)
-                    .unwrap_or_default(),
-            });
-        }
-    }
-    rows.reverse();
-    (rows, matched)
-}
-
-/// Who a message went to, by service id; an event nobody subscribes to says so.
-pub fn destination_text(topology: &Topology, message: &Envelope) -> String {
-    if message.destination.is_empty() {
-        return "(no subscribers)".to_string();
-    }
-    let ids: Vec<&str> = message
-        .destination
-        .iter()
-        .map(|&d| topology.id(d))
-        .collect();
-    ids.join(", ")
-}
-
-/// "12:00:03.250" out of the simulation's ISO timestamps: the date never changes in a session.
-pub fn clock_time(at: crate::sim::SimTime) -> String {
-    let iso = iso_time(at);
-    iso.split('T')
-        .nth(1)
-        .unwrap_or(&iso)
-        .trim_end_matches('Z')
-        .to_string()
-}
-
-pub fn outcome_text(outcome: Outcome) -> String {
-    match outcome {
-        Outcome::Pending => "pending".into(),
-        Outcome::Accepted => "accepted".into(),
-        Outcome::Rejected(reason) => format!("rejected: {reason}"),
-        Outcome::Consumed => "delivered".into(),
-        Outcome::Answered => "answered".into(),
-        Outcome::TimedOut => "timed out".into(),
-    }
-}
-
-pub fn kind_badge(kind: MessageKind) -> &'static str {
-    match kind {
-        MessageKind::Command => "CMD",
-        MessageKind::Event => "EVT",
-        MessageKind::Query => "QRY",
-        MessageKind::QueryResponse => "RSP",
-    }
-}
 
 /// Every message in order: kind, type, from → to, simulated time and outcome, filterable by
 /// kind and by service. Clicking an entry selects it for the payload inspector.
@@ -139,24 +17,47 @@ pub fn MessageLog(
     live: LiveSim,
     /// The selected message; the log highlights it and sets it on click.
     selected: RwSignal<Option<MessageId>>,
+    /// The page shown: messages older than this one, or `None` for the newest page, which
+    /// follows new messages. The log's pager buttons set it.
+    page_before: RwSignal<Option<MessageId>>,
 ) -> impl IntoView {
     let (kind, set_kind) = signal(KindFilter::All);
     let (service, set_service) = signal(String::new());
-    let service_ids = live
+    let (in_flight_only, set_in_flight_only) = signal(false);
+    let (service_ids, history_limit) = live
         .peek(|sim| {
-            sim.topology()
+            let ids = sim
+                .topology()
                 .services()
                 .iter()
                 .map(|s| s.id.clone())
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (ids, sim.config().history_limit)
         })
         .unwrap_or_default();
+    let filter = move || LogFilter {
+        kind: kind.get(),
+        service: Some(service.get()).filter(|s| !s.is_empty()),
+        in_flight_only: in_flight_only.get(),
+    };
     let listing = Memo::new(move |_| {
-        let service = service.get();
-        let service = (!service.is_empty()).then_some(service.as_str());
-        live.read(|sim| log_rows(sim, kind.get(), service, LOG_ROWS))
+        let filter = filter();
+        live.read(|sim| log_page(sim, &filter, page_before.get(), LOG_ROWS))
             .unwrap_or_default()
     });
+    // One view for the three buttons: each distinct view costs the wasm several KB.
+    let pager_button = move |button: Pager, label: &'static str, title: &'static str| {
+        view! {
+            <button type="button" title=title
+                disabled=move || listing.with(|page| page.go(button).is_none())
+                on:click=move |_| {
+                    if let Some(before) = listing.with_untracked(|page| page.go(button)) {
+                        page_before.set(before);
+                    }
+                }
+            >{label}</button>
+        }
+    };
     let scroller = NodeRef::<Div>::new();
     // Keep the newest entry in view while the reader is at the bottom; leave them alone
     // once they have scrolled up to read something.
@@ -199,21 +100,24 @@ pub fn MessageLog(
                         <option value="">"All services"</option>
                         {service_ids.into_iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect::<Vec<_>>()}
                     </select>
+                    <label class="log-in-flight">
+                        <input type="checkbox" on:change:target=move |ev| set_in_flight_only.set(ev.target().checked()) />
+                        "In flight"
+                    </label>
                 </div>
             </header>
-            <p class="log-count">
-                {move || {
-                    let (rows, matched) = listing.get();
-                    if matched == 0 {
-                        "No messages yet: press a scenario button.".to_string()
-                    } else if matched > rows.len() {
-                        format!("Newest {} of {matched} messages", rows.len())
-                    } else {
-                        format!("{matched} messages")
-                    }
-                }}
-            </p>
+            <div class="log-pager">
+                <p class="log-count">
+                    {move || listing.with(summary)}
+                </p>
+                {pager_button(Pager::Older, "Older", "The page of older messages")}
+                {pager_button(Pager::Newer, "Newer", "The page of newer messages")}
+                {pager_button(Pager::Newest, "Newest", "The newest messages, following new ones as they come")}
+            </div>
             <div class="log-scroll" node_ref=scroller>
+                <p class="log-empty">
+                    {move || listing.with(|page| empty_note(page, &filter(), history_limit))}
+                </p>
                 // One click handler for the whole list, and rows rebuilt in place from the
                 // listing: a keyed list with a handler and an owner per row leaked wasm
                 // memory at 1,600 messages a second (bench/run.sh memory section).
@@ -226,7 +130,7 @@ pub fn MessageLog(
                         let current = selected.get();
                         listing
                             .get()
-                            .0
+                            .rows
                             .into_iter()
                             .map(|row| {
                                 view! {

@@ -4,20 +4,15 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 use crate::components::json_view::JsonView;
-use crate::components::message_log::{clock_time, destination_text, kind_badge, outcome_text};
+use crate::listing::{kind_badge, log_row, LogRow};
 use crate::live::LiveSim;
 use crate::sim::{MessageId, MessageKind, Sim};
 
 /// What the inspector shows of one message, gathered in one read of the simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageDetails {
-    pub id: MessageId,
-    pub kind: MessageKind,
-    pub type_name: String,
-    pub from: String,
-    pub to: String,
-    pub time: String,
-    pub outcome: String,
+    /// What the log says of it: id, kind, type, route, time and outcome.
+    pub line: LogRow,
     pub correlation_id: u64,
     /// The first retained message of the same user action.
     pub correlation_root: Option<MessageId>,
@@ -63,13 +58,7 @@ pub fn message_details(sim: &Sim, id: MessageId) -> Option<MessageDetails> {
         _ => None,
     };
     Some(MessageDetails {
-        id,
-        kind: message.kind,
-        type_name: message.type_name.clone(),
-        from: topology.id(message.source).to_string(),
-        to: destination_text(topology, message),
-        time: clock_time(message.timestamp),
-        outcome: sim.outcome_of(id).map(outcome_text).unwrap_or_default(),
+        line: log_row(sim, message),
         correlation_id: message.correlation_id,
         correlation_root: sim
             .messages()
@@ -122,7 +111,7 @@ pub fn PayloadInspector(
                         });
                     };
                     let parent = d.causation_id.map(|p| view! { <dt>"Caused by"</dt><dd>{link(p)}</dd> });
-                    let root = d.correlation_root.filter(|&r| r != d.id).map(link);
+                    let root = d.correlation_root.filter(|&r| r != d.line.id).map(link);
                     let children = (!d.children.is_empty()).then(|| view! {
                         <dt>"Caused"</dt><dd class="links">{d.children.iter().map(|&c| link(c)).collect::<Vec<_>>()}</dd>
                     });
@@ -135,7 +124,7 @@ pub fn PayloadInspector(
                             </h3>
                             {match response {
                                 Some((_, payload)) => view! { <JsonView value=payload /> }.into_any(),
-                                None => view! { <p class="pending">{if d.outcome == "timed out" { "Timed out: the caller stopped waiting." } else { "Waiting for the response…" }}</p> }.into_any(),
+                                None => view! { <p class="pending">{if d.line.outcome == "timed out" { "Timed out: the caller stopped waiting." } else { "Waiting for the response…" }}</p> }.into_any(),
                             }}
                         }.into_any(),
                         None => view! {
@@ -144,17 +133,17 @@ pub fn PayloadInspector(
                         }.into_any(),
                     };
                     view! {
-                        <div class="message-details" data-message-id=d.id.to_string() data-kind=d.kind.as_str()>
+                        <div class="message-details" data-message-id=d.line.id.to_string() data-kind=d.line.kind.as_str()>
                             <p class="message-title">
-                                <span class=format!("kind-badge kind-{}", d.kind.as_str())>{kind_badge(d.kind)}</span>
-                                <strong class="message-type">{d.type_name.clone()}</strong>
+                                <span class=format!("kind-badge kind-{}", d.line.kind.as_str())>{kind_badge(d.line.kind)}</span>
+                                <strong class="message-type">{d.line.type_name.clone()}</strong>
                             </p>
                             <dl class="envelope">
-                                <dt>"Message"</dt><dd>{format!("#{}", d.id)}</dd>
-                                <dt>"Kind"</dt><dd>{d.kind.as_str()}</dd>
-                                <dt>"From → to"</dt><dd>{format!("{} → {}", d.from, d.to)}</dd>
-                                <dt>"Time"</dt><dd>{d.time.clone()}</dd>
-                                <dt>"Outcome"</dt><dd>{d.outcome.clone()}</dd>
+                                <dt>"Message"</dt><dd>{format!("#{}", d.line.id)}</dd>
+                                <dt>"Kind"</dt><dd>{d.line.kind.as_str()}</dd>
+                                <dt>"From → to"</dt><dd>{format!("{} → {}", d.line.from, d.line.to)}</dd>
+                                <dt>"Time"</dt><dd>{d.line.time.clone()}</dd>
+                                <dt>"Outcome"</dt><dd>{d.line.outcome.clone()}</dd>
                                 <dt>"Correlation"</dt><dd>{format!("action {} ", d.correlation_id)}{root.map(|r| view! { "started by " {r} })}</dd>
                                 {parent}
                                 {children}

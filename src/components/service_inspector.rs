@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::components::json_view::JsonView;
-use crate::components::message_log::clock_time;
+use crate::listing::clock_time;
 use crate::live::LiveSim;
 use crate::sim::{ServiceIdx, SimTime};
 
