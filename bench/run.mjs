@@ -706,7 +706,8 @@ function render(name, section) {
   );
   if (section.extra) md += "\n" + section.extra;
   for (const n of section.notes ?? []) md += `\n- ${n}`;
-  return md + "\n";
+  // A list needs a blank line before the next heading.
+  return md + (section.notes?.length ? "\n\n" : "\n");
 }
 
 const SECTION_RUNNERS = { size: sizeSection, load: loadSection, frames: framesSection, sim: simSection, memory: memorySection, clicks: clicksSection };
