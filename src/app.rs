@@ -233,7 +233,7 @@ pub fn App() -> impl IntoView {
                 <p class="clock" aria-live="off">
                     <span class="clock-label">"Simulated time "</span>
                     <time class="clock-time">{clock}</time>
-                    <span class="in-flight">{move || format!(" · {} in flight", in_flight())}</span>
+                    <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
                 </p>
             </header>
             <Controls playing speed traffic on_step on_reset on_scenario on_traffic />

@@ -333,7 +333,6 @@ mod tests {
         assert_eq!(newest.go(Pager::Older), Some(Some(all[11])));
 
         // Forward again from the oldest page: 1, then 2..=6, then 7..=11, then the newest.
-        assert_eq!(page.go(Pager::Newer), Some(page.newer_before));
         let next = log_page(&sim, &filter, page.newer_before, 5);
         assert_eq!(ids(&next), all[1..6]);
         let next = log_page(&sim, &filter, next.newer_before, 5);

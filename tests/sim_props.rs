@@ -185,8 +185,35 @@ fn hops_on_the_wire_match(sim: &Sim, all: &[Happening]) -> Result<(), TestCaseEr
             m.message_id
         );
     }
+    // Hops of messages the history has dropped still count in the total.
     prop_assert_eq!(on_wire.values().sum::<u32>() as usize, sim.in_flight());
     Ok(())
+}
+
+/// With a history of a few messages, most hops land after their message has been dropped
+/// from it: the per-message counts of the messages still kept must stay right.
+fn check_pruned_run(seed: u64, history_limit: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let mut sim = Sim::airline(SimConfig {
+        seed,
+        history_limit,
+        ..SimConfig::default()
+    });
+    let mut all = Vec::new();
+    for op in ops {
+        match op {
+            Op::Act(a) | Op::LoneQuery(a) => {
+                let _ = sim.act(a);
+            }
+            Op::Advance(dt) => {
+                all.extend(sim.advance_by(dt));
+                prop_assert!(sim.messages().len() <= history_limit);
+                hops_on_the_wire_match(&sim, &all)?;
+            }
+        }
+    }
+    all.extend(sim.run_until_idle(1_000_000));
+    prop_assert_eq!(sim.in_flight(), 0);
+    hops_on_the_wire_match(&sim, &all)
 }
 
 fn check_run(
@@ -363,5 +390,14 @@ proptest! {
         ops in proptest::collection::vec(op(), 1..80),
     ) {
         check_run(seed, jitter, timeout, capacity, ops)?;
+    }
+
+    #[test]
+    fn hops_in_flight_survive_a_pruned_history(
+        seed in any::<u64>(),
+        history_limit in 1usize..12,
+        ops in proptest::collection::vec(op(), 1..80),
+    ) {
+        check_pruned_run(seed, history_limit, ops)?;
     }
 }

@@ -45,20 +45,37 @@ pub fn MessageLog(
         live.read(|sim| log_page(sim, &filter, page_before.get(), LOG_ROWS))
             .unwrap_or_default()
     });
+    // The rows alone: on a page that stands still, the counts around it change with every
+    // refresh while the rows do not, and they need not be rebuilt for that.
+    let rows = Memo::new(move |_| listing.with(|page| page.rows.clone()));
+    // A new filter starts from the newest messages: a page kept from before would mostly
+    // show what the new filter leaves out.
+    let refilter = move || page_before.set(None);
+    let scroller = NodeRef::<Div>::new();
     // One view for the three buttons: each distinct view costs the wasm several KB.
+    // aria-disabled rather than disabled: a button that disables itself under the keyboard
+    // would drop the focus to the page.
     let pager_button = move |button: Pager, label: &'static str, title: &'static str| {
         view! {
             <button type="button" title=title
-                disabled=move || listing.with(|page| page.go(button).is_none())
+                aria-disabled=move || listing.with(|page| page.go(button).is_none()).to_string()
                 on:click=move |_| {
-                    if let Some(before) = listing.with_untracked(|page| page.go(button)) {
-                        page_before.set(before);
-                    }
+                    let Some(before) = listing.with_untracked(|page| page.go(button)) else {
+                        return;
+                    };
+                    page_before.set(before);
+                    // Older continues upwards from the top of the page read so far, so it
+                    // opens at its newest row; Newer opens at its oldest.
+                    let to_top = button == Pager::Newer && before.is_some();
+                    request_animation_frame(move || {
+                        if let Some(element) = scroller.try_get_untracked().flatten() {
+                            element.set_scroll_top(if to_top { 0 } else { element.scroll_height() });
+                        }
+                    });
                 }
             >{label}</button>
         }
     };
-    let scroller = NodeRef::<Div>::new();
     // Keep the newest entry in view while the reader is at the bottom; leave them alone
     // once they have scrolled up to read something.
     let follow_pending = StoredValue::new(false);
@@ -90,23 +107,32 @@ pub fn MessageLog(
             <header class="panel-header">
                 <h2>"Message log"</h2>
                 <div class="log-filters">
-                    <select aria-label="Filter by kind" on:change:target=move |ev| set_kind.set(KindFilter::parse(&ev.target().value()))>
+                    <select aria-label="Filter by kind" on:change:target=move |ev| {
+                        set_kind.set(KindFilter::parse(&ev.target().value()));
+                        refilter();
+                    }>
                         <option value="all">"All kinds"</option>
                         <option value="command">"Commands"</option>
                         <option value="event">"Events"</option>
                         <option value="query">"Queries"</option>
                     </select>
-                    <select aria-label="Filter by service" on:change:target=move |ev| set_service.set(ev.target().value())>
+                    <select aria-label="Filter by service" on:change:target=move |ev| {
+                        set_service.set(ev.target().value());
+                        refilter();
+                    }>
                         <option value="">"All services"</option>
                         {service_ids.into_iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect::<Vec<_>>()}
                     </select>
                     <label class="log-in-flight">
-                        <input type="checkbox" on:change:target=move |ev| set_in_flight_only.set(ev.target().checked()) />
+                        <input type="checkbox" on:change:target=move |ev| {
+                            set_in_flight_only.set(ev.target().checked());
+                            refilter();
+                        } />
                         "In flight"
                     </label>
                 </div>
             </header>
-            <div class="log-pager">
+            <div class="log-pager" role="group" aria-label="Log pages">
                 <p class="log-count">
                     {move || listing.with(summary)}
                 </p>
@@ -128,9 +154,8 @@ pub fn MessageLog(
                 }>
                     {move || {
                         let current = selected.get();
-                        listing
+                        rows
                             .get()
-                            .rows
                             .into_iter()
                             .map(|row| {
                                 view! {
