@@ -10,9 +10,13 @@ use crate::components::{
     Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
 };
 use crate::geometry::{view_to_client, DiagramGeometry, Point};
+use crate::listing::LogPlace;
 use crate::live::LiveSim;
+use crate::narration;
 use crate::painter::Painter;
-use crate::sim::{Happening, MessageId, Scenario, ServiceIdx, Sim, SimConfig, SimTime};
+use crate::sim::{
+    Happening, Input, Journal, MessageId, Scenario, ServiceIdx, Sim, SimConfig, SimError, SimTime,
+};
 use crate::tokens::{PlacedToken, TokenLayer};
 
 /// The shortest time between two refreshes of the views the animation loop causes.
@@ -20,13 +24,20 @@ const VIEW_REFRESH_MS: f64 = 100.0;
 /// How close, in diagram units, a click must land to a token to pick it.
 const PICK_RADIUS: f64 = 12.0;
 
-/// The whole app: header, controls, diagram with legend and log, and the inspectors.
+/// The caption before anything has happened.
+pub const FIRST_CAPTION: &str =
+    "Press a scenario button to start. Pause, then Step, to follow it one happening at a time.";
+
+/// The whole app: header, controls and step caption, diagram with legend, the log and the
+/// inspectors; in Present mode the diagram alone with the controls and caption.
 #[component]
 pub fn App() -> impl IntoView {
     let config = SimConfig::default();
     let (mode, mode_notice) = bench_mode::current_mode();
     let (first_sim, refused) = bench_mode::build_sim(mode, &config);
     let sim = StoredValue::new_local(first_sim);
+    // Every input the run was fed, so Step back can replay the run to one step earlier.
+    let journal = StoredValue::new_local(Journal::default());
     let geometry = StoredValue::new_local(sim.with_value(|s| DiagramGeometry::new(s.topology())));
     let tokens = StoredValue::new_local(TokenLayer::new(geometry.with_value(|g| g.edges.len())));
     let (version, set_version) = signal(0u64);
@@ -37,27 +48,46 @@ pub fn App() -> impl IntoView {
     let playing = RwSignal::new(true);
     let speed = RwSignal::new(1.0);
     let selected_message = RwSignal::new(None::<MessageId>);
-    // The log's page, kept here so that Reset can take the log back to its newest page:
-    // message ids start again after a reset.
-    let log_page_before = RwSignal::new(None::<MessageId>);
+    // The message under the pointer in the log: the diagram previews its route.
+    let previewed_message = RwSignal::new(None::<MessageId>);
+    let marked_message = Signal::derive(move || previewed_message.get().or(selected_message.get()));
+    // The log's page and hold, kept here so that Reset can take the log back to its newest
+    // page: message ids start again after a reset.
+    let log_place = RwSignal::new(LogPlace::default());
     let selected_service = RwSignal::new(None::<ServiceIdx>);
     let notice = RwSignal::new(mode_notice.or(refused));
+    let caption = RwSignal::new(FIRST_CAPTION.to_string());
+    let present = RwSignal::new(false);
+    let text_scale = RwSignal::new(1.0_f64);
     let canvas = NodeRef::<Canvas>::new();
+    let payload_region = NodeRef::<leptos::html::Section>::new();
     let reduced_motion = prefers_reduced_motion();
 
     // Everything the simulation reports goes through here: new hops become tokens at once.
     // Returns whether anything happened, so the caller can tell the views.
+    let absorb_into = move |layer: &mut TokenLayer, s: &Sim, happenings: &[Happening]| {
+        geometry.with_value(|g| {
+            layer.absorb(g, happenings, |id| {
+                s.message(id)
+                    .and_then(|m| g.route(s.topology(), m).dead_end)
+            })
+        });
+    };
     let absorb_tokens = move |happenings: &[Happening]| {
         if !happenings.is_empty() {
-            geometry.with_value(|g| tokens.update_value(|t| t.absorb(g, happenings)));
+            sim.with_value(|s| tokens.update_value(|t| absorb_into(t, s, happenings)));
         }
         !happenings.is_empty()
     };
     // A user's action shows at once; the animation loop's own changes are batched.
-    let absorb = move |happenings: Vec<Happening>| {
-        if absorb_tokens(&happenings) {
+    let absorb = move |happenings: &[Happening]| {
+        if absorb_tokens(happenings) {
             set_version.update(|v| *v += 1);
         }
+    };
+    // Every input reaches the simulation through the journal, so that a replay is the run.
+    let feed = move |input: Input| -> Option<Result<Vec<Happening>, SimError>> {
+        journal.try_update_value(|j| sim.try_update_value(|s| j.apply(s, input)))?
     };
 
     let painter = StoredValue::new_local(None::<Painter>);
@@ -76,7 +106,10 @@ pub fn App() -> impl IntoView {
             carry_ms += elapsed_ms * speed;
             let step = carry_ms.floor();
             carry_ms -= step;
-            let Some(happenings) = sim.try_update_value(|s| s.advance_by(step as u64)) else {
+            let Some(now) = sim.try_with_value(Sim::now) else {
+                return false;
+            };
+            let Some(Ok(happenings)) = feed(Input::AdvanceTo(now + step as u64)) else {
                 return false;
             };
             views_stale |= absorb_tokens(&happenings);
@@ -102,6 +135,7 @@ pub fn App() -> impl IntoView {
         let Some(element) = canvas.try_get_untracked().flatten() else {
             return true;
         };
+        let marked = marked_message.try_get_untracked().flatten();
         let placed: Vec<PlacedToken> = tokens
             .try_update_value(|t| {
                 t.prune(now);
@@ -113,41 +147,82 @@ pub fn App() -> impl IntoView {
                 *p = Painter::new(&element);
             }
             if let Some(p) = p.as_mut() {
-                p.paint(&element, &placed);
+                p.paint(&element, &placed, marked);
             }
         });
         true
     });
 
+    // "Step 4 · 12:00:01.250: The broker delivered …": the same words for a step taken and
+    // for the same step reached again by Step back.
+    let step_caption = move |step: usize, happenings: &[Happening]| {
+        let at = happenings.last().map(Happening::at).unwrap_or_default();
+        let words = sim.with_value(|s| narration::caption(s, happenings));
+        format!("Step {step} · {}: {words}", crate::listing::clock_time(at))
+    };
     let on_step = Callback::new(move |()| {
         playing.set(false);
-        let happenings = sim.try_update_value(Sim::step).unwrap_or_default();
+        let happenings = feed(Input::Step).and_then(Result::ok).unwrap_or_default();
         if happenings.is_empty() {
             notice.set(Some(
                 "Nothing is scheduled: start a scenario or traffic first.".into(),
             ));
+            return;
         }
-        absorb(happenings);
+        let step = journal.with_value(Journal::steps);
+        caption.set(step_caption(step, &happenings));
+        absorb(&happenings);
+    });
+    let back_config = config.clone();
+    let on_step_back = Callback::new(move |()| {
+        playing.set(false);
+        let fresh = bench_mode::build_sim(mode, &back_config).0;
+        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
+        let back = journal
+            .try_update_value(|j| j.step_back(fresh, |s, did| absorb_into(&mut layer, s, did)))
+            .flatten();
+        let Some((replayed, landed)) = back else {
+            caption.set(if journal.with_value(Journal::steps) == 0 {
+                "No step yet: Step goes forward one happening at a time, Step back returns.".into()
+            } else {
+                "This is the first step: there is nothing before it to step back to.".into()
+            });
+            return;
+        };
+        layer.prune(replayed.now());
+        sim.set_value(replayed);
+        tokens.set_value(layer);
+        set_clock_now.set(sim.with_value(Sim::now));
+        caption.set(step_caption(landed.step, &landed.happenings));
+        set_version.update(|v| *v += 1);
     });
     let reset_config = config.clone();
     let on_reset = Callback::new(move |()| {
         sim.set_value(bench_mode::build_sim(mode, &reset_config).0);
+        journal.update_value(Journal::clear);
         tokens.update_value(TokenLayer::clear);
         selected_message.set(None);
-        log_page_before.set(None);
+        previewed_message.set(None);
+        log_place.set(LogPlace::default());
         notice.set(None);
+        caption.set(FIRST_CAPTION.to_string());
         set_version.update(|v| *v += 1);
     });
-    let on_scenario = Callback::new(move |scenario: Scenario| {
-        match sim.try_update_value(|s| s.act(scenario.action()).map(|_| s.advance_by(0))) {
-            Some(Ok(happenings)) => absorb(happenings),
-            Some(Err(error)) => notice.set(Some(format!("{}: {error}", scenario.label()))),
-            None => {}
-        }
-    });
+    let on_scenario =
+        Callback::new(
+            move |scenario: Scenario| match feed(Input::Act(scenario.action())) {
+                Some(Ok(happenings)) => {
+                    let words = sim.with_value(|s| narration::caption(s, &happenings));
+                    caption.set(format!("{}: {words}", scenario.label()));
+                    absorb(&happenings);
+                }
+                Some(Err(error)) => notice.set(Some(format!("{}: {error}", scenario.label()))),
+                None => {}
+            },
+        );
     let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
-        Ok(rate) => match sim.try_update_value(|s| s.set_traffic(rate)) {
-            Some(Ok(())) => {
+        Ok(rate) => match feed(Input::Traffic(rate)) {
+            Some(Ok(_)) => {
                 notice.set(None);
                 set_version.update(|v| *v += 1);
             }
@@ -155,6 +230,13 @@ pub fn App() -> impl IntoView {
             None => {}
         },
         Err(message) => notice.set(Some(message)),
+    });
+    let on_play = Callback::new(move |()| {
+        let now_playing = !playing.get_untracked();
+        playing.set(now_playing);
+        if now_playing {
+            caption.set("Playing. Pause, then Step, to follow one happening at a time.".into());
+        }
     });
     let on_select_edge = Callback::new(move |edge: usize| {
         if let Some(id) = tokens.with_value(|t| t.last_on_edge(edge)) {
@@ -176,6 +258,20 @@ pub fn App() -> impl IntoView {
     });
     let on_select_service =
         Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
+    // From a log row straight to its payload, instead of tabbing through the log.
+    let on_read_payload = Callback::new(move |()| {
+        if let Some(region) = payload_region.get_untracked() {
+            let _ = region.focus();
+        }
+    });
+
+    // Escape leaves Present mode from anywhere on the page.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && present.try_get_untracked() == Some(true) {
+            present.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
 
     match mode {
         Mode::Tokens(_) => bench_mode::expose_bench_hooks(
@@ -224,7 +320,11 @@ pub fn App() -> impl IntoView {
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
 
     view! {
-        <div class="app">
+        <div
+            class="app"
+            class:present=present
+            style:--text-scale=move || format!("{:.2}", text_scale.get())
+        >
             <header class="app-header">
                 <div class="brand">
                     <h1>"Contrail"</h1>
@@ -235,8 +335,25 @@ pub fn App() -> impl IntoView {
                     <time class="clock-time">{clock}</time>
                     <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
                 </p>
+                <nav class="about" aria-label="About Contrail">
+                    <a href=ARTICLE_URL rel="noopener" target="_blank">"The article"</a>
+                    <a href="README.md" target="_blank">"README"</a>
+                </nav>
             </header>
-            <Controls playing speed traffic on_step on_reset on_scenario on_traffic />
+            <Controls
+                playing
+                speed
+                traffic
+                present
+                text_scale
+                on_play
+                on_step
+                on_step_back
+                on_reset
+                on_scenario
+                on_traffic
+            />
+            <p class="step-caption" role="status">{move || caption.get()}</p>
             <Notice message=notice />
             <main class="workspace">
                 <div class="stage">
@@ -244,6 +361,7 @@ pub fn App() -> impl IntoView {
                         live
                         geometry
                         selected_service
+                        marked_message
                         on_select_service
                         on_select_edge
                         on_pick
@@ -257,14 +375,24 @@ pub fn App() -> impl IntoView {
                 </div>
                 <aside class="side">
                     <Show when=panels_ready>
-                        <PayloadInspector live selected=selected_message />
-                        <MessageLog live selected=selected_message page_before=log_page_before />
+                        <PayloadInspector live selected=selected_message region=payload_region />
+                        <MessageLog
+                            live
+                            selected=selected_message
+                            preview=previewed_message.write_only()
+                            place=log_place
+                            on_read_payload
+                        />
                     </Show>
                 </aside>
             </main>
         </div>
     }
 }
+
+/// Raphael De Lio's article, where the airline and its messages come from.
+pub const ARTICLE_URL: &str =
+    "https://dev.to/raphaeldelio/the-3-mechanisms-of-interaction-between-microservices-command-query-and-event-5029";
 
 /// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.
 pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {

@@ -2,7 +2,7 @@
 //! edge. Plain functions over plain numbers so they are tested natively; the view only
 //! binds their results.
 
-use crate::sim::{Edge, EdgeKind, Role, ServiceIdx, Topology};
+use crate::sim::{Edge, EdgeKind, Envelope, MessageKind, Role, ServiceIdx, Topology};
 
 /// The diagram's coordinate space (the SVG viewBox); the canvas maps onto the same space.
 pub const VIEW_WIDTH: f64 = 1000.0;
@@ -276,11 +276,10 @@ impl DiagramGeometry {
     /// runs it backwards (a query's response returns along its request's edge).
     pub fn edge_for_hop(
         &self,
-        kind: crate::sim::MessageKind,
+        kind: MessageKind,
         from: ServiceIdx,
         to: ServiceIdx,
     ) -> Option<(usize, bool)> {
-        use crate::sim::MessageKind;
         let (edge_kind, a, b, reverse) = match kind {
             MessageKind::Command => (EdgeKind::Command, from, to, false),
             MessageKind::Event => (EdgeKind::Event, from, to, false),
@@ -292,6 +291,59 @@ impl DiagramGeometry {
             .position(|d| d.edge.kind == edge_kind && d.edge.from == a && d.edge.to == b)
             .map(|position| (position, reverse))
     }
+
+    /// Every edge a message travels on its way, in order, and the dead-end stub it ends
+    /// on if it is an event nobody subscribes to: what the diagram marks for a selection.
+    pub fn route(&self, topology: &Topology, message: &Envelope) -> Route {
+        let mut hops = Vec::new();
+        match (message.kind, topology.broker()) {
+            (MessageKind::Command | MessageKind::Event, Some(broker)) => {
+                hops.push((message.source, broker));
+                hops.extend(message.destination.iter().map(|&to| (broker, to)));
+            }
+            _ => hops.extend(message.destination.iter().map(|&to| (message.source, to))),
+        }
+        let mut edges: Vec<usize> = Vec::new();
+        for (from, to) in hops {
+            if let Some((edge, _)) = self.edge_for_hop(message.kind, from, to) {
+                if !edges.contains(&edge) {
+                    edges.push(edge);
+                }
+            }
+        }
+        let dead_end = (message.kind == MessageKind::Event && message.destination.is_empty())
+            .then(|| {
+                self.dead_ends
+                    .iter()
+                    .position(|(event, _)| *event == message.type_name)
+            })
+            .flatten();
+        Route { edges, dead_end }
+    }
+}
+
+/// Where one message goes on the diagram: indices into `DiagramGeometry::edges` and
+/// `DiagramGeometry::dead_ends`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Route {
+    pub edges: Vec<usize>,
+    pub dead_end: Option<usize>,
+}
+
+/// A service's name broken into lines that fit its box: `max_chars` characters a line at
+/// most, where a single word longer than that keeps its own line.
+pub fn name_lines(name: &str, max_chars: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in name.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max_chars => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// The path to write a label along so it reads left to right, and where along it the
@@ -361,6 +413,69 @@ mod tests {
 
     fn close(a: Point, b: Point) -> bool {
         a.distance(b) < 1e-6
+    }
+
+    #[test]
+    fn a_route_names_every_edge_a_message_travels() {
+        use crate::sim::{Scenario, UserAction};
+        let mut sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        sim.act(Scenario::BookFl123.action()).unwrap();
+        sim.act(UserAction::ListTiers).unwrap();
+        sim.run_until_idle(10_000);
+        let t = sim.topology();
+        let ends = |edge: usize| {
+            let e = &geometry.edges[edge].edge;
+            (e.kind, t.id(e.from).to_string(), t.id(e.to).to_string())
+        };
+        let of = |type_name: &str| {
+            let m = sim.messages().find(|m| m.type_name == type_name).unwrap();
+            geometry.route(t, m)
+        };
+        let created = of("BookingCreated");
+        let created: Vec<_> = created.edges.iter().map(|&e| ends(e)).collect();
+        let event = |a: &str, b: &str| (EdgeKind::Event, a.to_string(), b.to_string());
+        assert_eq!(
+            created,
+            vec![
+                event("booking", "broker"),
+                event("broker", "loyalty"),
+                event("broker", "flights")
+            ]
+        );
+        let nobody = of("LoyaltyPointsCredited");
+        assert_eq!(nobody.edges.len(), 1, "into the broker only");
+        let stub = nobody.dead_end.expect("the dead-end stub");
+        assert_eq!(geometry.dead_ends[stub].0, "LoyaltyPointsCredited");
+        // A query and its response share one edge, in opposite directions.
+        let request = of("GET /api/loyalty/tiers");
+        let response = sim
+            .messages()
+            .find(|m| {
+                m.kind == MessageKind::QueryResponse && m.type_name == "GET /api/loyalty/tiers"
+            })
+            .map(|m| geometry.route(t, m))
+            .unwrap();
+        assert_eq!(request.edges.len(), 1);
+        assert_eq!(request, response);
+        assert_eq!(
+            ends(request.edges[0]),
+            (EdgeKind::Query, "mobile-app".into(), "loyalty".into())
+        );
+    }
+
+    #[test]
+    fn long_names_wrap_at_spaces_to_fit_their_box() {
+        assert_eq!(
+            name_lines("Flight Management Service", 18),
+            ["Flight Management", "Service"]
+        );
+        assert_eq!(name_lines("Mobile App", 18), ["Mobile App"]);
+        assert_eq!(
+            name_lines("Supercalifragilistic x", 5),
+            ["Supercalifragilistic", "x"]
+        );
+        assert!(name_lines("", 18).is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod components;
 pub mod geometry;
 pub mod listing;
 pub mod live;
+pub mod narration;
 pub mod painter;
 pub mod sim;
 pub mod tokens;

@@ -78,6 +78,73 @@ pub struct LogPage {
     pub history_passed: bool,
 }
 
+/// Where the log stands: the page the reader chose with the pager, and where it holds
+/// still while they read the newest page. Kept by the app, so Reset can clear both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogPlace {
+    /// Set by the pager: the page of messages older than this one.
+    pub chosen: Option<MessageId>,
+    /// Set while the reader points at, keyboard-focuses or has scrolled up the newest page:
+    /// the first message id that page did not yet show. New messages then wait below it
+    /// instead of moving the rows under the reader.
+    pub held: Option<MessageId>,
+}
+
+impl LogPlace {
+    /// The `before` of the page to show.
+    pub fn before(self) -> Option<MessageId> {
+        self.chosen.or(self.held)
+    }
+}
+
+/// What the log shows for a stretch of its page: one message, or a run of identical
+/// refusals folded into one line that opens to them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogItem {
+    One(LogRow),
+    Refusals {
+        /// "× 240 refused: booking's queue is full".
+        text: String,
+        rows: Vec<LogRow>,
+    },
+}
+
+/// Runs shorter than this stay as single rows.
+pub const FOLD_AT_LEAST: usize = 3;
+
+/// Folds each run of at least [`FOLD_AT_LEAST`] consecutive rows of the same type that were
+/// refused for the same reason. Under back-pressure nearly every row is one refusal
+/// repeated; folded, the messages that got through stay in view.
+pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let same =
+            |r: &LogRow| r.type_name == rows[start].type_name && r.outcome == rows[start].outcome;
+        let run = rows[start..].iter().take_while(|r| same(r)).count();
+        let reason = rows[start].outcome.strip_prefix("rejected: ");
+        match reason {
+            Some(reason) if run >= FOLD_AT_LEAST => {
+                // The engine's reasons explain themselves after the first clause; the row
+                // keeps the gist and the messages keep the whole.
+                let gist = reason.split(" (").next().unwrap_or(reason);
+                let gist = gist.split(';').next().unwrap_or(gist);
+                items.push(LogItem::Refusals {
+                    text: format!(
+                        "× {} {} refused: {gist}",
+                        grouped(run),
+                        rows[start].type_name
+                    ),
+                    rows: rows[start..start + run].to_vec(),
+                });
+            }
+            _ => items.extend(rows[start..start + run].iter().cloned().map(LogItem::One)),
+        }
+        start += run;
+    }
+    items
+}
+
 /// The log's three paging buttons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pager {
@@ -171,10 +238,15 @@ pub fn log_row(sim: &Sim, message: &Envelope) -> LogRow {
         from: topology.id(message.source).to_string(),
         to: destination_text(topology, message),
         time: clock_time(message.timestamp),
-        outcome: sim
-            .outcome_of(message.message_id)
-            .map(outcome_text)
-            .unwrap_or_default(),
+        outcome: match sim.outcome_of(message.message_id) {
+            // Consumed by nobody: the event ended at the broker, and "delivered" would say
+            // someone got it.
+            Some(Outcome::Consumed) if message.destination.is_empty() => {
+                "published; no subscribers".into()
+            }
+            Some(outcome) => outcome_text(outcome),
+            None => String::new(),
+        },
     }
 }
 
@@ -481,5 +553,91 @@ mod tests {
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(1234567), "1,234,567");
+    }
+
+    fn row(id: MessageId, type_name: &str, outcome: &str) -> LogRow {
+        LogRow {
+            id,
+            kind: MessageKind::Command,
+            type_name: type_name.into(),
+            from: "mobile-app".into(),
+            to: "booking".into(),
+            time: String::new(),
+            outcome: outcome.into(),
+        }
+    }
+
+    #[test]
+    fn runs_of_the_same_refusal_fold_into_one_line_and_the_rest_stay() {
+        let full =
+            "rejected: booking's queue is full (1000 messages waiting); the broker refused it";
+        let mut rows = vec![row(1, "CreateBooking", "accepted")];
+        rows.extend((2..=5).map(|id| row(id, "CreateBooking", full)));
+        rows.push(row(6, "BookingCreated", "pending"));
+        rows.extend((7..=8).map(|id| row(id, "CreateBooking", full)));
+        let items = fold_refusals(&rows);
+        assert_eq!(items.len(), 5, "{items:?}");
+        assert_eq!(items[0], LogItem::One(rows[0].clone()));
+        match &items[1] {
+            LogItem::Refusals { text, rows: folded } => {
+                assert_eq!(text, "× 4 CreateBooking refused: booking's queue is full");
+                assert_eq!(
+                    folded.iter().map(|r| r.id).collect::<Vec<_>>(),
+                    [2, 3, 4, 5]
+                );
+            }
+            other => panic!("not folded: {other:?}"),
+        }
+        assert_eq!(items[2], LogItem::One(rows[5].clone()));
+        // Two in a row are not yet "repeated".
+        assert_eq!(items[3], LogItem::One(rows[6].clone()));
+        assert_eq!(items[4], LogItem::One(rows[7].clone()));
+        // Accepted rows never fold, however many.
+        let accepted: Vec<LogRow> = (1..=5)
+            .map(|id| row(id, "CreateBooking", "accepted"))
+            .collect();
+        assert_eq!(fold_refusals(&accepted).len(), 5);
+    }
+
+    #[test]
+    fn an_event_nobody_hears_says_so_instead_of_delivered() {
+        let mut sim = Sim::airline(SimConfig::default());
+        sim.act(crate::sim::Scenario::BookFl123.action()).unwrap();
+        sim.run_until_idle(10_000);
+        let outcome = |type_name: &str| {
+            let m = sim.messages().find(|m| m.type_name == type_name).unwrap();
+            log_row(&sim, m).outcome
+        };
+        assert_eq!(
+            outcome("LoyaltyPointsCredited"),
+            "published; no subscribers"
+        );
+        assert_eq!(outcome("BookingCreated"), "delivered");
+    }
+
+    #[test]
+    fn a_held_place_shows_the_page_as_it_was_and_counts_what_came_since() {
+        let mut sim = busy_sim();
+        let filter = LogFilter::default();
+        let newest = log_page(&sim, &filter, None, 100);
+        let held = LogPlace {
+            chosen: None,
+            held: Some(sim.total_messages() + 1),
+        };
+        assert_eq!(
+            log_page(&sim, &filter, held.before(), 100),
+            newest,
+            "nothing new yet"
+        );
+        sim.act(UserAction::ListTiers).unwrap();
+        sim.run_until_idle(1000);
+        let page = log_page(&sim, &filter, held.before(), 100);
+        assert_eq!(page.rows, newest.rows, "the rows stay put");
+        assert_eq!(page.newer, 2, "a query and its answer wait below");
+        let chosen = LogPlace {
+            chosen: Some(3),
+            ..held
+        };
+        assert_eq!(chosen.before(), Some(3), "the pager's choice wins");
     }
 }

@@ -6,10 +6,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::geometry::view_transform;
-use crate::sim::MessageKind;
+use crate::sim::{MessageId, MessageKind};
 use crate::tokens::PlacedToken;
 
 const TOKEN_SIZE: f64 = 6.5;
+/// The ring around the selected message's tokens, in view units.
+const RING_RADIUS: f64 = 13.0;
+/// The selection colour of the page (`--selected`), which no token uses.
+pub const RING_COLOUR: &str = "#7c3aed";
 
 pub struct Painter {
     context: CanvasRenderingContext2d,
@@ -53,7 +57,15 @@ impl Painter {
     /// anti-aliased shapes in one path are rasterised edge by edge each frame; a stamp of
     /// a ready bitmap at a whole-pixel position is a copy, which is what lets the canvas
     /// keep 60 fps with thousands of tokens in software raster.
-    pub fn paint(&mut self, canvas: &HtmlCanvasElement, tokens: &[PlacedToken]) {
+    ///
+    /// The tokens of `marked` (the selected or previewed message) get a ring, so the eye
+    /// finds them among the others.
+    pub fn paint(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        tokens: &[PlacedToken],
+        marked: Option<MessageId>,
+    ) {
         let css_width = canvas.client_width() as f64;
         let css_height = canvas.client_height() as f64;
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
@@ -78,15 +90,43 @@ impl Painter {
             self.draw_sprites(px);
         }
         let half = self.sprite_side / 2.0;
+        let ctx = &self.context;
+        let device = |at: crate::geometry::Point| {
+            (
+                (offset_x * ratio) + at.x * px,
+                (offset_y * ratio) + at.y * px,
+            )
+        };
         for (kind, sprite) in &self.sprites {
             for token in tokens.iter().filter(|t| t.kind == *kind) {
-                let x = ((offset_x * ratio) + token.at.x * px - half).round();
-                let y = ((offset_y * ratio) + token.at.y * px - half).round();
-                let _ = self
-                    .context
-                    .draw_image_with_html_canvas_element(sprite, x, y);
+                let (cx, cy) = device(token.at);
+                let faded = token.opacity < 1.0;
+                if faded {
+                    ctx.set_global_alpha(token.opacity.clamp(0.0, 1.0));
+                }
+                let _ = ctx.draw_image_with_html_canvas_element(
+                    sprite,
+                    (cx - half).round(),
+                    (cy - half).round(),
+                );
+                if faded {
+                    ctx.set_global_alpha(1.0);
+                }
             }
         }
+        let Some(marked) = marked else {
+            return;
+        };
+        ctx.begin_path();
+        for token in tokens.iter().filter(|t| t.message == marked) {
+            let (cx, cy) = device(token.at);
+            let r = RING_RADIUS * px;
+            ctx.move_to(cx + r, cy);
+            let _ = ctx.arc(cx, cy, r, 0.0, std::f64::consts::TAU);
+        }
+        ctx.set_line_width(3.0 * ratio);
+        ctx.set_stroke_style_str(RING_COLOUR);
+        ctx.stroke();
     }
 
     /// Draws one token of each kind, centred on its own small canvas, `px` device pixels per

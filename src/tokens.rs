@@ -5,12 +5,26 @@
 use crate::geometry::{DiagramGeometry, Point};
 use crate::sim::{Happening, MessageId, MessageKind, SimTime};
 
+/// How long, in simulated milliseconds, an event nobody hears takes to fade out along
+/// its dead-end stub.
+pub const STUB_FADE_MS: SimTime = 700;
+
+/// What a token travels along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Track {
+    /// An edge, by index in `DiagramGeometry::edges`.
+    Edge(usize),
+    /// A dead-end stub out of the broker, by index in `DiagramGeometry::dead_ends`: the
+    /// token fades as it goes, since nobody receives it.
+    Stub(usize),
+}
+
 /// A hop the simulation reported, resolved to the edge it travels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Token {
     pub message: MessageId,
     pub kind: MessageKind,
-    pub edge: usize,
+    pub track: Track,
     pub reverse: bool,
     pub depart: SimTime,
     pub arrive: SimTime,
@@ -40,6 +54,8 @@ pub struct PlacedToken {
     pub message: MessageId,
     pub kind: MessageKind,
     pub at: Point,
+    /// 1 is fully drawn; a token on a dead-end stub fades towards 0.
+    pub opacity: f64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -58,15 +74,26 @@ impl TokenLayer {
     }
 
     /// Takes the new hops out of what the simulation reported. Hops on edges the diagram
-    /// does not draw are skipped rather than drawn somewhere misleading.
-    pub fn absorb(&mut self, geometry: &DiagramGeometry, happenings: &[Happening]) {
+    /// does not draw are skipped rather than drawn somewhere misleading. An event that
+    /// ends at the broker because nobody subscribes to it leaves along its dead-end stub;
+    /// `dead_end_of` tells which stub a message ends on, if any.
+    pub fn absorb(
+        &mut self,
+        geometry: &DiagramGeometry,
+        happenings: &[Happening],
+        dead_end_of: impl Fn(MessageId) -> Option<usize>,
+    ) {
         for happening in happenings {
-            if let Happening::Hop(hop) = happening {
-                if let Some((edge, reverse)) = geometry.edge_for_hop(hop.kind, hop.from, hop.to) {
+            match happening {
+                Happening::Hop(hop) => {
+                    let Some((edge, reverse)) = geometry.edge_for_hop(hop.kind, hop.from, hop.to)
+                    else {
+                        continue;
+                    };
                     self.tokens.push(Token {
                         message: hop.message,
                         kind: hop.kind,
-                        edge,
+                        track: Track::Edge(edge),
                         reverse,
                         depart: hop.depart,
                         arrive: hop.arrive,
@@ -75,6 +102,19 @@ impl TokenLayer {
                         *slot = Some(hop.message);
                     }
                 }
+                Happening::Handled { message, at, .. } => {
+                    if let Some(stub) = dead_end_of(*message) {
+                        self.tokens.push(Token {
+                            message: *message,
+                            kind: MessageKind::Event,
+                            track: Track::Stub(stub),
+                            reverse: false,
+                            depart: *at,
+                            arrive: at.saturating_add(STUB_FADE_MS),
+                        });
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -109,11 +149,17 @@ impl TokenLayer {
         reduced_motion: bool,
     ) -> impl Iterator<Item = PlacedToken> + 'a {
         self.tokens.iter().filter_map(move |token| {
-            let edge = geometry.edges.get(token.edge)?;
+            let along = token.progress(now, reduced_motion);
+            let (path, opacity) = match token.track {
+                Track::Edge(edge) => (geometry.edges.get(edge)?.path, 1.0),
+                // Fades as it goes: still clear at the broker, gone at the stub's end.
+                Track::Stub(stub) => (geometry.dead_ends.get(stub)?.1, 1.0 - 0.85 * along),
+            };
             Some(PlacedToken {
                 message: token.message,
                 kind: token.kind,
-                at: edge.path.point_at(token.progress(now, reduced_motion)),
+                at: path.point_at(along),
+                opacity,
             })
         })
     }
@@ -147,7 +193,7 @@ mod tests {
     fn run_until_tokens(sim: &mut Sim, layer: &mut TokenLayer, geometry: &DiagramGeometry) {
         for _ in 0..100 {
             let happenings = sim.step();
-            layer.absorb(geometry, &happenings);
+            layer.absorb(geometry, &happenings, |_| None);
             if !layer.is_empty() {
                 return;
             }
@@ -165,10 +211,13 @@ mod tests {
 
         let token = layer.tokens[0];
         assert_eq!(token.kind, MessageKind::Command);
-        let edge = &geometry.edges[token.edge];
+        let Track::Edge(edge) = token.track else {
+            panic!("a command travels an edge");
+        };
+        assert_eq!(layer.last_on_edge(edge), Some(token.message));
+        let edge = &geometry.edges[edge];
         assert_eq!(sim.topology().id(edge.edge.from), "mobile-app");
         assert_eq!(sim.topology().id(edge.edge.to), "broker");
-        assert_eq!(layer.last_on_edge(token.edge), Some(token.message));
 
         let at_start = layer.placed(&geometry, token.depart, false).next().unwrap();
         let midway = (token.depart + token.arrive) / 2;
@@ -190,7 +239,7 @@ mod tests {
         let token = Token {
             message: 1,
             kind: MessageKind::QueryResponse,
-            edge: 0,
+            track: Track::Edge(0),
             reverse: true,
             depart: 1000,
             arrive: 2000,
@@ -223,10 +272,12 @@ mod tests {
                     }
                 }
             }
-            layer.absorb(&geometry, &happenings);
+            layer.absorb(&geometry, &happenings, |_| None);
             for token in &layer.tokens {
-                if Some(token.message) == booking_created {
-                    event_edges.insert(token.edge);
+                if let (true, Track::Edge(edge)) =
+                    (Some(token.message) == booking_created, token.track)
+                {
+                    event_edges.insert(edge);
                 }
             }
         }
@@ -238,5 +289,49 @@ mod tests {
             .map(|edge| sim.topology().id(edge.to))
             .collect();
         assert_eq!(from_broker, vec!["loyalty", "flights"]);
+    }
+
+    #[test]
+    fn an_event_nobody_hears_fades_out_along_its_stub() {
+        let mut sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        let mut layer = TokenLayer::new(geometry.edges.len());
+        sim.act(Scenario::BookFl123.action()).unwrap();
+        let mut stub_token = None;
+        for _ in 0..400 {
+            let happenings = sim.step();
+            if happenings.is_empty() {
+                break;
+            }
+            layer.absorb(&geometry, &happenings, |id| {
+                sim.message(id)
+                    .and_then(|m| geometry.route(sim.topology(), m).dead_end)
+            });
+            stub_token = stub_token.or(layer
+                .tokens
+                .iter()
+                .find(|t| matches!(t.track, Track::Stub(_)))
+                .copied());
+        }
+        let token = stub_token.expect("LoyaltyPointsCredited leaves along its stub");
+        assert_eq!(
+            sim.message(token.message).unwrap().type_name,
+            "LoyaltyPointsCredited"
+        );
+        let Track::Stub(stub) = token.track else {
+            unreachable!()
+        };
+        let path = geometry.dead_ends[stub].1;
+        let layer = TokenLayer {
+            tokens: vec![token],
+            last_on_edge: Vec::new(),
+        };
+        let at = |t| layer.placed(&geometry, t, false).next().unwrap();
+        let start = at(token.depart);
+        let late = at(token.depart + STUB_FADE_MS * 9 / 10);
+        assert!(start.at.distance(path.start) < 1e-6);
+        assert_eq!(start.opacity, 1.0);
+        assert!(late.opacity < 0.3, "faded: {}", late.opacity);
+        assert!(late.at.distance(path.end) < start.at.distance(path.end));
     }
 }

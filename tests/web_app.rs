@@ -280,7 +280,7 @@ async fn a_bad_traffic_rate_is_explained_and_nothing_is_lost() {
     let (root, _app) = mounted_paused_app().await;
     button(&root, "Book FL123").click();
     settle().await;
-    let rate = one(&root, "input[aria-label=\"Traffic rate\"]")
+    let rate = one(&root, ".traffic input[type=number]")
         .unwrap()
         .unchecked_into::<HtmlInputElement>();
     rate.set_value("100000");

@@ -7,8 +7,11 @@ pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 /// The traffic generator's range in the UI, in simulated bookings per second.
 pub const TRAFFIC_MAX: f64 = 50.0;
 
-/// The control bar: play and pause, step, speed, reset, the scenario buttons and the
-/// traffic generator.
+/// The sizes the diagram's text can take, as multiples of its normal size.
+pub const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
+
+/// The control bar: play and pause, step and step back, speed, reset, the scenario
+/// buttons, the traffic generator, the diagram's text size and Present mode.
 #[component]
 pub fn Controls(
     /// Whether the simulation clock runs; the Play/Pause button flips it.
@@ -18,8 +21,16 @@ pub fn Controls(
     /// The traffic generator's current rate (0 when off), as the simulation reports it.
     #[prop(into)]
     traffic: Signal<f64>,
+    /// Whether the diagram has the screen to itself, for a projector.
+    present: RwSignal<bool>,
+    /// The diagram's text size, as a multiple of its normal size.
+    text_scale: RwSignal<f64>,
+    /// Starts or pauses the clock.
+    on_play: Callback<()>,
     /// Advances the simulation to its next happening.
     on_step: Callback<()>,
+    /// Returns the simulation to the step before, by replaying the run.
+    on_step_back: Callback<()>,
     /// Starts the simulation over from its seed data.
     on_reset: Callback<()>,
     /// Runs one of the simulation's scenarios.
@@ -42,12 +53,10 @@ pub fn Controls(
     view! {
         <div class="controls" role="toolbar" aria-label="Simulation controls">
             <div class="control-group">
-                <button
-                    class="primary"
-                    on:click=move |_| playing.update(|p| *p = !*p)
-                >
+                <button class="primary" on:click=move |_| on_play.run(())>
                     {move || if playing.get() { "Pause" } else { "Play" }}
                 </button>
+                <button on:click=move |_| on_step_back.run(()) title="Replay the run to the step before">"Step back"</button>
                 <button on:click=move |_| on_step.run(())>"Step"</button>
                 <button on:click=move |_| on_reset.run(())>"Reset"</button>
                 <label class="speed">
@@ -95,7 +104,6 @@ pub fn Controls(
                         min="0.1"
                         max=TRAFFIC_MAX.to_string()
                         step="0.1"
-                        aria-label="Traffic rate"
                         prop:value=rate_text
                         on:input:target=move |ev| set_rate_text.set(ev.target().value())
                     />
@@ -110,6 +118,32 @@ pub fn Controls(
                     }
                 >
                     {move || if traffic_on() { "Stop traffic" } else { "Start traffic" }}
+                </button>
+            </div>
+            <div class="control-group view-controls" role="group" aria-label="View">
+                <label>
+                    <span>"Text size"</span>
+                    <select on:change:target=move |ev| {
+                        if let Ok(scale) = ev.target().value().parse::<f64>() {
+                            text_scale.set(scale);
+                        }
+                    }>
+                        {TEXT_SCALES
+                            .into_iter()
+                            .map(|scale| view! {
+                                <option value=scale.to_string() selected=move || (text_scale.get() - scale).abs() < 1e-9>
+                                    {format!("{}%", (scale * 100.0).round())}
+                                </option>
+                            })
+                            .collect::<Vec<_>>()}
+                    </select>
+                </label>
+                <button
+                    aria-pressed=move || present.get().to_string()
+                    title="The diagram fills the screen; Escape leaves"
+                    on:click=move |_| present.update(|p| *p = !*p)
+                >
+                    "Present"
                 </button>
             </div>
         </div>

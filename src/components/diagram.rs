@@ -5,14 +5,21 @@ use leptos::tachys::view::{Mountable, Render};
 use crate::bench_mode;
 use crate::components::clicked_attribute;
 use crate::geometry::{
-    client_to_view, node_half_size, DiagramGeometry, Point, CROWDED_ABOVE, VIEW_HEIGHT, VIEW_WIDTH,
+    client_to_view, name_lines, node_half_size, DiagramGeometry, Point, CROWDED_ABOVE, VIEW_HEIGHT,
+    VIEW_WIDTH,
 };
 use crate::live::LiveSim;
-use crate::sim::{EdgeKind, Role, ServiceIdx, ServiceStatus};
+use crate::sim::{EdgeKind, MessageId, Role, ServiceIdx, ServiceStatus, SimTime};
 
 /// Above this many edges the per-edge labels would bury the diagram, so they are left to
 /// the service inspector.
 const MAX_LABELLED_EDGES: usize = 40;
+/// The broker counts refusals over this much simulated time.
+pub const REFUSAL_WINDOW_MS: SimTime = 5_000;
+/// A service name's line height and average character width, in view units, at the
+/// node name's font size.
+const NAME_LINE_HEIGHT: f64 = 14.0;
+const NAME_CHAR_WIDTH: f64 = 7.6;
 
 /// The airline drawn from the simulation's topology: a box per service, one curve per
 /// (kind, sender, receiver) with a line style, arrowhead and token shape per kind, stubs for
@@ -26,6 +33,10 @@ pub fn Diagram(
     /// The service whose inspector is open, highlighted.
     #[prop(into)]
     selected_service: Signal<Option<ServiceIdx>>,
+    /// The message whose route is marked: the selected one, or the one previewed from the
+    /// log. Each edge it travels is drawn thicker and labelled with it.
+    #[prop(into)]
+    marked_message: Signal<Option<MessageId>>,
     /// Called with a service's index when its box is clicked.
     on_select_service: Callback<ServiceIdx>,
     /// Called with an edge's index (in `Topology::edges()`) when the edge is clicked where no
@@ -51,6 +62,86 @@ pub fn Diagram(
     let node_count = services.len();
     let crowded = node_count > CROWDED_ABOVE;
 
+    // The marked message's route and its label, re-read as the simulation moves, but
+    // redrawn only when it changes.
+    let mark = Memo::new(move |_| {
+        let id = marked_message.get()?;
+        live.read(|sim| {
+            let message = sim.message(id)?;
+            let route = geometry.with_value(|g| g.route(sim.topology(), message));
+            Some((route, format!("#{id} {}", message.type_name)))
+        })
+        .flatten()
+    });
+    let marks_edge = move |index: usize| {
+        mark.with(|m| {
+            m.as_ref()
+                .is_some_and(|(route, _)| route.edges.contains(&index))
+        })
+    };
+    let marks_stub = move |stub: usize| {
+        mark.with(|m| {
+            m.as_ref()
+                .is_some_and(|(route, _)| route.dead_end == Some(stub))
+        })
+    };
+    // A wide halo under each marked edge, and the message's name along it, below the
+    // edge's own label.
+    let mark_halos = move || {
+        mark.get().map(|(route, _)| {
+            let paths = geometry.with_value(|g| {
+                let mut paths: Vec<String> = route
+                    .edges
+                    .iter()
+                    .filter_map(|&e| g.edges.get(e).map(|d| d.path.svg_d()))
+                    .collect();
+                paths.extend(
+                    route
+                        .dead_end
+                        .and_then(|s| g.dead_ends.get(s))
+                        .map(|(_, p)| p.svg_d()),
+                );
+                paths
+            });
+            paths
+                .into_iter()
+                .map(|d| view! { <path class="mark-halo" d=d /> })
+                .collect_view()
+        })
+    };
+    let mark_labels = move || {
+        mark.get().map(|(route, text)| {
+            let along = geometry.with_value(|g| {
+                let mut along: Vec<(String, String)> = route
+                    .edges
+                    .iter()
+                    .filter_map(|&e| g.edges.get(e))
+                    .map(|d| (d.label_path.svg_d(), format!("{:.1}%", d.label_along * 100.0)))
+                    .collect();
+                along.extend(
+                    route
+                        .dead_end
+                        .and_then(|s| g.dead_ends.get(s))
+                        .map(|(_, p)| (p.svg_d(), "50%".to_string())),
+                );
+                along
+            });
+            along
+                .into_iter()
+                .enumerate()
+                .map(|(i, (d, offset))| {
+                    let id = format!("mark-label-path-{i}");
+                    view! {
+                        <path id=id.clone() class="label-path" d=d />
+                        <text class="mark-label" dy="15">
+                            <textPath href=format!("#{id}") startOffset=offset text-anchor="middle">{text.clone()}</textPath>
+                        </text>
+                    }
+                })
+                .collect_view()
+        })
+    };
+
     // Fn, not FnOnce: the reactive closure below may call it again (it does not, as
     // `contents_ready` only ever turns true once).
     let build_contents = move || {
@@ -68,6 +159,7 @@ pub fn Diagram(
                 view! {
                     <g
                         class=format!("edge edge-{}", kind.as_str())
+                        class:marked=move || marks_edge(index)
                         data-kind=kind.as_str()
                         data-from=id_of(drawn.edge.from)
                         data-to=id_of(drawn.edge.to)
@@ -100,10 +192,11 @@ pub fn Diagram(
             .unwrap_or_default();
         let dead_end_views = dead_ends
             .iter()
-            .map(|(event, path)| {
+            .enumerate()
+            .map(|(stub, (event, path))| {
                 let end = path.end;
                 view! {
-                    <g class="edge edge-event dead-end" data-kind="event" data-from=broker_id.clone() data-to="" data-types=event.clone()>
+                    <g class="edge edge-event dead-end" class:marked=move || marks_stub(stub) data-kind="event" data-from=broker_id.clone() data-to="" data-types=event.clone()>
                         <path class="edge-line" d=path.svg_d() stroke-dasharray=dash_pattern(EdgeKind::Event) marker-end="url(#end-nobody)" />
                         <text class="edge-label dead-end-label" x=format!("{:.1}", end.x + 12.0) y=format!("{:.1}", end.y + 4.0)>
                             {format!("{event}: no subscribers")}
@@ -133,6 +226,40 @@ pub fn Diagram(
                 };
                 let name = spec.name.clone();
                 let label = name.clone();
+                // Long names take two lines rather than spill out of their box.
+                let lines = if crowded {
+                    vec![name.clone()]
+                } else {
+                    name_lines(&name, ((2.0 * hw - 14.0) / NAME_CHAR_WIDTH) as usize)
+                };
+                let extra_lines = lines.len().saturating_sub(1) as f64;
+                let name_y = -4.0 - NAME_LINE_HEIGHT / 2.0 * extra_lines;
+                let status_y = 15.0 + NAME_LINE_HEIGHT / 2.0 * extra_lines;
+                let name_view = lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, line)| view! {
+                        <tspan x="0" y=format!("{:.1}", name_y + NAME_LINE_HEIGHT * i as f64)>{line}</tspan>
+                    })
+                    .collect_view();
+                // Back-pressure at the broker: refusals in the last few seconds, as a mark
+                // and a count under the box.
+                let refused = move || {
+                    if role != Role::Broker {
+                        return 0;
+                    }
+                    live.read(|sim| sim.broker_refusals_since(sim.now().saturating_sub(REFUSAL_WINDOW_MS)))
+                        .unwrap_or(0)
+                };
+                let refusals = (role == Role::Broker).then(|| view! {
+                    <g class="refusals" class:none=move || refused() == 0 data-refused=move || refused().to_string()>
+                        <path class="refusal-mark" transform=format!("translate({:.1} {:.1})", hw - 2.0, -hh + 2.0) d="M-5 -12 L5 -12 L12 -5 L12 5 L5 12 L-5 12 L-12 5 L-12 -5 Z" />
+                        <text class="refusal-bang" x=format!("{:.1}", hw - 2.0) y=format!("{:.1}", -hh + 6.5) text-anchor="middle">"!"</text>
+                        <text class="refusal-count" y=format!("{:.1}", hh + 16.0) text-anchor="middle">
+                            {move || format!("{} refused in the last {} s: queues full", refused(), REFUSAL_WINDOW_MS / 1000)}
+                        </text>
+                    </g>
+                });
                 view! {
                     <g
                         class="node"
@@ -156,8 +283,12 @@ pub fn Diagram(
                         }
                     >
                         <rect class="node-box" x=-hw y=-hh width=2.0 * hw height=2.0 * hh rx="10" />
-                        <text class="node-name" y="-4" text-anchor="middle">{name}</text>
-                        <text class="node-status" y="15" text-anchor="middle">
+                        <text class="node-name" text-anchor="middle">{name_view}</text>
+                        // Busy and waiting are told by an icon and words, not by colour alone.
+                        <path class="status-icon busy-icon" transform=format!("translate({:.1} {:.1})", -hw + 13.0, status_y - 4.0) d="M-4 -5 L5 0 L-4 5 Z" />
+                        <path class="status-icon waiting-icon" transform=format!("translate({:.1} {:.1})", -hw + 13.0, status_y - 4.0) d="M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z" />
+                        {refusals}
+                        <text class="node-status" y=format!("{status_y:.1}") text-anchor="middle">
                             {move || {
                                 let queued = queued();
                                 let status = status_text(status());
@@ -248,7 +379,9 @@ pub fn Diagram(
                         <path class="marker-nobody" d="M3 9 L9 3" />
                     </marker>
                 </defs>
+                <g class="mark-halos" aria-hidden="true">{mark_halos}</g>
                 <g class="diagram-contents" node_ref=contents_host></g>
+                <g class="mark-labels" aria-hidden="true">{mark_labels}</g>
             </svg>
             <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
         </div>

@@ -2,24 +2,35 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
-use crate::listing::{empty_note, kind_badge, log_page, summary, KindFilter, LogFilter, Pager};
+use crate::listing::{
+    empty_note, fold_refusals, grouped, kind_badge, log_page, summary, KindFilter, LogFilter,
+    LogItem, LogPlace, LogRow, Pager,
+};
 use crate::live::LiveSim;
 use crate::sim::MessageId;
 
 /// How many matching messages one page of the log shows.
 pub const LOG_ROWS: usize = 100;
+/// Scrolled further than this from the bottom, in CSS pixels, the reader has left the
+/// newest messages to read older ones, and the log stops following.
+const FOLLOW_SLACK_PX: i32 = 24;
 
 /// Every message in order: kind, type, from → to, simulated time and outcome, filterable by
-/// kind and by service. Clicking an entry selects it for the payload inspector.
+/// kind and by service. Clicking an entry selects it for the payload inspector. It follows
+/// the newest message until the reader scrolls up, points at it or focuses a row with the
+/// keyboard; then the rows hold still and a "N new ↓" button counts what came since.
 #[component]
 pub fn MessageLog(
     /// The running simulation.
     live: LiveSim,
     /// The selected message; the log highlights it and sets it on click.
     selected: RwSignal<Option<MessageId>>,
-    /// The page shown: messages older than this one, or `None` for the newest page, which
-    /// follows new messages. The log's pager buttons set it.
-    page_before: RwSignal<Option<MessageId>>,
+    /// The message under the pointer or keyboard focus, for the diagram to preview.
+    preview: WriteSignal<Option<MessageId>>,
+    /// The page the pager chose and where the newest page holds still while read.
+    place: RwSignal<LogPlace>,
+    /// Takes the keyboard to the selected message's payload.
+    on_read_payload: Callback<()>,
 ) -> impl IntoView {
     let (kind, set_kind) = signal(KindFilter::All);
     let (service, set_service) = signal(String::new());
@@ -42,16 +53,70 @@ pub fn MessageLog(
     };
     let listing = Memo::new(move |_| {
         let filter = filter();
-        live.read(|sim| log_page(sim, &filter, page_before.get(), LOG_ROWS))
+        live.read(|sim| log_page(sim, &filter, place.get().before(), LOG_ROWS))
             .unwrap_or_default()
     });
     // The rows alone: on a page that stands still, the counts around it change with every
     // refresh while the rows do not, and they need not be rebuilt for that.
     let rows = Memo::new(move |_| listing.with(|page| page.rows.clone()));
+    let scroller = NodeRef::<Div>::new();
+    let scroll_to_bottom = move || {
+        request_animation_frame(move || {
+            if let Some(element) = scroller.try_get_untracked().flatten() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    };
+
+    // Why the newest page holds still: the reader points at the log, has a row in
+    // keyboard focus, or has scrolled up. Plain values: they change what is shown only
+    // through `place`.
+    let pointer_over = StoredValue::new(false);
+    let keyboard_in = StoredValue::new(false);
+    let scrolled_away = StoredValue::new(false);
+    let update_hold = move || {
+        let reading =
+            pointer_over.get_value() || keyboard_in.get_value() || scrolled_away.get_value();
+        let current = place.get_untracked();
+        if current.chosen.is_some() {
+            return;
+        }
+        match (reading, current.held) {
+            (true, None) => {
+                // Hold before the next message to come: whatever arrives waits below.
+                let next = live.peek(|sim| sim.total_messages() + 1).unwrap_or(1);
+                place.set(LogPlace {
+                    held: Some(next),
+                    ..current
+                });
+            }
+            (false, Some(_)) => {
+                place.set(LogPlace {
+                    held: None,
+                    ..current
+                });
+                scroll_to_bottom();
+            }
+            _ => {}
+        }
+    };
     // A new filter starts from the newest messages: a page kept from before would mostly
     // show what the new filter leaves out.
-    let refilter = move || page_before.set(None);
-    let scroller = NodeRef::<Div>::new();
+    let refilter = move || {
+        place.set(LogPlace::default());
+        update_hold();
+    };
+    let show_newest = move || {
+        scrolled_away.set_value(false);
+        place.set(LogPlace::default());
+        update_hold();
+        scroll_to_bottom();
+    };
+    // The row under the pointer when it was pressed: rows may be rebuilt in place between
+    // press and release, and the click must open what the reader pressed.
+    let pressed = StoredValue::new(None::<MessageId>);
+    let expanded = RwSignal::new(Vec::<MessageId>::new());
+
     // One view for the three buttons: each distinct view costs the wasm several KB.
     // aria-disabled rather than disabled: a button that disables itself under the keyboard
     // would drop the focus to the page.
@@ -60,10 +125,14 @@ pub fn MessageLog(
             <button type="button" title=title
                 aria-disabled=move || listing.with(|page| page.go(button).is_none()).to_string()
                 on:click=move |_| {
+                    if button == Pager::Newest {
+                        show_newest();
+                        return;
+                    }
                     let Some(before) = listing.with_untracked(|page| page.go(button)) else {
                         return;
                     };
-                    page_before.set(before);
+                    place.set(LogPlace { chosen: before, held: None });
                     // Older continues upwards from the top of the page read so far, so it
                     // opens at its newest row; Newer opens at its oldest.
                     let to_top = button == Pager::Newer && before.is_some();
@@ -76,31 +145,47 @@ pub fn MessageLog(
             >{label}</button>
         }
     };
-    // Keep the newest entry in view while the reader is at the bottom; leave them alone
-    // once they have scrolled up to read something.
-    let follow_pending = StoredValue::new(false);
+    // Keep the newest entry in view while the reader follows. Whether they follow is decided
+    // by their own scrolling, before new rows arrive: measured after, two new rows at once
+    // looked like the reader had scrolled away, and the log stopped following for good.
     Effect::new(move |_| {
         listing.track();
-        // Reading scroll_height forces a synchronous layout of the whole page. In the next
-        // animation frame that layout is the frame's own; done here it would be an extra one
-        // in whatever task changed the log, the page's first task included.
-        if follow_pending.get_value() {
-            return;
+        if place.with_untracked(|p| p.before().is_none()) && !scrolled_away.get_value() {
+            // In the next frame, where the layout that reading scroll_height forces is the
+            // frame's own rather than an extra one in this task.
+            scroll_to_bottom();
         }
-        follow_pending.set_value(true);
-        request_animation_frame(move || {
-            if follow_pending.try_set_value(false).is_some() {
-                return; // unmounted meanwhile
-            }
-            if let Some(element) = scroller.try_get_untracked().flatten() {
-                let distance =
-                    element.scroll_height() - element.scroll_top() - element.client_height();
-                if distance < 80 {
-                    element.set_scroll_top(element.scroll_height());
-                }
-            }
-        });
     });
+
+    let row_view = move |row: LogRow, current: Option<MessageId>| {
+        let is_selected = current == Some(row.id);
+        view! {
+            <li
+                class="log-entry"
+                class:selected=is_selected
+                data-message-id=row.id.to_string()
+                data-kind=row.kind.as_str()
+                data-type=row.type_name.clone()
+            >
+                <button type="button" aria-current=is_selected.then_some("true")>
+                    <span class=format!("kind-badge kind-{}", row.kind.as_str())>{kind_badge(row.kind)}</span>
+                    <span class="log-type">{row.type_name.clone()}</span>
+                    <span class="log-time">{row.time}</span>
+                    <span class="log-route">{format!("{} → {}", row.from, row.to)}</span>
+                    <span class="log-outcome" title=row.outcome.clone()>{row.outcome.clone()}</span>
+                </button>
+                {is_selected.then(|| view! {
+                    <button type="button" class="to-payload" data-no-select=""
+                        on:click=move |ev| {
+                            ev.stop_propagation();
+                            pressed.set_value(None);
+                            on_read_payload.run(());
+                        }
+                    >"Read its payload"</button>
+                })}
+            </li>
+        }
+    };
 
     view! {
         <section class="panel message-log" aria-label="Message log">
@@ -140,45 +225,119 @@ pub fn MessageLog(
                 {pager_button(Pager::Newer, "Newer", "The page of newer messages")}
                 {pager_button(Pager::Newest, "Newest", "The newest messages, following new ones as they come")}
             </div>
-            <div class="log-scroll" node_ref=scroller>
-                <p class="log-empty">
-                    {move || listing.with(|page| empty_note(page, &filter(), history_limit))}
-                </p>
-                // One click handler for the whole list, and rows rebuilt in place from the
-                // listing: a keyed list with a handler and an owner per row leaked wasm
-                // memory at 1,600 messages a second (bench/run.sh memory section).
-                <ol class="log-entries" on:click=move |ev| {
-                    if let Some(id) = clicked_attribute(&ev, "data-message-id") {
-                        selected.set(Some(id));
+            <div
+                class="log-body"
+                on:pointerenter=move |_| {
+                    pointer_over.set_value(true);
+                    update_hold();
+                }
+                on:pointerleave=move |_| {
+                    pointer_over.set_value(false);
+                    preview.set(None);
+                    update_hold();
+                }
+                on:focusin=move |ev| {
+                    use wasm_bindgen::JsCast;
+                    // Focus from a click is not reading with the keyboard: the log would
+                    // otherwise hold still after every click until focus went elsewhere.
+                    let keyboard = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|e| e.matches(":focus-visible").unwrap_or(false));
+                    keyboard_in.set_value(keyboard);
+                    if keyboard {
+                        if let Some(id) = clicked_attribute(&ev, "data-message-id") {
+                            preview.set(Some(id));
+                        }
                     }
-                }>
-                    {move || {
-                        let current = selected.get();
-                        rows
-                            .get()
-                            .into_iter()
-                            .map(|row| {
-                                view! {
-                                    <li
-                                        class="log-entry"
-                                        class:selected=current == Some(row.id)
-                                        data-message-id=row.id.to_string()
-                                        data-kind=row.kind.as_str()
-                                        data-type=row.type_name.clone()
-                                    >
-                                        <button type="button">
-                                            <span class=format!("kind-badge kind-{}", row.kind.as_str())>{kind_badge(row.kind)}</span>
-                                            <span class="log-type">{row.type_name.clone()}</span>
-                                            <span class="log-time">{row.time}</span>
-                                            <span class="log-route">{format!("{} → {}", row.from, row.to)}</span>
-                                            <span class="log-outcome" title=row.outcome.clone()>{row.outcome.clone()}</span>
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ol>
+                    update_hold();
+                }
+                on:focusout=move |_| {
+                    keyboard_in.set_value(false);
+                    preview.set(None);
+                    update_hold();
+                }
+            >
+                <div
+                    class="log-scroll"
+                    node_ref=scroller
+                    on:scroll=move |_| {
+                        let Some(element) = scroller.get_untracked() else {
+                            return;
+                        };
+                        let distance = element.scroll_height() - element.scroll_top() - element.client_height();
+                        scrolled_away.set_value(distance > FOLLOW_SLACK_PX);
+                        update_hold();
+                    }
+                >
+                    <p class="log-empty">
+                        {move || listing.with(|page| empty_note(page, &filter(), history_limit))}
+                    </p>
+                    // One click handler for the whole list, and rows rebuilt in place from the
+                    // listing: a keyed list with a handler and an owner per row leaked wasm
+                    // memory at 1,600 messages a second (bench/run.sh memory section).
+                    <ol
+                        class="log-entries"
+                        on:pointerdown=move |ev| pressed.set_value(clicked_attribute(&ev, "data-message-id"))
+                        on:pointerover=move |ev| {
+                            let id = clicked_attribute(&ev, "data-message-id");
+                            preview.set(id);
+                        }
+                        on:click=move |ev| {
+                            let at_press = pressed.get_value();
+                            pressed.set_value(None);
+                            // A row inside an open fold is a row; the fold's own line toggles it.
+                            if let Some(id) = at_press.or_else(|| clicked_attribute(&ev, "data-message-id")) {
+                                selected.set(Some(id));
+                            } else if let Some(first) = clicked_attribute::<MessageId>(&ev, "data-fold") {
+                                expanded.update(|open| match open.iter().position(|&f| f == first) {
+                                    Some(i) => {
+                                        open.remove(i);
+                                    }
+                                    None => open.push(first),
+                                });
+                            }
+                        }
+                    >
+                        {move || {
+                            let current = selected.get();
+                            let open = expanded.get();
+                            fold_refusals(&rows.get())
+                                .into_iter()
+                                .map(|item| match item {
+                                    LogItem::One(row) => row_view(row, current).into_any(),
+                                    LogItem::Refusals { text, rows } => {
+                                        let first = rows[0].id;
+                                        let count = rows.len();
+                                        let last_time = rows.last().map(|r| r.time.clone());
+                                        let is_open = open.contains(&first);
+                                        view! {
+                                            <li class="log-fold" data-fold=first.to_string() data-count=count.to_string()>
+                                                <button type="button" aria-expanded=is_open.to_string()>
+                                                    <span class="kind-badge kind-refused">"× "{grouped(count)}</span>
+                                                    <span class="log-type">{text}</span>
+                                                    <span class="log-time">{last_time}</span>
+                                                    <span class="log-route">{if is_open { "Fold them" } else { "Show each one" }}</span>
+                                                </button>
+                                                {is_open.then(|| view! {
+                                                    <ol class="log-folded">
+                                                        {rows.into_iter().map(|row| row_view(row, current)).collect_view()}
+                                                    </ol>
+                                                })}
+                                            </li>
+                                        }
+                                        .into_any()
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ol>
+                </div>
+                <Show when=move || place.with(|p| p.held.is_some() && p.chosen.is_none()) && listing.with(|page| page.newer > 0)>
+                    <button type="button" class="log-new" on:click=move |_| show_newest()>
+                        {move || format!("{} new ↓", grouped(listing.with(|page| page.newer)))}
+                    </button>
+                </Show>
             </div>
         </section>
     }

@@ -21,7 +21,7 @@ pub use service_inspector::ServiceInspector;
 /// The value of `attribute` on the click's target or its nearest ancestor that has it,
 /// parsed: one click handler on a container serves all of its rows or edges.
 pub(crate) fn clicked_attribute<T: std::str::FromStr>(
-    ev: &web_sys::MouseEvent,
+    ev: &web_sys::Event,
     attribute: &str,
 ) -> Option<T> {
     use wasm_bindgen::JsCast;

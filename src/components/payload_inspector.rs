@@ -80,6 +80,8 @@ pub fn PayloadInspector(
     live: LiveSim,
     /// The selected message; the causation and correlation links change it.
     selected: RwSignal<Option<MessageId>>,
+    /// The inspector's region, for the log to send the keyboard here.
+    region: NodeRef<leptos::html::Section>,
 ) -> impl IntoView {
     let details = Memo::new(move |_| {
         selected
@@ -94,7 +96,14 @@ pub fn PayloadInspector(
     };
 
     view! {
-        <section class="panel payload-inspector" role="region" aria-label="Payload inspector">
+        <section
+            class="panel payload-inspector"
+            class:is-empty=move || details.with(Option::is_none)
+            role="region"
+            aria-label="Payload inspector"
+            tabindex="-1"
+            node_ref=region
+        >
             <header class="panel-header"><h2>"Payload inspector"</h2></header>
             {move || match details.get() {
                 None => view! { <p class="empty">"Select a message in the log, a token or an edge to read its envelope and payload."</p> }.into_any(),

@@ -4,7 +4,7 @@ use serde_json::Value;
 use crate::components::json_view::JsonView;
 use crate::listing::clock_time;
 use crate::live::LiveSim;
-use crate::sim::{ServiceIdx, SimTime};
+use crate::sim::{Role, ServiceIdx, SimTime};
 
 /// The selected service: what it handles, sends, publishes, subscribes to, serves and
 /// calls, and its current state as JSON with the simulated time it last changed, so a
@@ -41,6 +41,53 @@ pub fn ServiceInspector(
         live.peek(|sim| sim.topology().services().get(index).cloned())
             .flatten()
     };
+    // For the broker: who gets what it relays, read from every service's contracts.
+    let routes = move || {
+        live.peek(|sim| {
+            let topology = sim.topology();
+            let mut routes: Vec<(String, String)> = Vec::new();
+            for spec in topology.services() {
+                for command in &spec.handles {
+                    routes.push((format!("{command} (command)"), spec.id.clone()));
+                }
+            }
+            let mut events: Vec<&String> = topology
+                .services()
+                .iter()
+                .flat_map(|s| s.publishes.iter())
+                .collect();
+            events.sort();
+            events.dedup();
+            for event in events {
+                let subscribers: Vec<&str> = topology
+                    .subscribers_of(event)
+                    .into_iter()
+                    .map(|s| topology.id(s))
+                    .collect();
+                let to = if subscribers.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    subscribers.join(", ")
+                };
+                routes.push((format!("{event} (event)"), to));
+            }
+            routes
+        })
+        .unwrap_or_default()
+    };
+    // On a short screen the inspector opens below the fold: bring its contracts into view.
+    let details = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if selected.get().is_some() {
+            request_animation_frame(move || {
+                if let Some(element) = details.try_get_untracked().flatten() {
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    element.scroll_into_view_with_scroll_into_view_options(&options);
+                }
+            });
+        }
+    });
 
     view! {
         <section class="panel service-inspector" role="region" aria-label="Service inspector">
@@ -57,7 +104,7 @@ pub fn ServiceInspector(
                         ("Calls", spec.calls.clone()),
                     ];
                     view! {
-                        <div class="service-details" data-service=spec.id.clone()>
+                        <div class="service-details" data-service=spec.id.clone() node_ref=details>
                             <p class="message-title"><strong>{spec.name.clone()}</strong>" "<code>{spec.id.clone()}</code></p>
                             <dl class="contracts">
                                 {lists
@@ -69,6 +116,15 @@ pub fn ServiceInspector(
                                     })
                                     .collect::<Vec<_>>()}
                             </dl>
+                            {(spec.role == Role::Broker).then(|| view! {
+                                <h3 class="section-title">"Who gets what"</h3>
+                                <dl class="contracts broker-routes">
+                                    {routes().into_iter().map(|(message, to)| view! {
+                                        <dt><code>{message}</code></dt>
+                                        <dd>{format!("→ {to}")}</dd>
+                                    }).collect::<Vec<_>>()}
+                                </dl>
+                            })}
                             <h3 class="section-title">
                                 "State "
                                 <span class="state-changed">

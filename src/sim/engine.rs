@@ -267,7 +267,13 @@ pub struct Sim {
     traffic_credit: f64,
     traffic_period: u64,
     traffic_next: Option<(SimTime, u64)>,
+    /// When the broker refused a message for a full queue, oldest first, kept for
+    /// [`REFUSALS_KEPT_MS`]: back-pressure shown as a recent count, with flat memory.
+    broker_refusals: VecDeque<SimTime>,
 }
+
+/// How far back [`Sim::broker_refusals_since`] can see, in simulated milliseconds.
+pub const REFUSALS_KEPT_MS: SimTime = 10_000;
 
 const STREAM_HOPS: u64 = 1;
 const STREAM_TRAFFIC: u64 = 2;
@@ -346,6 +352,7 @@ impl Sim {
             traffic_credit: 0.0,
             traffic_period: 0,
             traffic_next: None,
+            broker_refusals: VecDeque::new(),
         }
     }
 
@@ -689,6 +696,21 @@ impl Sim {
         Ok(self.behaviours[s].state_json())
     }
 
+    /// Messages (event copies count one each) the broker refused for a full queue at or
+    /// after `t`; it sees back [`REFUSALS_KEPT_MS`] from now.
+    pub fn broker_refusals_since(&self, t: SimTime) -> usize {
+        let older = self.broker_refusals.partition_point(|&at| at < t);
+        self.broker_refusals.len() - older
+    }
+
+    fn note_broker_refusal(&mut self) {
+        let horizon = self.now.saturating_sub(REFUSALS_KEPT_MS);
+        while self.broker_refusals.front().is_some_and(|&at| at < horizon) {
+            self.broker_refusals.pop_front();
+        }
+        self.broker_refusals.push_back(self.now);
+    }
+
     /// Hops on the wire now, all messages together.
     pub fn in_flight(&self) -> usize {
         self.in_flight
@@ -977,6 +999,7 @@ impl Sim {
                     self.topology.id(c)
                 );
                 self.verdict(b, &env, Err(reason));
+                self.note_broker_refusal();
                 continue;
             }
             self.queues[c].push_back(Arc::clone(&env));

@@ -67,6 +67,7 @@ pub mod bench;
 mod engine;
 mod error;
 pub mod geo;
+mod journal;
 mod maps;
 mod message;
 mod rng;
@@ -76,8 +77,11 @@ mod topology;
 
 pub use airline::{Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
-pub use engine::{Happening, Hop, Outcome, ServiceStatus, Sim, SimConfig, MAX_TRAFFIC_PER_SEC};
+pub use engine::{
+    Happening, Hop, Outcome, ServiceStatus, Sim, SimConfig, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
+};
 pub use error::SimError;
+pub use journal::{Input, Journal, SteppedBack};
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};
 pub use rng::SplitMix64;
 pub use time::{iso_time, SimTime, EPOCH_ISO};

@@ -1,0 +1,146 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Step back by replay: the journal returns a run to exactly where it was one step
+//! earlier, with every kind of input the host feeds mixed in, and refuses at the first step.
+
+use contrail::sim::*;
+use serde_json::{json, Value};
+
+/// Everything observable about a run at one moment.
+fn fingerprint(sim: &Sim) -> Value {
+    let messages: Vec<Value> = sim
+        .messages()
+        .map(|m| {
+            json!([
+                m.to_json(sim.topology()),
+                format!("{:?}", sim.outcome_of(m.message_id)),
+                sim.hops_in_flight(m.message_id)
+            ])
+        })
+        .collect();
+    let states: Vec<Value> = sim
+        .topology()
+        .services()
+        .iter()
+        .map(|s| sim.service_state(&s.id).unwrap())
+        .collect();
+    json!({
+        "now": sim.now(),
+        "next": sim.next_due(),
+        "messages": messages,
+        "states": states,
+        "queues": sim.queue_depths(),
+        "inFlight": sim.in_flight(),
+        "traffic": sim.traffic(),
+    })
+}
+
+fn fresh() -> Sim {
+    Sim::airline(SimConfig::default())
+}
+
+#[test]
+fn a_step_back_is_the_run_one_step_earlier_whatever_came_between() {
+    let mut sim = fresh();
+    let mut journal = Journal::default();
+    let inputs = [
+        Input::Act(Scenario::BookFl123.action()),
+        Input::AdvanceTo(700),
+        Input::AdvanceTo(900), // one with the advance before it
+        Input::Step,
+        Input::Traffic(3.0),
+        Input::Step,
+        Input::Act(Scenario::CheckJohnsPoints.action()),
+        Input::AdvanceTo(4_000),
+        Input::Step,
+        Input::Step,
+    ];
+    // The run after each input, and what each step did.
+    let mut after: Vec<Value> = Vec::new();
+    let mut step_did: Vec<Vec<Happening>> = Vec::new();
+    for input in inputs.iter().cloned() {
+        let is_step = input == Input::Step;
+        let happenings = journal.apply(&mut sim, input).unwrap();
+        after.push(fingerprint(&sim));
+        if is_step {
+            step_did.push(happenings);
+        }
+    }
+    assert_eq!(journal.steps(), 4);
+
+    // Back from step 4 to step 3, 3 to 2, 2 to 1: each time the run stands where it stood
+    // after the input just before the step taken back.
+    let step_positions: Vec<usize> = (0..inputs.len())
+        .filter(|&i| inputs[i] == Input::Step)
+        .collect();
+    for step in (1..4).rev() {
+        let (back, landed) = journal
+            .step_back(fresh(), |_, _| {})
+            .expect("an earlier step");
+        sim = back;
+        assert_eq!(landed.step, step);
+        assert_eq!(
+            landed.happenings,
+            step_did[step - 1],
+            "what step {step} did"
+        );
+        let taken_back = step_positions[step];
+        assert_eq!(
+            fingerprint(&sim),
+            after[taken_back - 1],
+            "back to step {step}"
+        );
+    }
+    // At the first step there is nothing before it: nothing changes.
+    assert!(journal.step_back(fresh(), |_, _| {}).is_none());
+    assert_eq!(journal.steps(), 1);
+}
+
+#[test]
+fn stepping_forward_after_a_step_back_repeats_the_same_steps() {
+    let mut sim = fresh();
+    let mut journal = Journal::default();
+    journal
+        .apply(&mut sim, Input::Act(Scenario::BookFl123.action()))
+        .unwrap();
+    let mut firsts = Vec::new();
+    for _ in 0..12 {
+        let did = journal.apply(&mut sim, Input::Step).unwrap();
+        firsts.push((did, fingerprint(&sim)));
+    }
+    let (back, landed) = journal.step_back(fresh(), |_, _| {}).unwrap();
+    sim = back;
+    assert_eq!(landed.step, 11);
+    assert_eq!(
+        fingerprint(&sim),
+        firsts[10].1,
+        "exactly the run after step 11"
+    );
+    let again = journal.apply(&mut sim, Input::Step).unwrap();
+    assert_eq!(again, firsts[11].0, "step 12 does the same again");
+    assert_eq!(fingerprint(&sim), firsts[11].1);
+}
+
+#[test]
+fn refused_inputs_are_not_recorded() {
+    let mut sim = fresh();
+    let mut journal = Journal::default();
+    assert!(journal.apply(&mut sim, Input::Traffic(f64::NAN)).is_err());
+    journal
+        .apply(&mut sim, Input::Act(Scenario::ListTiers.action()))
+        .unwrap();
+    journal.apply(&mut sim, Input::Step).unwrap();
+    journal.apply(&mut sim, Input::Step).unwrap();
+    let mut seen = 0;
+    let (replayed, _) = journal
+        .step_back(fresh(), |_, did| seen += did.len())
+        .unwrap();
+    assert!(seen > 0, "the replay is observed");
+    assert_eq!(replayed.traffic(), 0.0);
+    // A step with nothing due changes nothing and is not a step.
+    let mut idle = fresh();
+    let mut empty = Journal::default();
+    assert!(empty.apply(&mut idle, Input::Step).unwrap().is_empty());
+    assert_eq!(empty.steps(), 0);
+    journal.clear();
+    assert_eq!(journal.steps(), 0);
+}
