@@ -214,6 +214,322 @@ await test("at 1,000 tokens, every message in flight can be reached through the 
   }
 });
 
+// ---------- Issue 16: follow the story ----------
+
+/** A fresh page at `viewport`, loaded and mounted, watched for console problems. */
+async function freshPage(viewport = { width: 1280, height: 800 }, options = {}) {
+  const p = await browser.newPage({ viewport, ...options });
+  watch(p);
+  await p.goto(server.url, { waitUntil: "load" });
+  await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+  return p;
+}
+/** The id of the log row at a point of the window, or null. */
+const rowIdAt = (p, x, y) =>
+  p.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest("[data-message-id]")?.dataset.messageId ?? null, [x, y]);
+const shownId = (p) => p.locator(".payload-inspector .message-details").getAttribute("data-message-id");
+/** Whether an element lies wholly inside the log's scrolling box. */
+const inLogView = (row) =>
+  row.evaluate((el) => {
+    const box = el.closest(".log-scroll").getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+  });
+
+await test("16.1 the log follows new messages, and a reader who scrolls up gets an 'N new' button", async () => {
+  const p = await freshPage();
+  try {
+    await p.mouse.move(5, 5);
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await p.locator('.log-entry[data-type="FlightPriceAdjusted"]').first().waitFor({ timeout: 30000 });
+    await p.waitForTimeout(600);
+    const newest = p.locator(".log-entry").last();
+    expect(await inLogView(newest), "after one booking at 4x the newest row is in view");
+    // Default traffic for a while: the newest row stays in view, close to the clock.
+    await p.getByRole("button", { name: "Start traffic" }).click();
+    await p.waitForTimeout(6000);
+    expect(await inLogView(p.locator(".log-entry").last()), "under traffic the newest row is in view");
+    // The reader scrolls up: the log stays there and counts what is new.
+    await p.locator(".log-scroll").evaluate((el) => { el.scrollTop = 0; });
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    const fresh = p.getByRole("button", { name: /^[\d,]+ new ↓$/ });
+    await fresh.waitFor({ timeout: 10000 });
+    expect(await p.locator(".log-scroll").evaluate((el) => el.scrollTop) === 0, "the reader's place is kept");
+    await p.mouse.move(5, 5);
+    await fresh.click();
+    await p.mouse.move(5, 5);
+    await p.waitForTimeout(400);
+    expect(await inLogView(p.locator(".log-entry").last()), "N new brings the newest back into view");
+    await p.getByRole("button", { name: "Stop traffic" }).click();
+  } finally {
+    await p.close();
+  }
+});
+
+await test("16.2 under traffic the row under the pointer stays put and is the row that opens", async () => {
+  const p = await freshPage();
+  try {
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    await p.locator(".traffic input").fill("30");
+    await p.getByRole("button", { name: "Start traffic" }).click();
+    await p.waitForFunction(() => document.querySelectorAll(".log-entries > li").length > 12, null, { timeout: 30000 });
+    for (let i = 0; i < 8; i += 1) {
+      // The centre of a row in view, a different one each time.
+      const { x, y } = await p.locator(".log-scroll").evaluate((box, i) => {
+        const frame = box.getBoundingClientRect();
+        const rows = [...box.querySelectorAll(".log-entries > li.log-entry")]
+          .map((r) => r.getBoundingClientRect())
+          .filter((r) => r.top >= frame.top && r.bottom <= frame.bottom);
+        const r = rows[(i * 3) % rows.length];
+        return { x: r.left + r.width / 3, y: r.top + r.height / 2 };
+      }, i);
+      await p.mouse.move(x, y);
+      await p.waitForTimeout(150);
+      const before = await rowIdAt(p, x, y);
+      expect(before, `a row under the pointer at try ${i}`);
+      await p.waitForTimeout(350); // three view refreshes under traffic
+      expect((await rowIdAt(p, x, y)) === before, `the row under the pointer stayed put (try ${i})`);
+      await p.mouse.down();
+      await p.waitForTimeout(120);
+      await p.mouse.up();
+      await p.waitForTimeout(50);
+      const shown = await shownId(p);
+      expect(shown === before, `pressed #${before}, opened #${shown} (try ${i})`);
+    }
+    await p.getByRole("button", { name: "Stop traffic" }).click();
+  } finally {
+    await p.close();
+  }
+});
+
+await test("16.3 a selected message's route is marked on the diagram, a hovered row previews it, the broker lists subscriptions", async () => {
+  const p = await freshPage({ width: 1280, height: 720 });
+  try {
+    await p.getByRole("button", { name: "Pause" }).click();
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    const step = p.getByRole("button", { name: "Step", exact: true });
+    for (let i = 0; i < 40 && !(await p.locator('.log-entry[data-type="BookingCreated"]').count()); i += 1) await step.click();
+    await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
+    await step.click(); // its tokens leave the broker
+    await p.waitForTimeout(150);
+    const marked = await p.locator("svg g.edge.marked").evaluateAll((els) => els.map((e) => `${e.dataset.from}>${e.dataset.to}`).sort());
+    expect(JSON.stringify(marked) === JSON.stringify(["booking>broker", "broker>flights", "broker>loyalty"]), `marked edges ${marked}`);
+    const width = (sel) => p.locator(sel).first().evaluate((e) => parseFloat(getComputedStyle(e).strokeWidth));
+    const thick = await width("svg g.edge.marked .edge-line");
+    const thin = await width('svg g.edge[data-kind="event"]:not(.marked):not(.dead-end) .edge-line');
+    expect(thick > thin + 1, `a marked edge is thicker: ${thick} against ${thin}`);
+    const labels = await p.locator(".mark-label").allTextContents();
+    expect(labels.length === 3 && labels.every((t) => t.includes("BookingCreated")), `labels ${labels}`);
+    // The ring around the selected message's tokens, in the selection colour.
+    const ringPixels = await p.evaluate(() => {
+      const canvas = document.querySelector("canvas.token-layer");
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 200 && Math.abs(data[i] - 124) < 25 && Math.abs(data[i + 1] - 58) < 25 && Math.abs(data[i + 2] - 237) < 25) n += 1;
+      }
+      return n;
+    });
+    expect(ringPixels > 30, `a ring around the selected message's tokens (${ringPixels} pixels)`);
+    // Hovering another row previews its route instead.
+    await p.locator('.log-entry[data-type="CreateBooking"] button').first().hover();
+    await p.waitForTimeout(100);
+    const previewed = await p.locator("svg g.edge.marked").evaluateAll((els) => els.map((e) => `${e.dataset.kind}:${e.dataset.from}>${e.dataset.to}`).sort());
+    expect(JSON.stringify(previewed) === JSON.stringify(["command:broker>booking", "command:mobile-app>broker"]), `previewed ${previewed}`);
+    await p.mouse.move(5, 5);
+    // The broker's inspector says who gets what, and opens where it can be read.
+    await p.locator('[data-service="broker"]').click();
+    await p.waitForTimeout(300);
+    const routes = p.locator(".broker-routes");
+    expect((await routes.innerText()).includes("BookingCreated (event)"), "BookingCreated listed");
+    const row = await routes.evaluate((dl) => {
+      const dt = [...dl.querySelectorAll("dt")].find((d) => d.textContent.startsWith("BookingCreated"));
+      return dt.nextElementSibling.textContent;
+    });
+    expect(row.includes("loyalty") && row.includes("flights"), `BookingCreated goes to ${row}`);
+    const contracts = await p.locator(".service-inspector .contracts").first().boundingBox();
+    expect(contracts.y >= 0 && contracts.y + Math.min(contracts.height, 100) <= 720, `the contracts are on screen at 720 px high (top ${contracts.y})`);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("16.4 every step has a caption, and Step back then Step gives the same caption", async () => {
+  const p = await freshPage();
+  try {
+    const captionText = () => p.locator(".step-caption").innerText();
+    expect((await p.locator('.step-caption[role="status"]').count()) === 1, "the caption is a status");
+    await p.getByRole("button", { name: "Pause" }).click();
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    const step = p.getByRole("button", { name: "Step", exact: true });
+    const back = p.getByRole("button", { name: "Step back" });
+    const captions = [];
+    for (let i = 1; i <= 20; i += 1) {
+      await step.click();
+      captions.push(await captionText());
+    }
+    captions.forEach((c, i) => expect(c.startsWith(`Step ${i + 1} · `) && c.length > 30, `step ${i + 1} explains itself: "${c}"`));
+    expect(captions.some((c) => c.includes("The broker delivered BookingCreated to Loyalty Points Service")), "the broker's delivery is told in words");
+    const logCount = await p.locator(".log-entry").count();
+    await back.click();
+    expect((await captionText()) === captions[18], `back to step 19: "${await captionText()}"`);
+    await step.click();
+    expect((await captionText()) === captions[19], "Step back, then Step, gives the same caption");
+    expect((await p.locator(".log-entry").count()) === logCount, "the same log after going back and forth");
+    // At the first step it does nothing and says so.
+    await p.getByRole("button", { name: "Reset" }).click();
+    await p.getByRole("button", { name: "Pause" }).click().catch(() => {});
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await step.click();
+    const first = await captionText();
+    await back.click();
+    expect((await captionText()).includes("first step"), `says so: "${await captionText()}"`);
+    await step.click();
+    expect((await captionText()).startsWith("Step 2 · ") && first.startsWith("Step 1 · "), "nothing was undone");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("16.5 Present mode gives the diagram the screen with labels of 16 px at 1280x720; Escape leaves; text size; full width", async () => {
+  const p = await freshPage({ width: 1280, height: 720 });
+  try {
+    await p.getByRole("button", { name: "Present" }).click();
+    await p.waitForTimeout(200);
+    expect(!(await p.getByRole("region", { name: "Payload inspector" }).isVisible()), "side panels hidden");
+    expect(await p.locator(".step-caption").isVisible(), "the caption stays");
+    expect(await p.getByRole("button", { name: "Step", exact: true }).isVisible(), "the controls stay");
+    const heights = await p.locator("svg .edge:not(.dead-end) .edge-label").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    const lowest = Math.min(...heights);
+    expect(heights.length > 5 && lowest >= 16, `every edge label at least 16 px high, lowest ${lowest.toFixed(1)}`);
+    const diagram = await p.locator(".diagram").boundingBox();
+    expect(diagram.y + diagram.height <= 720, "the whole diagram is on screen");
+    await p.keyboard.press("Escape");
+    await p.waitForTimeout(100);
+    expect(await p.getByRole("region", { name: "Payload inspector" }).isVisible(), "Escape leaves Present mode");
+    // The text-size control grows the diagram's labels.
+    const labelHeight = () => p.locator("svg .edge:not(.dead-end) .edge-label").first().evaluate((e) => e.getBoundingClientRect().height);
+    const normal = await labelHeight();
+    await p.getByRole("combobox", { name: "Text size" }).selectOption("1.5");
+    const bigger = await labelHeight();
+    expect(bigger > normal * 1.35, `text size 150% grows labels: ${normal.toFixed(1)} -> ${bigger.toFixed(1)}`);
+  } finally {
+    await p.close();
+  }
+  const wide = await freshPage({ width: 1920, height: 1080 });
+  try {
+    const used = await wide.locator(".workspace").boundingBox();
+    expect(used.width >= 1850, `the layout uses the full width of a wide screen: ${used.width}`);
+  } finally {
+    await wide.close();
+  }
+  // 150 % zoom on a 1280x720 screen: 853x480 CSS pixels at 1.5 device pixels each.
+  const zoomed = await freshPage({ width: 853, height: 480 }, { deviceScaleFactor: 1.5 });
+  try {
+    const d = await zoomed.locator(".diagram").boundingBox();
+    // One column; the diagram no taller than the window, so scrolled to, all of it shows.
+    const side = await zoomed.locator(".side").boundingBox();
+    expect(side.y > d.y + d.height - 1, "one column: the panels come below the diagram");
+    expect(d.height <= 480 && d.x >= 0 && d.x + d.width <= 853, `the diagram fits the zoomed screen: ${JSON.stringify(d)}`);
+    await zoomed.locator(".diagram").evaluate((el) => el.scrollIntoView({ block: "start" }));
+    const seen = await zoomed.locator(".diagram").boundingBox();
+    expect(seen.y >= -1 && seen.y + seen.height <= 481, `scrolled to, the whole diagram shows: ${JSON.stringify(seen)}`);
+  } finally {
+    await zoomed.close();
+  }
+});
+
+await test("16.6 the payload reads in the article's order and gets the panel's space", async () => {
+  const p = await freshPage();
+  try {
+    const side = await p.locator(".side").boundingBox();
+    const empty = await p.getByRole("region", { name: "Payload inspector" }).boundingBox();
+    expect(empty.height < side.height * 0.25, `an empty inspector is small: ${empty.height} of ${side.height}`);
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
+    const keys = await p.locator(".payload-inspector .json-view > li > details > .json-children > li .json-key").allTextContents();
+    const top = keys.filter((k) => ['"eventType"', '"timestamp"', '"bookingDetails"'].includes(k));
+    expect(JSON.stringify(top) === JSON.stringify(['"eventType"', '"timestamp"', '"bookingDetails"']), `article order: ${top}`);
+    await p.getByRole("button", { name: "Check John's points" }).click();
+    const request = p.locator('.log-entry[data-kind="query"][data-type*="/points"]').last();
+    await p.locator('.log-entry[data-kind="queryResponse"][data-type*="/points"]').last().waitFor({ timeout: 30000 });
+    await request.locator("button").first().click();
+    await p.mouse.move(5, 5);
+    const fits = await p.locator(".payload-inspector .message-details").evaluate((box) => {
+      const views = box.querySelectorAll(".json-view");
+      const last = views[views.length - 1].getBoundingClientRect();
+      const frame = box.getBoundingClientRect();
+      return { scrollTop: box.scrollTop, lastBottom: last.bottom, frameBottom: frame.bottom, views: views.length };
+    });
+    expect(fits.views === 2 && fits.scrollTop === 0 && fits.lastBottom <= fits.frameBottom + 1, `the response is visible without scrolling: ${JSON.stringify(fits)}`);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("16.7 back-pressure shows at the broker and repeated refusals fold into one row that opens", async () => {
+  const p = await freshPage();
+  try {
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    await p.locator(".traffic input").fill("50");
+    await p.getByRole("button", { name: "Start traffic" }).click();
+    const refusals = p.locator('[data-service="broker"] .refusals');
+    await p.waitForFunction(() => Number(document.querySelector('[data-service="broker"] .refusals')?.dataset.refused ?? 0) > 0, null, { timeout: 60000 });
+    expect(await refusals.isVisible(), "the refusal mark shows");
+    expect(/^\d[\d,]* refused in the last 5 s/.test(await refusals.locator(".refusal-count").textContent()), "with a count");
+    const fold = p.locator(".log-fold").first();
+    await fold.waitFor({ timeout: 30000 });
+    await p.getByRole("button", { name: "Pause" }).click();
+    await p.waitForTimeout(200);
+    const text = await fold.locator("button").first().innerText();
+    expect(/× [\d,]+ CreateBooking refused: booking's queue is full/.test(text.replace(/\s+/g, " ")), `the folded row: ${text}`);
+    const count = Number(await fold.getAttribute("data-count"));
+    await fold.locator("button").first().click();
+    const opened = await p.locator(".log-fold").first().locator(".log-entry").count();
+    expect(opened === count, `it opens to its ${count} messages, showed ${opened}`);
+    // The page's 100 messages take fewer lines, the refusals one line a run.
+    const lines = await p.locator(".log-entries > li").count();
+    const counts = await p.locator(".log-fold").evaluateAll((els) => els.map((e) => Number(e.dataset.count)));
+    const folded = counts.reduce((a, b) => a + b, 0);
+    expect(lines - counts.length + folded === 100, `every message once: ${lines} lines, folds of ${counts}`);
+    expect(Math.max(...counts) >= 10 && lines < 100, `folded, ${lines} lines for 100 messages`);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("16.8 small things: no-subscriber wording, legend shapes, names, links, the payload one key away", async () => {
+  const p = await freshPage();
+  try {
+    expect((await p.locator(".legend-token").count()) === 3, "the legend shows the three token shapes");
+    expect(await p.getByRole("spinbutton", { name: /^Bookings\/s/ }).count() === 1, "the traffic rate is named by its visible text");
+    const overflow = await p.locator("g.node").evaluateAll((nodes) =>
+      nodes.filter((n) => n.querySelector(".node-name").getBBox().width > n.querySelector(".node-box").getBBox().width).map((n) => n.dataset.service));
+    expect(overflow.length === 0, `names wider than their boxes: ${overflow}`);
+    const article = await p.getByRole("link", { name: "The article" }).getAttribute("href");
+    expect(article.startsWith("https://dev.to/raphaeldelio/"), "links to the article");
+    const readme = await p.getByRole("link", { name: "README" }).getAttribute("href");
+    const served = await fetch(new URL(readme, server.url));
+    expect(served.ok && (await served.text()).startsWith("# Contrail"), "the README is served beside the app");
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    const credited = p.locator('.log-entry[data-type="LoyaltyPointsCredited"]').first();
+    await credited.waitFor({ timeout: 30000 });
+    await p.waitForFunction(() => document.querySelector('.log-entry[data-type="LoyaltyPointsCredited"] .log-outcome')?.textContent === "published; no subscribers", null, { timeout: 10000 });
+    // Enter on a row, then one Tab and Enter reach the payload.
+    await credited.locator("button").first().focus();
+    await p.keyboard.press("Enter");
+    await p.keyboard.press("Tab");
+    await p.keyboard.press("Enter");
+    const focused = await p.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+    expect(focused === "Payload inspector", `focus on the payload, got ${focused}`);
+  } finally {
+    await p.close();
+  }
+});
+
 await test("no console errors or warnings, no failed requests", async () => {
   await page.waitForTimeout(500);
   expect(problems.length === 0, problems.join("\n"));

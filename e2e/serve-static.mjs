@@ -14,6 +14,7 @@ const TYPES = {
   ".png": "image/png",
   ".ico": "image/x-icon",
   ".json": "application/json",
+  ".md": "text/markdown; charset=utf-8",
 };
 
 /** Serves `root` at `prefix` (e.g. "/contrail/") on 127.0.0.1 and a free port. */

@@ -126,14 +126,18 @@ pub fn caption(sim: &Sim, happenings: &[Happening]) -> String {
             |h| matches!(h, Happening::Hop(hop) if hop.message == message && hop.to == consumer),
         )
     };
-    let mut told: Vec<(u8, String)> = happenings
-        .iter()
-        .filter(|h| !matches!(h, Happening::Enqueued { message, consumer, .. } if passed_on(*message, *consumer)))
-        .filter_map(|h| Some((importance(h), describe(sim, h)?)))
+    let told = |h: &&Happening| !matches!(h, Happening::Enqueued { message, consumer, .. } if passed_on(*message, *consumer));
+    // What was started or refused matters more than what merely moved along. Gathered
+    // rank by rank rather than sorted: a sort would bring its own code into the wasm.
+    let sentences: Vec<String> = (0..=3)
+        .flat_map(|rank| {
+            happenings
+                .iter()
+                .filter(told)
+                .filter(move |h| importance(h) == rank)
+        })
+        .filter_map(|h| describe(sim, h))
         .collect();
-    // What was started or refused matters more than what merely moved along.
-    told.sort_by_key(|(rank, _)| *rank);
-    let sentences: Vec<String> = told.into_iter().map(|(_, s)| s).collect();
     if sentences.is_empty() {
         return "Nothing anyone could see happened: a timer ran out unnoticed.".into();
     }

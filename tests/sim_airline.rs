@@ -437,3 +437,31 @@ fn scenarios_have_labels_and_actions() {
         assert!(!hs.is_empty());
     }
 }
+
+#[test]
+fn payload_keys_keep_the_articles_order() {
+    let mut sim = Sim::airline(SimConfig::default());
+    sim.act(Scenario::BookFl123.action()).unwrap();
+    sim.run_until_idle(10_000);
+    let created = sim
+        .messages()
+        .find(|m| m.type_name == "BookingCreated")
+        .unwrap();
+    let keys: Vec<&str> = created
+        .payload
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["eventType", "timestamp", "bookingDetails"]);
+    let envelope = created.to_json(sim.topology());
+    let first: Vec<&str> = envelope
+        .as_object()
+        .unwrap()
+        .keys()
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    assert_eq!(first, ["messageId", "kind", "type"]);
+}

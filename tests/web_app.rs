@@ -570,3 +570,100 @@ async fn in_flight_only_lists_the_messages_whose_tokens_are_on_the_diagram() {
     assert!(all(&root, ".log-entry").is_empty());
     assert_eq!(log_note(&root), "No matching message is in flight now.");
 }
+
+fn caption(root: &Element) -> String {
+    text(&one(root, ".step-caption[role=status]").expect("the step caption"))
+}
+
+#[wasm_bindgen_test]
+async fn each_step_is_captioned_and_step_back_replays_to_the_step_before() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Step back").click();
+    settle().await;
+    assert!(caption(&root).starts_with("No step yet"), "{}", caption(&root));
+    button(&root, "Book FL123").click();
+    settle().await;
+    assert!(caption(&root).starts_with("Book FL123: Mobile App sent the command CreateBooking"));
+    let mut captions = Vec::new();
+    for _ in 0..6 {
+        button(&root, "Step").click();
+        settle().await;
+        captions.push(caption(&root));
+    }
+    for (i, c) in captions.iter().enumerate() {
+        assert!(c.starts_with(&format!("Step {} · 12:00:", i + 1)), "{c}");
+    }
+    let rows = all(&root, ".log-entry").len();
+    let clock = text(&one(&root, ".clock-time").unwrap());
+    button(&root, "Step back").click();
+    settle().await;
+    assert_eq!(caption(&root), captions[4]);
+    button(&root, "Step").click();
+    settle().await;
+    assert_eq!(caption(&root), captions[5], "the same step again");
+    assert_eq!(all(&root, ".log-entry").len(), rows);
+    assert_eq!(text(&one(&root, ".clock-time").unwrap()), clock);
+    // Back to the first step, then no further.
+    for _ in 0..5 {
+        button(&root, "Step back").click();
+        settle().await;
+    }
+    assert_eq!(caption(&root), captions[0]);
+    button(&root, "Step back").click();
+    settle().await;
+    assert!(caption(&root).contains("first step"), "{}", caption(&root));
+    button(&root, "Reset").click();
+    settle().await;
+    assert!(caption(&root).starts_with("Press a scenario button"));
+}
+
+#[wasm_bindgen_test]
+async fn a_selected_message_marks_its_route_and_a_folded_log_stays_readable() {
+    let (root, _app) = mounted_paused_app().await;
+    button(&root, "Book FL123").click();
+    settle().await;
+    let entry = step_until(&root, ".log-entry[data-type=\"LoyaltyPointsCredited\"]").await;
+    assert!(all(&root, "svg g.edge.marked").is_empty(), "nothing marked yet");
+    click(&one(&entry, "button").unwrap());
+    settle().await;
+    // Into the broker, then along the dead-end stub: nobody subscribes.
+    let marked: Vec<String> = all(&root, "svg g.edge.marked")
+        .iter()
+        .map(|e| e.get_attribute("data-to").unwrap_or_default())
+        .collect();
+    assert_eq!(marked, ["broker", ""], "the edge in and the stub");
+    assert!(one(&root, "svg g.dead-end.marked").is_some());
+    let labels: Vec<String> = all(&root, ".mark-label").iter().map(text).collect();
+    assert_eq!(labels.len(), 2);
+    assert!(labels.iter().all(|l| l.ends_with("LoyaltyPointsCredited")));
+    // Reset forgets the selection, and the marks with it.
+    button(&root, "Reset").click();
+    settle().await;
+    assert!(all(&root, "svg g.edge.marked").is_empty());
+    assert!(all(&root, ".mark-label").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_broker_inspector_says_who_gets_what() {
+    let (root, _app) = mounted_paused_app().await;
+    click(&one(&root, "[data-service=\"broker\"]").unwrap());
+    settle().await;
+    let routes = one(&root, ".broker-routes").expect("the broker's routes");
+    let pairs: Vec<(String, String)> = all(&routes, "dt")
+        .iter()
+        .map(|dt| (text(dt), text(&dt.next_element_sibling().unwrap())))
+        .collect();
+    let to = |message: &str| {
+        pairs
+            .iter()
+            .find(|(m, _)| m == message)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| panic!("{message} in {pairs:?}"))
+    };
+    assert_eq!(to("CreateBooking (command)"), "→ booking");
+    assert_eq!(to("BookingCreated (event)"), "→ loyalty, flights");
+    assert_eq!(to("LoyaltyPointsCredited (event)"), "→ nobody");
+    click(&one(&root, "[data-service=\"loyalty\"]").unwrap());
+    settle().await;
+    assert!(one(&root, ".broker-routes").is_none(), "only the broker has them");
+}

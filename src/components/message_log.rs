@@ -60,20 +60,24 @@ pub fn MessageLog(
     // refresh while the rows do not, and they need not be rebuilt for that.
     let rows = Memo::new(move |_| listing.with(|page| page.rows.clone()));
     let scroller = NodeRef::<Div>::new();
-    let scroll_to_bottom = move || {
-        request_animation_frame(move || {
-            if let Some(element) = scroller.try_get_untracked().flatten() {
-                element.set_scroll_top(element.scroll_height());
-            }
-        });
-    };
-
     // Why the newest page holds still: the reader points at the log, has a row in
     // keyboard focus, or has scrolled up. Plain values: they change what is shown only
     // through `place`.
     let pointer_over = StoredValue::new(false);
     let keyboard_in = StoredValue::new(false);
     let scrolled_away = StoredValue::new(false);
+    let scroll_to_bottom = move || {
+        request_animation_frame(move || {
+            // The reader may have scrolled up since this was asked for: browsers deliver
+            // their scroll before the frame's callbacks, and the reader wins.
+            if scrolled_away.try_get_value() != Some(false) {
+                return;
+            }
+            if let Some(element) = scroller.try_get_untracked().flatten() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    };
     let update_hold = move || {
         let reading =
             pointer_over.get_value() || keyboard_in.get_value() || scrolled_away.get_value();

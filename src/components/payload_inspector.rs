@@ -146,10 +146,9 @@ pub fn PayloadInspector(
                             <p class="message-title">
                                 <span class=format!("kind-badge kind-{}", d.line.kind.as_str())>{kind_badge(d.line.kind)}</span>
                                 <strong class="message-type">{d.line.type_name.clone()}</strong>
+                                <span class="message-id">{format!("#{} · {}", d.line.id, d.line.kind.as_str())}</span>
                             </p>
                             <dl class="envelope">
-                                <dt>"Message"</dt><dd>{format!("#{}", d.line.id)}</dd>
-                                <dt>"Kind"</dt><dd>{d.line.kind.as_str()}</dd>
                                 <dt>"From → to"</dt><dd>{format!("{} → {}", d.line.from, d.line.to)}</dd>
                                 <dt>"Time"</dt><dd>{d.line.time.clone()}</dd>
                                 <dt>"Outcome"</dt><dd>{d.line.outcome.clone()}</dd>

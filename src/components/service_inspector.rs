@@ -51,13 +51,12 @@ pub fn ServiceInspector(
                     routes.push((format!("{command} (command)"), spec.id.clone()));
                 }
             }
-            let mut events: Vec<&String> = topology
-                .services()
-                .iter()
-                .flat_map(|s| s.publishes.iter())
-                .collect();
-            events.sort();
-            events.dedup();
+            let mut events: Vec<&String> = Vec::new();
+            for event in topology.services().iter().flat_map(|s| s.publishes.iter()) {
+                if !events.contains(&event) {
+                    events.push(event);
+                }
+            }
             for event in events {
                 let subscribers: Vec<&str> = topology
                     .subscribers_of(event)
