@@ -546,9 +546,20 @@ try {
   await page.waitForTimeout(400);
   await page.getByRole("button", { name: "Pause" }).click();
   await logEntry("BookingCreated").first().locator("button").click();
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(100);
+  // The selected event's route on the diagram: halo, thicker edges, labels, rings.
+  await page.screenshot({ path: join(outDir, "selected.png") });
   await page.locator('[data-service="flights"]').click();
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  console.log(`screenshot: ${SCREENSHOT}`);
+  // Present mode on a projector's 1280x720, the same moment.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole("button", { name: "Present" }).click();
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(outDir, "present.png") });
+  await page.keyboard.press("Escape");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  console.log(`screenshots: ${outDir}`);
 } catch (error) {
   failed += 1;
   console.log(`  FAIL screenshot: ${error}`);

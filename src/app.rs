@@ -7,7 +7,7 @@ use crate::animation::{prefers_reduced_motion, use_animation_frame};
 use crate::bench_mode::{self, Mode};
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
+    Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector, ViewOptions,
 };
 use crate::geometry::{view_to_client, DiagramGeometry, Point};
 use crate::listing::LogPlace;
@@ -79,11 +79,13 @@ pub fn App() -> impl IntoView {
         }
         !happenings.is_empty()
     };
-    // A user's action shows at once; the animation loop's own changes are batched.
+    // A user's action shows at once, clock included; the animation loop's own changes are
+    // batched.
     let absorb = move |happenings: &[Happening]| {
         if absorb_tokens(happenings) {
             set_version.update(|v| *v += 1);
         }
+        set_clock_now.set(sim.with_value(Sim::now));
     };
     // Every input reaches the simulation through the journal, so that a replay is the run.
     let feed = move |input: Input| -> Option<Result<Vec<Happening>, SimError>> {
@@ -206,6 +208,7 @@ pub fn App() -> impl IntoView {
         log_place.set(LogPlace::default());
         notice.set(None);
         caption.set(FIRST_CAPTION.to_string());
+        set_clock_now.set(sim.with_value(Sim::now));
         set_version.update(|v| *v += 1);
     });
     let on_scenario =
@@ -344,8 +347,6 @@ pub fn App() -> impl IntoView {
                 playing
                 speed
                 traffic
-                present
-                text_scale
                 on_play
                 on_step
                 on_step_back
@@ -353,7 +354,10 @@ pub fn App() -> impl IntoView {
                 on_scenario
                 on_traffic
             />
-            <p class="step-caption" role="status">{move || caption.get()}</p>
+            <div class="caption-row">
+                <p class="step-caption" role="status">{move || caption.get()}</p>
+                <ViewOptions present text_scale />
+            </div>
             <Notice message=notice />
             <main class="workspace">
                 <div class="stage">

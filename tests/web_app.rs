@@ -580,7 +580,11 @@ async fn each_step_is_captioned_and_step_back_replays_to_the_step_before() {
     let (root, _app) = mounted_paused_app().await;
     button(&root, "Step back").click();
     settle().await;
-    assert!(caption(&root).starts_with("No step yet"), "{}", caption(&root));
+    assert!(
+        caption(&root).starts_with("No step yet"),
+        "{}",
+        caption(&root)
+    );
     button(&root, "Book FL123").click();
     settle().await;
     assert!(caption(&root).starts_with("Book FL123: Mobile App sent the command CreateBooking"));
@@ -623,7 +627,10 @@ async fn a_selected_message_marks_its_route_and_a_folded_log_stays_readable() {
     button(&root, "Book FL123").click();
     settle().await;
     let entry = step_until(&root, ".log-entry[data-type=\"LoyaltyPointsCredited\"]").await;
-    assert!(all(&root, "svg g.edge.marked").is_empty(), "nothing marked yet");
+    assert!(
+        all(&root, "svg g.edge.marked").is_empty(),
+        "nothing marked yet"
+    );
     click(&one(&entry, "button").unwrap());
     settle().await;
     // Into the broker, then along the dead-end stub: nobody subscribes.
@@ -665,5 +672,8 @@ async fn the_broker_inspector_says_who_gets_what() {
     assert_eq!(to("LoyaltyPointsCredited (event)"), "→ nobody");
     click(&one(&root, "[data-service=\"loyalty\"]").unwrap());
     settle().await;
-    assert!(one(&root, ".broker-routes").is_none(), "only the broker has them");
+    assert!(
+        one(&root, ".broker-routes").is_none(),
+        "only the broker has them"
+    );
 }

@@ -7,11 +7,8 @@ pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 /// The traffic generator's range in the UI, in simulated bookings per second.
 pub const TRAFFIC_MAX: f64 = 50.0;
 
-/// The sizes the diagram's text can take, as multiples of its normal size.
-pub const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
-
 /// The control bar: play and pause, step and step back, speed, reset, the scenario
-/// buttons, the traffic generator, the diagram's text size and Present mode.
+/// buttons and the traffic generator.
 #[component]
 pub fn Controls(
     /// Whether the simulation clock runs; the Play/Pause button flips it.
@@ -21,10 +18,6 @@ pub fn Controls(
     /// The traffic generator's current rate (0 when off), as the simulation reports it.
     #[prop(into)]
     traffic: Signal<f64>,
-    /// Whether the diagram has the screen to itself, for a projector.
-    present: RwSignal<bool>,
-    /// The diagram's text size, as a multiple of its normal size.
-    text_scale: RwSignal<f64>,
     /// Starts or pauses the clock.
     on_play: Callback<()>,
     /// Advances the simulation to its next happening.
@@ -118,32 +111,6 @@ pub fn Controls(
                     }
                 >
                     {move || if traffic_on() { "Stop traffic" } else { "Start traffic" }}
-                </button>
-            </div>
-            <div class="control-group view-controls" role="group" aria-label="View">
-                <label>
-                    <span>"Text size"</span>
-                    <select on:change:target=move |ev| {
-                        if let Ok(scale) = ev.target().value().parse::<f64>() {
-                            text_scale.set(scale);
-                        }
-                    }>
-                        {TEXT_SCALES
-                            .into_iter()
-                            .map(|scale| view! {
-                                <option value=scale.to_string() selected=move || (text_scale.get() - scale).abs() < 1e-9>
-                                    {format!("{}%", (scale * 100.0).round())}
-                                </option>
-                            })
-                            .collect::<Vec<_>>()}
-                    </select>
-                </label>
-                <button
-                    aria-pressed=move || present.get().to_string()
-                    title="The diagram fills the screen; Escape leaves"
-                    on:click=move |_| present.update(|p| *p = !*p)
-                >
-                    "Present"
                 </button>
             </div>
         </div>

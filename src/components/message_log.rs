@@ -154,6 +154,8 @@ pub fn MessageLog(
     // looked like the reader had scrolled away, and the log stopped following for good.
     Effect::new(move |_| {
         listing.track();
+        // A new selection resizes the inspector above, and with it this list's box.
+        selected.track();
         if place.with_untracked(|p| p.before().is_none()) && !scrolled_away.get_value() {
             // In the next frame, where the layout that reading scroll_height forces is the
             // frame's own rather than an extra one in this task.

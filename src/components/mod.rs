@@ -8,6 +8,7 @@ pub mod message_log;
 pub mod notice;
 pub mod payload_inspector;
 pub mod service_inspector;
+pub mod view_options;
 
 pub use controls::Controls;
 pub use diagram::Diagram;
@@ -17,6 +18,7 @@ pub use message_log::MessageLog;
 pub use notice::Notice;
 pub use payload_inspector::PayloadInspector;
 pub use service_inspector::ServiceInspector;
+pub use view_options::ViewOptions;
 
 /// The value of `attribute` on the click's target or its nearest ancestor that has it,
 /// parsed: one click handler on a container serves all of its rows or edges.

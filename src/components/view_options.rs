@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+
+/// The sizes the diagram's text can take, as multiples of its normal size.
+pub const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
+
+/// How the diagram is shown: its text size, and Present mode, where it has the screen to
+/// itself for a projector. Sits beside the step caption, which Present mode keeps.
+#[component]
+pub fn ViewOptions(
+    /// Whether the diagram has the screen to itself.
+    present: RwSignal<bool>,
+    /// The diagram's text size, as a multiple of its normal size.
+    text_scale: RwSignal<f64>,
+) -> impl IntoView {
+    view! {
+        <div class="control-group view-controls" role="group" aria-label="View">
+                <label>
+                    <span>"Text size"</span>
+                    <select on:change:target=move |ev| {
+                        if let Ok(scale) = ev.target().value().parse::<f64>() {
+                            text_scale.set(scale);
+                        }
+                    }>
+                        {TEXT_SCALES
+                            .into_iter()
+                            .map(|scale| view! {
+                                <option value=scale.to_string() selected=move || (text_scale.get() - scale).abs() < 1e-9>
+                                    {format!("{}%", (scale * 100.0).round())}
+                                </option>
+                            })
+                            .collect::<Vec<_>>()}
+                    </select>
+                </label>
+                <button
+                    aria-pressed=move || present.get().to_string()
+                    title="The diagram fills the screen; Escape leaves"
+                    on:click=move |_| present.update(|p| *p = !*p)
+                >
+                    "Present"
+                </button>
+            </div>
+    }
+}
