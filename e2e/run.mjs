@@ -317,9 +317,11 @@ await test("16.3 a selected message's route is marked on the diagram, a hovered 
     expect(JSON.stringify(marked) === JSON.stringify(["booking>broker", "broker>flights", "broker>loyalty"]), `marked edges ${marked}`);
     const width = (sel) => p.locator(sel).first().evaluate((e) => parseFloat(getComputedStyle(e).strokeWidth));
     const thick = await width("svg g.edge.marked .edge-line");
+    const halo = await p.locator("svg g.edge.marked .edge-hit").first().evaluate((e) => getComputedStyle(e).stroke);
+    expect(halo !== "transparent" && halo !== "rgba(0, 0, 0, 0)", `a halo under a marked edge: ${halo}`);
     const thin = await width('svg g.edge[data-kind="event"]:not(.marked):not(.dead-end) .edge-line');
     expect(thick > thin + 1, `a marked edge is thicker: ${thick} against ${thin}`);
-    const labels = await p.locator(".mark-label").allTextContents();
+    const labels = await p.locator("svg g.edge.marked .edge-label").allTextContents();
     expect(labels.length === 3 && labels.every((t) => t.includes("BookingCreated")), `labels ${labels}`);
     // The ring around the selected message's tokens, in the selection colour.
     const ringPixels = await p.evaluate(() => {

@@ -14,11 +14,13 @@ pub fn describe(sim: &Sim, happening: &Happening) -> Option<String> {
 }
 
 fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    // ASCII only: the sentences start with a service's name or "the broker", and
+    // `char::to_uppercase` would bring Unicode's case tables into the wasm.
+    let mut text = text.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    text
 }
 
 fn sentence(sim: &Sim, happening: &Happening) -> Option<String> {

@@ -85,63 +85,6 @@ pub fn Diagram(
                 .is_some_and(|(route, _)| route.dead_end == Some(stub))
         })
     };
-    // A wide halo under each marked edge, and the message's name along it, below the
-    // edge's own label.
-    let mark_halos = move || {
-        mark.get().map(|(route, _)| {
-            let paths = geometry.with_value(|g| {
-                let mut paths: Vec<String> = route
-                    .edges
-                    .iter()
-                    .filter_map(|&e| g.edges.get(e).map(|d| d.path.svg_d()))
-                    .collect();
-                paths.extend(
-                    route
-                        .dead_end
-                        .and_then(|s| g.dead_ends.get(s))
-                        .map(|(_, p)| p.svg_d()),
-                );
-                paths
-            });
-            paths
-                .into_iter()
-                .map(|d| view! { <path class="mark-halo" d=d /> })
-                .collect_view()
-        })
-    };
-    let mark_labels = move || {
-        mark.get().map(|(route, text)| {
-            let along = geometry.with_value(|g| {
-                let mut along: Vec<(String, String)> = route
-                    .edges
-                    .iter()
-                    .filter_map(|&e| g.edges.get(e))
-                    .map(|d| (d.label_path.svg_d(), format!("{:.1}%", d.label_along * 100.0)))
-                    .collect();
-                along.extend(
-                    route
-                        .dead_end
-                        .and_then(|s| g.dead_ends.get(s))
-                        .map(|(_, p)| (p.svg_d(), "50%".to_string())),
-                );
-                along
-            });
-            along
-                .into_iter()
-                .enumerate()
-                .map(|(i, (d, offset))| {
-                    let id = format!("mark-label-path-{i}");
-                    view! {
-                        <path id=id.clone() class="label-path" d=d />
-                        <text class="mark-label" dy="15">
-                            <textPath href=format!("#{id}") startOffset=offset text-anchor="middle">{text.clone()}</textPath>
-                        </text>
-                    }
-                })
-                .collect_view()
-        })
-    };
-
     // Fn, not FnOnce: the reactive closure below may call it again (it does not, as
     // `contents_ready` only ever turns true once).
     let build_contents = move || {
@@ -197,6 +140,7 @@ pub fn Diagram(
                 let end = path.end;
                 view! {
                     <g class="edge edge-event dead-end" class:marked=move || marks_stub(stub) data-kind="event" data-from=broker_id.clone() data-to="" data-types=event.clone()>
+                        <path class="edge-hit" d=path.svg_d() />
                         <path class="edge-line" d=path.svg_d() stroke-dasharray=dash_pattern(EdgeKind::Event) marker-end="url(#end-nobody)" />
                         <text class="edge-label dead-end-label" x=format!("{:.1}", end.x + 12.0) y=format!("{:.1}", end.y + 4.0)>
                             {format!("{event}: no subscribers")}
@@ -379,9 +323,7 @@ pub fn Diagram(
                         <path class="marker-nobody" d="M3 9 L9 3" />
                     </marker>
                 </defs>
-                <g class="mark-halos" aria-hidden="true">{mark_halos}</g>
                 <g class="diagram-contents" node_ref=contents_host></g>
-                <g class="mark-labels" aria-hidden="true">{mark_labels}</g>
             </svg>
             <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
         </div>
