@@ -127,8 +127,7 @@ pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
             Some(reason) if run >= FOLD_AT_LEAST => {
                 // The engine's reasons explain themselves after the first clause; the row
                 // keeps the gist and the messages keep the whole.
-                let gist = reason.split(" (").next().unwrap_or(reason);
-                let gist = gist.split(';').next().unwrap_or(gist);
+                let gist = reason.split(['(', ';']).next().unwrap_or(reason).trim_end();
                 items.push(LogItem::Refusals {
                     text: format!(
                         "× {} {} refused: {gist}",

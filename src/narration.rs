@@ -131,15 +131,14 @@ pub fn caption(sim: &Sim, happenings: &[Happening]) -> String {
     let told = |h: &&Happening| !matches!(h, Happening::Enqueued { message, consumer, .. } if passed_on(*message, *consumer));
     // What was started or refused matters more than what merely moved along. Gathered
     // rank by rank rather than sorted: a sort would bring its own code into the wasm.
-    let sentences: Vec<String> = (0..=3)
-        .flat_map(|rank| {
-            happenings
-                .iter()
-                .filter(told)
-                .filter(move |h| importance(h) == rank)
-        })
-        .filter_map(|h| describe(sim, h))
-        .collect();
+    let mut sentences: Vec<String> = Vec::new();
+    for rank in 0..=3 {
+        for happening in happenings.iter().filter(told) {
+            if importance(happening) == rank {
+                sentences.extend(describe(sim, happening));
+            }
+        }
+    }
     if sentences.is_empty() {
         return "Nothing anyone could see happened: a timer ran out unnoticed.".into();
     }
