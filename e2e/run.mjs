@@ -446,6 +446,7 @@ await test("16.6 the payload reads in the article's order and gets the panel's s
   const p = await freshPage();
   try {
     const side = await p.locator(".side").boundingBox();
+    expect(side.y + side.height <= 800, `the side column ends on screen: ${side.y + side.height}`);
     const empty = await p.getByRole("region", { name: "Payload inspector" }).boundingBox();
     expect(empty.height < side.height * 0.25, `an empty inspector is small: ${empty.height} of ${side.height}`);
     await p.getByRole("slider", { name: "Speed" }).fill("4");
