@@ -103,7 +103,7 @@ impl LogPlace {
 pub enum LogItem {
     One(LogRow),
     Refusals {
-        /// "× 240 refused: booking's queue is full".
+        /// "CreateBooking refused: booking's queue is full"; the count is `rows.len()`.
         text: String,
         rows: Vec<LogRow>,
     },
@@ -129,11 +129,7 @@ pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
                 // keeps the gist and the messages keep the whole.
                 let gist = reason.split(['(', ';']).next().unwrap_or(reason).trim_end();
                 items.push(LogItem::Refusals {
-                    text: format!(
-                        "× {} {} refused: {gist}",
-                        grouped(run),
-                        rows[start].type_name
-                    ),
+                    text: format!("{} refused: {gist}", rows[start].type_name),
                     rows: rows[start..start + run].to_vec(),
                 });
             }
@@ -579,7 +575,7 @@ mod tests {
         assert_eq!(items[0], LogItem::One(rows[0].clone()));
         match &items[1] {
             LogItem::Refusals { text, rows: folded } => {
-                assert_eq!(text, "× 4 CreateBooking refused: booking's queue is full");
+                assert_eq!(text, "CreateBooking refused: booking's queue is full");
                 assert_eq!(
                     folded.iter().map(|r| r.id).collect::<Vec<_>>(),
                     [2, 3, 4, 5]

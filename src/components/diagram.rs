@@ -235,7 +235,12 @@ pub fn Diagram(
                         <text class="node-status" y=format!("{status_y:.1}") text-anchor="middle">
                             {move || {
                                 let queued = queued();
-                                let status = status_text(status());
+                                // The icon beside it says the rest; the full words are in
+                                // the node's accessible name and `data-status`.
+                                let status = match status() {
+                                    ServiceStatus::Waiting => "waiting",
+                                    other => status_text(other),
+                                };
                                 if queued > 0 { format!("{status} · {queued} queued") } else { status.to_string() }
                             }}
                         </text>
