@@ -66,6 +66,10 @@ pub fn MessageLog(
     let pointer_over = StoredValue::new(false);
     let keyboard_in = StoredValue::new(false);
     let scrolled_away = StoredValue::new(false);
+    // Where the log last scrolled itself. Its own scroll event arrives a frame later, when
+    // new rows may already have grown the list below it; measured then, the log's own
+    // scroll would look like the reader scrolling away.
+    let own_scroll_top = StoredValue::new(None::<i32>);
     let scroll_to_bottom = move || {
         request_animation_frame(move || {
             // The reader may have scrolled up since this was asked for: browsers deliver
@@ -75,6 +79,7 @@ pub fn MessageLog(
             }
             if let Some(element) = scroller.try_get_untracked().flatten() {
                 element.set_scroll_top(element.scroll_height());
+                own_scroll_top.set_value(Some(element.scroll_top()));
             }
         });
     };
@@ -271,7 +276,12 @@ pub fn MessageLog(
                         let Some(element) = scroller.get_untracked() else {
                             return;
                         };
-                        let distance = element.scroll_height() - element.scroll_top() - element.client_height();
+                        let top = element.scroll_top();
+                        if own_scroll_top.get_value() == Some(top) {
+                            return; // the log's own scroll, not the reader's
+                        }
+                        own_scroll_top.set_value(None);
+                        let distance = element.scroll_height() - top - element.client_height();
                         scrolled_away.set_value(distance > FOLLOW_SLACK_PX);
                         update_hold();
                     }
