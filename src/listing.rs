@@ -122,7 +122,7 @@ pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
         let same =
             |r: &LogRow| r.type_name == rows[start].type_name && r.outcome == rows[start].outcome;
         let run = rows[start..].iter().take_while(|r| same(r)).count();
-        let reason = rows[start].outcome.strip_prefix("rejected: ");
+        let reason = rows[start].outcome.strip_prefix("refused: ");
         match reason {
             Some(reason) if run >= FOLD_AT_LEAST => {
                 // The engine's reasons explain themselves after the first clause; the row
@@ -333,6 +333,10 @@ pub fn outcome_text(outcome: Outcome) -> String {
         Outcome::Pending => "pending".into(),
         Outcome::Accepted => "accepted".into(),
         Outcome::Rejected(reason) => format!("rejected: {reason}"),
+        Outcome::Refused(reason) => format!("refused: {reason}"),
+        Outcome::Failed(error) => format!("failed: {error}"),
+        Outcome::DeadLettered(error) => format!("dead-lettered: {error}"),
+        Outcome::Discarded => "discarded".into(),
         Outcome::Consumed => "delivered".into(),
         Outcome::Answered => "answered".into(),
         Outcome::TimedOut => "timed out".into(),
@@ -565,7 +569,7 @@ mod tests {
     #[test]
     fn runs_of_the_same_refusal_fold_into_one_line_and_the_rest_stay() {
         let full =
-            "rejected: booking's queue is full (1000 messages waiting); the broker refused it";
+            "refused: booking's queue is full (1000 messages waiting); the broker refused it";
         let mut rows = vec![row(1, "CreateBooking", "accepted")];
         rows.extend((2..=5).map(|id| row(id, "CreateBooking", full)));
         rows.push(row(6, "BookingCreated", "pending"));

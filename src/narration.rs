@@ -59,11 +59,19 @@ fn sentence(sim: &Sim, happening: &Happening) -> Option<String> {
                 }
             }
         }
-        Happening::Hop(hop) if is_broker(sim, hop.from) => format!(
-            "The broker delivered {} to {}",
-            type_of(hop.message),
-            name(hop.to)
-        ),
+        Happening::Hop(hop) if is_broker(sim, hop.from) => {
+            let copy = if hop.duplicate { " a second time" } else { "" };
+            let attempt = if hop.attempt > 1 {
+                format!(" (attempt {})", hop.attempt)
+            } else {
+                String::new()
+            };
+            format!(
+                "The broker delivered {} to {}{copy}{attempt}",
+                type_of(hop.message),
+                name(hop.to)
+            )
+        }
         Happening::Hop(_) => return None,
         Happening::Enqueued {
             message,
@@ -117,6 +125,56 @@ fn sentence(sim: &Sim, happening: &Happening) -> Option<String> {
             let m = sim.message(*request)?;
             format!("{} gave up waiting for {}", name(m.source), m.type_name)
         }
+        Happening::Failed {
+            message,
+            by,
+            attempt,
+            retry_at,
+            at,
+            ..
+        } => {
+            let then = match retry_at {
+                Some(t) if t == at => "it is retried at once".to_string(),
+                Some(t) => format!("the next attempt is in {}", seconds(t - at)),
+                None => "no attempt is left".to_string(),
+            };
+            format!(
+                "{} failed on {} (attempt {attempt}); {then}",
+                name(*by),
+                type_of(*message)
+            )
+        }
+        Happening::DeadLettered {
+            message, consumer, ..
+        } => format!(
+            "{} went to {}'s dead letters",
+            type_of(*message),
+            name(*consumer)
+        ),
+        Happening::DuplicateIgnored { message, by, .. } => format!(
+            "{} had already processed {}: duplicate ignored",
+            name(*by),
+            type_of(*message)
+        ),
+        Happening::QueryFailed { request, error, .. } => {
+            let m = sim.message(*request)?;
+            format!("{}'s {} failed: {error}", name(m.source), m.type_name)
+        }
+        Happening::LateResponse { request, .. } => {
+            let m = sim.message(*request)?;
+            format!(
+                "The answer to {} came too late; {} threw it away",
+                m.type_name,
+                name(m.source)
+            )
+        }
+        Happening::Discarded {
+            message, consumer, ..
+        } => format!(
+            "{} was discarded from {}'s dead letters",
+            type_of(*message),
+            name(*consumer)
+        ),
     })
 }
 
@@ -155,10 +213,27 @@ pub fn caption(sim: &Sim, happenings: &[Happening]) -> String {
 
 fn importance(happening: &Happening) -> u8 {
     match happening {
-        Happening::Sent { .. } | Happening::Rejected { .. } | Happening::TimedOut { .. } => 0,
+        Happening::Sent { .. }
+        | Happening::Rejected { .. }
+        | Happening::TimedOut { .. }
+        | Happening::Failed { .. }
+        | Happening::DeadLettered { .. }
+        | Happening::QueryFailed { .. }
+        | Happening::LateResponse { .. }
+        | Happening::DuplicateIgnored { .. }
+        | Happening::Discarded { .. } => 0,
         Happening::Hop(_) | Happening::Answered { .. } => 1,
         Happening::Handled { .. } | Happening::Delivered { .. } => 2,
         Happening::Enqueued { .. } => 3,
+    }
+}
+
+/// "2 s", "1.5 s": whole seconds unless the wait has a fraction.
+fn seconds(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{} s", ms / 1000, ms % 1000 / 100)
     }
 }
 

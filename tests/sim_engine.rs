@@ -603,7 +603,7 @@ fn a_full_queue_refuses_at_the_broker_and_only_that_queue() {
         refused[0].1
     );
     for &id in &cmds[3..] {
-        assert!(matches!(sim.outcome_of(id), Some(Outcome::Rejected(_))));
+        assert!(matches!(sim.outcome_of(id), Some(Outcome::Refused(_))));
     }
     assert_eq!(sim.service_state("broker").unwrap()["queueCapacity"], 2);
 
@@ -625,7 +625,7 @@ fn a_full_queue_refuses_at_the_broker_and_only_that_queue() {
     let mut got = handled(many);
     got.sort();
     assert_eq!(got, [b, c], "the other subscribers still get the event");
-    assert!(matches!(sim.outcome_of(many), Some(Outcome::Rejected(_))));
+    assert!(matches!(sim.outcome_of(many), Some(Outcome::Refused(_))));
 }
 
 #[test]

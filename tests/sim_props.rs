@@ -151,6 +151,8 @@ impl Tally {
                 Happening::TimedOut { request, .. } => {
                     *t.timed_out.entry(*request).or_default() += 1
                 }
+                Happening::LateResponse { .. } => {}
+                other => panic!("no fault was set, yet the run reported {other:?}"),
             }
         }
         t
@@ -306,7 +308,7 @@ fn check_run(
                 prop_assert_eq!(Tally::len(&t.delivered, &(id, h)), 0);
                 prop_assert_eq!(Tally::len(&t.handled, &(id, h)), 0);
                 prop_assert_eq!(Tally::n(&t.rejected, id), 1);
-                prop_assert!(matches!(sim.outcome_of(id), Some(Outcome::Rejected(_))));
+                prop_assert!(matches!(sim.outcome_of(id), Some(Outcome::Refused(_))));
             }
             MessageKind::Command => {
                 let h = m.destination[0];
@@ -338,7 +340,7 @@ fn check_run(
                 if refused_at_broker.is_empty() {
                     prop_assert_eq!(sim.outcome_of(id), Some(Outcome::Consumed));
                 } else {
-                    prop_assert!(matches!(sim.outcome_of(id), Some(Outcome::Rejected(_))));
+                    prop_assert!(matches!(sim.outcome_of(id), Some(Outcome::Refused(_))));
                 }
             }
             MessageKind::Query => {

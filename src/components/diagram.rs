@@ -349,6 +349,7 @@ fn status_text(status: ServiceStatus) -> &'static str {
         ServiceStatus::Idle => "idle",
         ServiceStatus::Busy => "busy",
         ServiceStatus::Waiting => "waiting for a reply",
+        ServiceStatus::Down => "down",
     }
 }
 

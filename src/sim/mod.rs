@@ -78,7 +78,9 @@ mod topology;
 pub use airline::{Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
 pub use engine::{
-    Happening, Hop, Outcome, ServiceStatus, Sim, SimConfig, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
+    DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Outcome, RetryPolicy,
+    ServiceFaults, ServiceStatus, Sim, SimConfig, MAX_DUPLICATE_PERCENT, MAX_RETRIES, MAX_SLOWDOWN,
+    MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
 };
 pub use error::SimError;
 pub use journal::{Input, Journal, SteppedBack};

@@ -23,7 +23,7 @@ use super::engine::{Sim, SimConfig};
 use super::error::SimError;
 use super::message::CorrelationId;
 use super::rng::SplitMix64;
-use super::topology::{Role, Topology};
+use super::topology::{Role, ServiceIdx, Topology};
 
 pub const MOBILE_APP: &str = "mobile-app";
 pub const BOOKING: &str = "booking";
@@ -220,87 +220,104 @@ impl Sim {
             airline_behaviours(),
             config,
             Some(payloads::check),
-            Some(random_booking),
+            Some(traffic),
         )
     }
 
     /// A user action in the Mobile App, starting a new correlation. Its happenings are
     /// returned by the next `advance_*`/`step`.
     pub fn act(&mut self, action: UserAction) -> Result<CorrelationId, SimError> {
-        let app = self
-            .topology()
-            .index_of(MOBILE_APP)
-            .ok_or_else(|| SimError::UnknownService {
-                id: MOBILE_APP.into(),
+        let (app, out) = action_message(self.topology(), action)?;
+        Ok(self.originate(app, out).1)
+    }
+}
+
+/// The traffic generator's beat: one random booking from the Mobile App.
+fn traffic(
+    topology: &Topology,
+    _behaviours: &[Box<dyn ServiceBehaviour>],
+    rng: &mut SplitMix64,
+) -> Option<(ServiceIdx, Outgoing)> {
+    // The generator only produces well-formed actions; a refusal would only skip a beat.
+    action_message(topology, random_booking(rng)).ok()
+}
+
+/// The message a user action sends, and who sends it (the Mobile App): checked, routed and
+/// ready to originate, for `act`, the traffic generator and the presets alike.
+pub(crate) fn action_message(
+    topology: &Topology,
+    action: UserAction,
+) -> Result<(ServiceIdx, Outgoing), SimError> {
+    let app = topology
+        .index_of(MOBILE_APP)
+        .ok_or_else(|| SimError::UnknownService {
+            id: MOBILE_APP.into(),
+        })?;
+    let query = |line: String| -> Result<Outgoing, SimError> {
+        let (server, _) = topology.match_route(&line)?;
+        Ok(Outgoing::Query { line, server })
+    };
+    let command = |type_name: &str, payload| -> Result<Outgoing, SimError> {
+        let handler = topology
+            .handler_of(type_name)
+            .ok_or_else(|| SimError::NoHandler {
+                command: type_name.into(),
             })?;
-        let query = |sim: &Sim, line: String| -> Result<Outgoing, SimError> {
-            let (server, _) = sim.topology().match_route(&line)?;
-            Ok(Outgoing::Query { line, server })
-        };
-        let out = match action {
-            UserAction::BookFlight {
-                customer_id,
-                flight_number,
-                passenger_ids,
-            } => {
-                check_id("customer id", &customer_id)?;
-                check_id("flight number", &flight_number)?;
-                if passenger_ids.is_empty() {
-                    return Err(SimError::InvalidInput {
-                        reason: "a booking needs at least one passenger".into(),
-                    });
-                }
-                for p in &passenger_ids {
-                    check_id("passenger id", p)?;
-                }
-                let handler = self.topology().handler_of("CreateBooking").ok_or_else(|| {
-                    SimError::NoHandler {
-                        command: "CreateBooking".into(),
-                    }
-                })?;
-                // The app sends the signed-in customer's contact details from the profile on
-                // the device; for an unknown customer it has none, and Booking will refuse.
-                let (email, phone) =
-                    seed::customer(&customer_id).map_or(("", ""), |c| (c.email, c.phone));
-                let payload = json!({
+        Ok(Outgoing::Command {
+            type_name: type_name.into(),
+            handler,
+            payload,
+        })
+    };
+    let out = match action {
+        UserAction::BookFlight {
+            customer_id,
+            flight_number,
+            passenger_ids,
+        } => {
+            check_id("customer id", &customer_id)?;
+            check_id("flight number", &flight_number)?;
+            if passenger_ids.is_empty() {
+                return Err(SimError::InvalidInput {
+                    reason: "a booking needs at least one passenger".into(),
+                });
+            }
+            for p in &passenger_ids {
+                check_id("passenger id", p)?;
+            }
+            // The app sends the signed-in customer's contact details from the profile on
+            // the device; for an unknown customer it has none, and Booking will refuse.
+            let (email, phone) =
+                seed::customer(&customer_id).map_or(("", ""), |c| (c.email, c.phone));
+            command(
+                "CreateBooking",
+                json!({
                     "commandType": "CreateBooking",
                     "customerId": customer_id,
                     "flightNumber": flight_number,
                     "passengers": passenger_ids,
                     "contactDetails": {"email": email, "phone": phone},
                     "paymentDetails": {"paymentMethod": "CreditCard"},
-                });
-                Outgoing::Command {
-                    type_name: "CreateBooking".into(),
-                    handler,
-                    payload,
-                }
-            }
-            UserAction::CheckPoints { customer_id } => {
-                check_id("customer id", &customer_id)?;
-                query(
-                    self,
-                    format!("GET /api/loyalty/customers/{customer_id}/points"),
-                )?
-            }
-            UserAction::ListTransactions { customer_id } => {
-                check_id("customer id", &customer_id)?;
-                query(
-                    self,
-                    format!("GET /api/loyalty/customers/{customer_id}/transactions"),
-                )?
-            }
-            UserAction::ListTiers => query(self, ROUTE_TIERS.to_string())?,
-            UserAction::CheckAvailability { flight_number } => {
-                check_id("flight number", &flight_number)?;
-                query(
-                    self,
-                    format!("GET /api/flights/{flight_number}/availability"),
-                )?
-            }
-        };
-        Ok(self.originate(app, out).1)
-    }
+                }),
+            )?
+        }
+        UserAction::CheckPoints { customer_id } => {
+            check_id("customer id", &customer_id)?;
+            query(format!("GET /api/loyalty/customers/{customer_id}/points"))?
+        }
+        UserAction::ListTransactions { customer_id } => {
+            check_id("customer id", &customer_id)?;
+            query(format!(
+                "GET /api/loyalty/customers/{customer_id}/transactions"
+            ))?
+        }
+        UserAction::ListTiers => query(ROUTE_TIERS.to_string())?,
+        UserAction::CheckAvailability { flight_number } => {
+            check_id("flight number", &flight_number)?;
+            query(format!("GET /api/flights/{flight_number}/availability"))?
+        }
+    };
+    Ok((app, out))
 }
 
 #[cfg(test)]

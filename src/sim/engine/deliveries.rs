@@ -1,0 +1,223 @@
+//! The history: one record per message, and inside it one record per delivery (message,
+//! consumer, attempt), with its times. A message's outcome is derived from its deliveries,
+//! so a refused copy of an event, a retry or a duplicate each keep their own story.
+
+use std::sync::Arc;
+
+use super::happening::Outcome;
+use super::Sim;
+use crate::sim::message::{Envelope, MessageId, MessageKind};
+use crate::sim::time::SimTime;
+use crate::sim::topology::ServiceIdx;
+
+/// How one delivery attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryEnd {
+    Handled,
+    /// The handler refused it (a business rule); it had no effects.
+    Rejected(String),
+    /// The broker refused it: the consumer's queue was full.
+    Refused(String),
+    /// The handler failed; another attempt follows.
+    Failed(String),
+    /// The handler failed and no attempt was left.
+    DeadLettered(String),
+    /// Thrown away from the dead letters after it was dead-lettered.
+    Discarded(String),
+    /// An idempotent consumer had processed this message id already.
+    DuplicateIgnored,
+}
+
+impl DeliveryEnd {
+    /// Whether the message's story at this consumer may end here (a failure retries).
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, DeliveryEnd::Failed(_))
+    }
+
+    /// The word the automation contract uses (`data-outcome`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DeliveryEnd::Handled => "handled",
+            DeliveryEnd::Rejected(_) => "rejected",
+            DeliveryEnd::Refused(_) => "refused",
+            DeliveryEnd::Failed(_) => "failed",
+            DeliveryEnd::DeadLettered(_) => "dead-lettered",
+            DeliveryEnd::Discarded(_) => "discarded",
+            DeliveryEnd::DuplicateIgnored => "duplicate-ignored",
+        }
+    }
+}
+
+/// One delivery of a command or event to one consumer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub consumer: ServiceIdx,
+    /// 1 for the first attempt; each retry, and each retry of a dead letter, adds one.
+    pub attempt: u32,
+    /// A second copy the broker delivered (at-least-once delivery).
+    pub duplicate: bool,
+    /// Put in the consumer's queue (`None` when delivered directly, without a broker).
+    pub enqueued: Option<SimTime>,
+    /// Taken by the consumer.
+    pub pulled: Option<SimTime>,
+    pub ended: Option<(SimTime, DeliveryEnd)>,
+}
+
+#[derive(Debug)]
+pub(super) struct Record {
+    pub env: Arc<Envelope>,
+    pub outcome: Outcome,
+    /// Query -> its response; response -> its request.
+    pub link: Option<MessageId>,
+    pub deliveries: Vec<Delivery>,
+    /// Hops of this message on the wire now: what the diagram draws as its tokens.
+    pub hops: u32,
+}
+
+impl Sim {
+    pub(super) fn record(&self, id: MessageId) -> Option<&Record> {
+        let front = self.records.front()?.env.message_id;
+        let idx = usize::try_from(id.checked_sub(front)?).ok()?;
+        self.records.get(idx)
+    }
+
+    pub(super) fn record_mut(&mut self, id: MessageId) -> Option<&mut Record> {
+        let front = self.records.front()?.env.message_id;
+        let idx = usize::try_from(id.checked_sub(front)?).ok()?;
+        self.records.get_mut(idx)
+    }
+
+    pub(super) fn set_outcome(&mut self, id: MessageId, outcome: Outcome) {
+        if let Some(r) = self.record_mut(id) {
+            r.outcome = outcome;
+        }
+    }
+
+    /// Every delivery of a message so far, in the order they began (empty for queries, and
+    /// for a message no longer in the history).
+    pub fn deliveries_of(&self, id: MessageId) -> &[Delivery] {
+        self.record(id).map_or(&[], |r| r.deliveries.as_slice())
+    }
+
+    pub(super) fn open_delivery(
+        &mut self,
+        id: MessageId,
+        consumer: ServiceIdx,
+        attempt: u32,
+        duplicate: bool,
+        enqueued: Option<SimTime>,
+    ) {
+        if let Some(r) = self.record_mut(id) {
+            r.deliveries.push(Delivery {
+                consumer,
+                attempt,
+                duplicate,
+                enqueued,
+                pulled: None,
+                ended: None,
+            });
+        }
+    }
+
+    fn delivery_mut(
+        &mut self,
+        id: MessageId,
+        consumer: ServiceIdx,
+        attempt: u32,
+        duplicate: bool,
+    ) -> Option<&mut Delivery> {
+        self.record_mut(id)?.deliveries.iter_mut().rev().find(|d| {
+            d.consumer == consumer
+                && d.attempt == attempt
+                && d.duplicate == duplicate
+                && d.ended.is_none()
+        })
+    }
+
+    pub(super) fn mark_pulled(
+        &mut self,
+        id: MessageId,
+        consumer: ServiceIdx,
+        attempt: u32,
+        dup: bool,
+    ) {
+        let now = self.now;
+        if let Some(d) = self.delivery_mut(id, consumer, attempt, dup) {
+            d.pulled = Some(now);
+        }
+    }
+
+    /// Ends a delivery and, if it was the message's last open one, settles its outcome.
+    pub(super) fn end_delivery(
+        &mut self,
+        id: MessageId,
+        consumer: ServiceIdx,
+        attempt: u32,
+        duplicate: bool,
+        end: DeliveryEnd,
+    ) {
+        let now = self.now;
+        if let Some(d) = self.delivery_mut(id, consumer, attempt, duplicate) {
+            d.ended = Some((now, end));
+        }
+        self.settle(id);
+    }
+
+    /// Ends the one delivery of `id` that `consumer` is working on (a verdict that waited
+    /// for queries knows the message and the consumer, not the attempt).
+    pub(super) fn end_current_delivery(
+        &mut self,
+        id: MessageId,
+        consumer: ServiceIdx,
+        end: DeliveryEnd,
+    ) {
+        let current = self.record(id).and_then(|r| {
+            r.deliveries
+                .iter()
+                .rev()
+                .find(|d| d.consumer == consumer && d.pulled.is_some() && d.ended.is_none())
+                .map(|d| (d.attempt, d.duplicate))
+        });
+        if let Some((attempt, duplicate)) = current {
+            self.end_delivery(id, consumer, attempt, duplicate, end);
+        }
+    }
+
+    /// Derives a message's outcome once none of its deliveries can go on: the gravest end
+    /// wins (a dead letter over a refusal over a rejection over success), so a copy that
+    /// went wrong is never hidden by one that went right.
+    pub(super) fn settle(&mut self, id: MessageId) {
+        let Some(r) = self.record_mut(id) else {
+            return;
+        };
+        let all_ended = r
+            .deliveries
+            .iter()
+            .all(|d| d.ended.as_ref().is_some_and(|(_, e)| e.is_terminal()));
+        if r.deliveries.is_empty() || !all_ended {
+            r.outcome = Outcome::Pending;
+            return;
+        }
+        let rank = |e: &DeliveryEnd| match e {
+            DeliveryEnd::DeadLettered(_) => 5,
+            DeliveryEnd::Discarded(_) => 4,
+            DeliveryEnd::Refused(_) => 3,
+            DeliveryEnd::Rejected(_) => 2,
+            DeliveryEnd::Handled => 1,
+            DeliveryEnd::Failed(_) | DeliveryEnd::DuplicateIgnored => 0,
+        };
+        let gravest = r
+            .deliveries
+            .iter()
+            .filter_map(|d| d.ended.as_ref().map(|(_, e)| e))
+            .max_by_key(|e| rank(e));
+        r.outcome = match gravest {
+            Some(DeliveryEnd::DeadLettered(error)) => Outcome::DeadLettered(error.clone()),
+            Some(DeliveryEnd::Discarded(_)) => Outcome::Discarded,
+            Some(DeliveryEnd::Refused(reason)) => Outcome::Refused(reason.clone()),
+            Some(DeliveryEnd::Rejected(reason)) => Outcome::Rejected(reason.clone()),
+            _ if r.env.kind == MessageKind::Event => Outcome::Consumed,
+            _ => Outcome::Accepted,
+        };
+    }
+}
