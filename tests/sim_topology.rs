@@ -160,7 +160,7 @@ fn airline_edges_are_derived_from_declarations() {
                 s("command"),
                 s("mobile-app"),
                 s("broker"),
-                vec![s("CreateBooking")]
+                vec![s("CancelBooking"), s("CreateBooking")]
             ),
             (
                 s("command"),
@@ -172,7 +172,7 @@ fn airline_edges_are_derived_from_declarations() {
                 s("command"),
                 s("broker"),
                 s("booking"),
-                vec![s("CreateBooking")]
+                vec![s("CancelBooking"), s("CreateBooking")]
             ),
             (
                 s("command"),
@@ -191,7 +191,7 @@ fn airline_edges_are_derived_from_declarations() {
                 s("event"),
                 s("booking"),
                 s("broker"),
-                vec![s("BookingCreated")]
+                vec![s("BookingCancelled"), s("BookingCreated")]
             ),
             (
                 s("event"),
@@ -221,13 +221,13 @@ fn airline_edges_are_derived_from_declarations() {
                 s("event"),
                 s("broker"),
                 s("loyalty"),
-                vec![s("BookingCreated")]
+                vec![s("BookingCancelled"), s("BookingCreated")]
             ),
             (
                 s("event"),
                 s("broker"),
                 s("flights"),
-                vec![s("BookingCreated")]
+                vec![s("BookingCancelled"), s("BookingCreated")]
             ),
         ]
     );

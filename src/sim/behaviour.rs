@@ -45,7 +45,8 @@ impl QueryResult {
 /// decides what a message means for its own state and what to send next.
 ///
 /// `on_query` takes `&self`: queries are side-effect free by construction, not by discipline.
-pub trait ServiceBehaviour: Send + Sync {
+/// `Any` lets a model's own traffic generator read its own services' state.
+pub trait ServiceBehaviour: std::any::Any + Send + Sync {
     /// A command or event this service pulled from its queue, after its processing time.
     /// Messages sent through `ctx` leave when this returns `Ok`. If the handler issued queries,
     /// the message's verdict (Handled/Rejected) waits for `on_response`.

@@ -2,10 +2,12 @@
 //! it, so going back one step is starting a fresh simulation and feeding it every input
 //! before the last step. Nothing is snapshotted; the journal holds only the inputs.
 
-use super::airline::UserAction;
-use super::engine::{Happening, Sim};
+use super::airline::{Preset, UserAction};
+use super::engine::{FaultChange, Happening, Sim};
 use super::error::SimError;
+use super::message::MessageId;
 use super::time::SimTime;
+use super::topology::ServiceIdx;
 
 /// One thing the host did to the simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +16,17 @@ pub enum Input {
     Traffic(f64),
     AdvanceTo(SimTime),
     Step,
+    Fault(FaultChange),
+    DeadLetter(DeadLetterOp),
+    Preset(Preset),
+}
+
+/// What the user did with the dead letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadLetterOp {
+    Retry(MessageId, ServiceIdx),
+    Discard(MessageId, ServiceIdx),
+    RetryAll,
 }
 
 /// The inputs of the run so far, in order.
@@ -106,5 +119,21 @@ fn feed(sim: &mut Sim, input: &Input) -> Result<Vec<Happening>, SimError> {
         }
         Input::AdvanceTo(t) => sim.advance_to(*t),
         Input::Step => sim.step(),
+        Input::Fault(change) => {
+            sim.change_fault(change.clone())?;
+            sim.advance_by(0)
+        }
+        Input::DeadLetter(op) => {
+            match *op {
+                DeadLetterOp::Retry(id, c) => sim.retry_dead_letter(id, c)?,
+                DeadLetterOp::Discard(id, c) => sim.discard_dead_letter(id, c)?,
+                DeadLetterOp::RetryAll => sim.retry_all_dead_letters(),
+            }
+            sim.advance_by(0)
+        }
+        Input::Preset(preset) => {
+            sim.run_preset(*preset)?;
+            sim.advance_by(0)
+        }
     })
 }

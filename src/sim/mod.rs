@@ -75,7 +75,7 @@ pub mod synthetic;
 mod time;
 mod topology;
 
-pub use airline::{Scenario, UserAction};
+pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
 pub use engine::{
     DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Outcome, RetryPolicy,
@@ -83,7 +83,7 @@ pub use engine::{
     MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
 };
 pub use error::SimError;
-pub use journal::{Input, Journal, SteppedBack};
+pub use journal::{DeadLetterOp, Input, Journal, SteppedBack};
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};
 pub use rng::SplitMix64;
 pub use time::{iso_time, SimTime, EPOCH_ISO};

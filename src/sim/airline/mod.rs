@@ -7,10 +7,12 @@
 //! broker -> revenue) -> FlightPriceAdjusted (event -> mobile-app, booking).
 
 pub mod payloads;
+mod presets;
 pub mod seed;
 mod services;
 
 pub use payloads::DemandTrend;
+pub use presets::Preset;
 pub use services::{
     BookingService, FlightManagement, LoyaltyService, MobileApp, RevenueManagement,
     DEMAND_WINDOW_MS,
@@ -54,6 +56,9 @@ pub enum UserAction {
     ListTiers,
     CheckAvailability {
         flight_number: String,
+    },
+    CancelBooking {
+        booking_id: String,
     },
 }
 
@@ -137,6 +142,7 @@ pub fn airline_topology() -> Result<Topology, SimError> {
     t.add_service(BROKER, "Message Broker", Role::Broker)?;
 
     t.add_sender(app, "CreateBooking")?;
+    t.add_sender(app, "CancelBooking")?;
     t.add_caller(app, ROUTE_POINTS)?;
     t.add_caller(app, ROUTE_TRANSACTIONS)?;
     t.add_caller(app, ROUTE_TIERS)?;
@@ -144,17 +150,21 @@ pub fn airline_topology() -> Result<Topology, SimError> {
     t.add_subscriber(app, "FlightPriceAdjusted")?;
 
     t.add_handler(booking, "CreateBooking")?;
+    t.add_handler(booking, "CancelBooking")?;
     t.add_caller(booking, ROUTE_AVAILABILITY)?;
     t.add_publisher(booking, "BookingCreated")?;
+    t.add_publisher(booking, "BookingCancelled")?;
     t.add_subscriber(booking, "FlightPriceAdjusted")?;
 
     t.add_subscriber(loyalty, "BookingCreated")?;
+    t.add_subscriber(loyalty, "BookingCancelled")?;
     t.add_publisher(loyalty, "LoyaltyPointsCredited")?;
     t.add_route(loyalty, ROUTE_POINTS)?;
     t.add_route(loyalty, ROUTE_TRANSACTIONS)?;
     t.add_route(loyalty, ROUTE_TIERS)?;
 
     t.add_subscriber(flights, "BookingCreated")?;
+    t.add_subscriber(flights, "BookingCancelled")?;
     t.add_sender(flights, "AdjustFlightPricing")?;
     t.add_route(flights, ROUTE_AVAILABILITY)?;
 
@@ -232,14 +242,34 @@ impl Sim {
     }
 }
 
-/// The traffic generator's beat: one random booking from the Mobile App.
+/// Share of the traffic generator's actions, in percent, that cancel a booking (when one
+/// exists): seats come back, so long runs keep flying instead of filling every flight.
+pub const CANCEL_PERCENT: u64 = 20;
+
+/// The traffic generator's beat: mostly a random booking from the Mobile App, sometimes
+/// the cancellation of a booking that exists.
 fn traffic(
     topology: &Topology,
-    _behaviours: &[Box<dyn ServiceBehaviour>],
+    behaviours: &[Box<dyn ServiceBehaviour>],
     rng: &mut SplitMix64,
 ) -> Option<(ServiceIdx, Outgoing)> {
+    let booking = topology.index_of(BOOKING).and_then(|b| behaviours.get(b));
+    let active = booking.and_then(|b| {
+        let any: &dyn std::any::Any = b.as_ref();
+        any.downcast_ref::<BookingService>()
+    });
+    let action = match active {
+        Some(b) if b.active_booking_ids().len() > 0 && rng.below(100) < CANCEL_PERCENT => {
+            let mut ids = b.active_booking_ids();
+            let pick = rng.index(ids.len());
+            UserAction::CancelBooking {
+                booking_id: ids.nth(pick)?.to_string(),
+            }
+        }
+        _ => random_booking(rng),
+    };
     // The generator only produces well-formed actions; a refusal would only skip a beat.
-    action_message(topology, random_booking(rng)).ok()
+    action_message(topology, action).ok()
 }
 
 /// The message a user action sends, and who sends it (the Mobile App): checked, routed and
@@ -315,6 +345,17 @@ pub(crate) fn action_message(
         UserAction::CheckAvailability { flight_number } => {
             check_id("flight number", &flight_number)?;
             query(format!("GET /api/flights/{flight_number}/availability"))?
+        }
+        UserAction::CancelBooking { booking_id } => {
+            check_id("booking id", &booking_id)?;
+            command(
+                "CancelBooking",
+                json!({
+                    "commandType": "CancelBooking",
+                    "bookingId": booking_id,
+                    "reason": "CustomerRequest",
+                }),
+            )?
         }
     };
     Ok((app, out))

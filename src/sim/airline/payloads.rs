@@ -207,6 +207,17 @@ pub fn check(type_name: &str, payload: &Value) -> Result<(), String> {
             let e: FlightPriceAdjusted = parse(payload)?;
             tag("eventType", &e.event_type, type_name)
         }
+        "CancelBooking" => match payload.get("bookingId") {
+            Some(Value::String(_)) => tag(
+                "commandType",
+                payload
+                    .get("commandType")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+                type_name,
+            ),
+            _ => Err("bookingId must be a string".into()),
+        },
         _ => Ok(()),
     }
 }

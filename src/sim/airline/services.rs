@@ -135,6 +135,18 @@ pub struct BookingService {
     bookings: VecDeque<Value>,
     total: u64,
     rejections: VecDeque<Value>,
+    /// Bookings that can still be cancelled, by id. Bounded by the flights' seats, since
+    /// each holds at least one.
+    active: BTreeMap<String, ActiveBooking>,
+    cancelled: u64,
+}
+
+#[derive(Debug)]
+struct ActiveBooking {
+    customer_id: String,
+    flight_number: String,
+    seats: u64,
+    amount_paid: f64,
 }
 
 impl Default for BookingService {
@@ -155,6 +167,8 @@ impl Default for BookingService {
             bookings: VecDeque::new(),
             total: 0,
             rejections: VecDeque::new(),
+            active: BTreeMap::new(),
+            cancelled: 0,
         }
     }
 }
@@ -282,7 +296,53 @@ impl BookingService {
             "at": iso_time(ctx.now()),
         });
         push_capped(&mut self.bookings, item, RECENT);
+        self.active.insert(
+            booking_id,
+            ActiveBooking {
+                customer_id: c.customer_id.clone(),
+                flight_number: c.flight_number.clone(),
+                seats: wanted,
+                amount_paid: amount,
+            },
+        );
         Ok(())
+    }
+
+    /// Frees a booking's seats and tells everyone who acted on its creation.
+    fn cancel(&mut self, ctx: &mut Ctx<'_>, command: &Envelope) -> Result<(), String> {
+        let booking_id = command
+            .payload
+            .get("bookingId")
+            .and_then(Value::as_str)
+            .ok_or("CancelBooking has no bookingId")?;
+        let b = self
+            .active
+            .get(booking_id)
+            .ok_or(format!("no active booking {booking_id}"))?;
+        ctx.publish(
+            "BookingCancelled",
+            json!({
+                "eventType": "BookingCancelled",
+                "timestamp": iso_time(ctx.now()),
+                "bookingId": booking_id,
+                "customerId": b.customer_id,
+                "flightNumber": b.flight_number,
+                "seatsReleased": b.seats,
+                "amountRefunded": b.amount_paid,
+            }),
+        )
+        .map_err(|e| e.to_string())?;
+        if let Some(seats) = self.seats.get_mut(&b.flight_number) {
+            *seats = seats.saturating_sub(b.seats);
+        }
+        self.active.remove(booking_id);
+        self.cancelled += 1;
+        Ok(())
+    }
+
+    /// Ids of the bookings that can be cancelled, oldest first.
+    pub fn active_booking_ids(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.active.keys().map(String::as_str)
     }
 }
 
@@ -299,6 +359,9 @@ impl ServiceBehaviour for BookingService {
                     .map_err(|e| self.reject(msg, format!("cannot look up flight: {e}")))?;
                 Ok(())
             }
+            "CancelBooking" => self
+                .cancel(ctx, msg)
+                .map_err(|reason| self.reject(msg, reason)),
             "FlightPriceAdjusted" => {
                 if let Ok(e) = parse::<FlightPriceAdjusted>(&msg.payload) {
                     self.fares.insert(e.flight_number, e.new_fare);
@@ -333,6 +396,8 @@ impl ServiceBehaviour for BookingService {
             "seatsBooked": self.seats,
             "fares": self.fares,
             "bookingsCreated": self.total,
+            "bookingsCancelled": self.cancelled,
+            "activeBookings": self.active.len(),
             "recentBookings": self.bookings,
             "recentRejections": self.rejections,
         })
@@ -356,6 +421,9 @@ pub struct LoyaltyService {
     skipped: VecDeque<Value>,
     next_transaction: u64,
     credited_total: u64,
+    /// Booking id -> (customer, points credited for it), so a cancellation can take back
+    /// exactly what the booking earned.
+    credits: BTreeMap<String, (String, u64)>,
 }
 
 impl Default for LoyaltyService {
@@ -395,6 +463,7 @@ impl Default for LoyaltyService {
             skipped: VecDeque::new(),
             next_transaction: 10_004,
             credited_total: 0,
+            credits: BTreeMap::new(),
         }
     }
 }
@@ -454,12 +523,49 @@ impl LoyaltyService {
             a.lifetime = new_lifetime;
             push_capped(&mut a.transactions, tx, 100);
         }
+        // A second credit for the same booking (a duplicate delivery to a consumer that is
+        // not idempotent) adds up here too, so a cancellation takes back all of it.
+        let earned = self
+            .credits
+            .entry(d.booking_id.clone())
+            .or_insert_with(|| (d.customer_id.clone(), 0));
+        earned.1 = earned.1.saturating_add(points);
         Ok(())
+    }
+
+    fn on_cancelled(&mut self, ctx: &mut Ctx<'_>, e: &Value) {
+        let booking_id = e.get("bookingId").and_then(Value::as_str).unwrap_or("");
+        let Some((customer, points)) = self.credits.remove(booking_id) else {
+            let customer = e.get("customerId").and_then(Value::as_str).unwrap_or("");
+            self.skip(
+                booking_id,
+                customer,
+                "no points were credited for it".into(),
+            );
+            return;
+        };
+        let tx = json!({
+            "transactionId": format!("LT{}", self.next_transaction),
+            "type": "Reversal",
+            "bookingId": booking_id,
+            "points": -(points as i64),
+            "timestamp": iso_time(ctx.now()),
+        });
+        self.next_transaction += 1;
+        if let Some(a) = self.accounts.get_mut(&customer) {
+            a.points = a.points.saturating_sub(points);
+            a.lifetime = a.lifetime.saturating_sub(points);
+            push_capped(&mut a.transactions, tx, 100);
+        }
     }
 }
 
 impl ServiceBehaviour for LoyaltyService {
     fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        if msg.type_name == "BookingCancelled" {
+            self.on_cancelled(ctx, &msg.payload);
+            return Ok(());
+        }
         if msg.type_name != "BookingCreated" {
             return Ok(());
         }
@@ -647,10 +753,36 @@ impl FlightManagement {
         self.pricing_requests += 1;
         Ok(())
     }
+
+    /// Gives a cancelled booking's seats back to its flight.
+    fn on_cancelled(&mut self, e: &Value) {
+        let number = e.get("flightNumber").and_then(Value::as_str).unwrap_or("");
+        let seats = e.get("seatsReleased").and_then(Value::as_u64).unwrap_or(0);
+        let refunded = e
+            .get("amountRefunded")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        match self.flights.get_mut(number) {
+            Some(f) => {
+                f.booked = f.booked.saturating_sub(seats);
+                f.revenue = (f.revenue - refunded).max(0.0);
+            }
+            None => {
+                let booking = e.get("bookingId").cloned().unwrap_or(Value::Null);
+                let item =
+                    json!({"bookingId": booking, "reason": format!("unknown flight {number}")});
+                push_capped(&mut self.ignored, item, RECENT);
+            }
+        }
+    }
 }
 
 impl ServiceBehaviour for FlightManagement {
     fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
+        if msg.type_name == "BookingCancelled" {
+            self.on_cancelled(&msg.payload);
+            return Ok(());
+        }
         if msg.type_name != "BookingCreated" {
             return Ok(());
         }

@@ -49,7 +49,7 @@ impl Sim {
                     reason: reason.clone(),
                     at: self.now,
                 });
-                self.open_delivery(env.message_id, c, 1, false, None);
+                self.open_delivery(env.message_id, c, 1, false, None, false);
                 self.end_delivery(env.message_id, c, 1, false, DeliveryEnd::Refused(reason));
                 self.note_broker_refusal();
                 continue;
@@ -76,7 +76,7 @@ impl Sim {
     pub(super) fn enqueue(&mut self, q: Queued, c: ServiceIdx) {
         let id = q.env.message_id;
         let now = self.now;
-        self.open_delivery(id, c, q.attempt, q.duplicate, Some(now));
+        self.open_delivery(id, c, q.attempt, q.duplicate, Some(now), q.retry);
         self.queues[c].push_back(q);
         self.out.push(Happening::Enqueued {
             message: id,
@@ -216,6 +216,7 @@ impl Sim {
             attempt,
             round_start: attempt,
             duplicate: false,
+            retry: false,
         };
         let id = q.env.message_id;
         self.redeliver(q, d.consumer);

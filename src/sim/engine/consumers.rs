@@ -111,6 +111,7 @@ impl Sim {
         let next = Queued {
             attempt: q.attempt + 1,
             duplicate: false,
+            retry: true,
             ..q
         };
         if at == self.now {
@@ -127,7 +128,7 @@ impl Sim {
             return;
         }
         let id = q.env.message_id;
-        self.open_delivery(id, c, q.attempt, false, Some(self.now));
+        self.open_delivery(id, c, q.attempt, false, Some(self.now), q.retry);
         self.queues[c].push_front(q);
         self.out.push(Happening::Enqueued {
             message: id,
@@ -146,7 +147,7 @@ impl Sim {
             self.try_pull(c);
         } else {
             let id = q.env.message_id;
-            self.open_delivery(id, c, q.attempt, false, None);
+            self.open_delivery(id, c, q.attempt, false, None, q.retry);
             let at = self.hop(&q, q.env.source, c);
             self.timers.set(at, Item::Direct(q, c));
         }

@@ -70,6 +70,9 @@ pub(super) struct Record {
     /// Query -> its response; response -> its request.
     pub link: Option<MessageId>,
     pub deliveries: Vec<Delivery>,
+    /// Failed attempts whose retry has not been put back in a queue yet: the message is
+    /// not settled while any is waiting out its backoff.
+    pub retries_due: u32,
     /// Hops of this message on the wire now: what the diagram draws as its tokens.
     pub hops: u32,
 }
@@ -106,8 +109,13 @@ impl Sim {
         attempt: u32,
         duplicate: bool,
         enqueued: Option<SimTime>,
+        follows_failure: bool,
     ) {
         if let Some(r) = self.record_mut(id) {
+            if follows_failure {
+                debug_assert!(r.retries_due > 0, "a retry nobody was due");
+                r.retries_due = r.retries_due.saturating_sub(1);
+            }
             r.deliveries.push(Delivery {
                 consumer,
                 attempt,
@@ -157,8 +165,14 @@ impl Sim {
         end: DeliveryEnd,
     ) {
         let now = self.now;
+        let retry = matches!(end, DeliveryEnd::Failed(_));
         if let Some(d) = self.delivery_mut(id, consumer, attempt, duplicate) {
             d.ended = Some((now, end));
+        }
+        if retry {
+            if let Some(r) = self.record_mut(id) {
+                r.retries_due += 1;
+            }
         }
         self.settle(id);
     }
@@ -190,11 +204,8 @@ impl Sim {
         let Some(r) = self.record_mut(id) else {
             return;
         };
-        let all_ended = r
-            .deliveries
-            .iter()
-            .all(|d| d.ended.as_ref().is_some_and(|(_, e)| e.is_terminal()));
-        if r.deliveries.is_empty() || !all_ended {
+        let all_ended = r.deliveries.iter().all(|d| d.ended.is_some());
+        if r.deliveries.is_empty() || !all_ended || r.retries_due > 0 {
             r.outcome = Outcome::Pending;
             return;
         }
@@ -206,10 +217,14 @@ impl Sim {
             DeliveryEnd::Handled => 1,
             DeliveryEnd::Failed(_) | DeliveryEnd::DuplicateIgnored => 0,
         };
-        let gravest = r
-            .deliveries
+        // A dead letter that was retried is superseded by its later attempts.
+        let ds = &r.deliveries;
+        let superseded = |i: usize| ds[i + 1..].iter().any(|l| l.consumer == ds[i].consumer);
+        let gravest = ds
             .iter()
-            .filter_map(|d| d.ended.as_ref().map(|(_, e)| e))
+            .enumerate()
+            .filter(|&(i, _)| !superseded(i))
+            .filter_map(|(_, d)| d.ended.as_ref().map(|(_, e)| e))
             .max_by_key(|e| rank(e));
         r.outcome = match gravest {
             Some(DeliveryEnd::DeadLettered(error)) => Outcome::DeadLettered(error.clone()),

@@ -57,6 +57,8 @@ pub(crate) struct Queued {
     attempt: u32,
     round_start: u32,
     duplicate: bool,
+    /// Follows a failed attempt of the same delivery (an immediate or delayed retry).
+    retry: bool,
 }
 
 impl Queued {
@@ -66,6 +68,7 @@ impl Queued {
             attempt: 1,
             round_start: 1,
             duplicate: false,
+            retry: false,
         }
     }
 }
@@ -507,7 +510,7 @@ impl Sim {
         } else {
             for i in 0..env.destination.len() {
                 let d = env.destination[i];
-                self.open_delivery(env.message_id, d, 1, false, None);
+                self.open_delivery(env.message_id, d, 1, false, None, false);
                 let q = Queued::first(&env);
                 let at = self.hop(&q, env.source, d);
                 self.timers.set(at, Item::Direct(q, d));
@@ -554,6 +557,7 @@ impl Sim {
                 outcome: Outcome::Pending,
                 link: None,
                 deliveries: Vec::new(),
+                retries_due: 0,
                 hops: 0,
             });
             while self.records.len() > limit {
