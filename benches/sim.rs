@@ -41,9 +41,18 @@ mod native {
         c.bench_function("step_one_frame_1000_tokens", |b| {
             b.iter(|| sim.advance_by(16))
         });
-        c.bench_function("airline_100_bookings", |b| {
-            b.iter(|| bench::run_bookings(100, 7))
+        // The same bookings with faults on, as events per second beside the run without
+        // them: retries and duplicates add events, so time alone would not compare.
+        let mut group = c.benchmark_group("airline_100_bookings");
+        group.throughput(Throughput::Elements(bench::run_bookings(100, 7) as u64));
+        group.bench_function("faults_off", |b| b.iter(|| bench::run_bookings(100, 7)));
+        group.throughput(Throughput::Elements(
+            bench::run_bookings_with_faults(100, 7) as u64,
+        ));
+        group.bench_function("faults_on", |b| {
+            b.iter(|| bench::run_bookings_with_faults(100, 7))
         });
+        group.finish();
     }
 }
 

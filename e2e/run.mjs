@@ -35,6 +35,8 @@ watch(page);
 let passed = 0;
 let failed = 0;
 async function test(name, body) {
+  // E2E_ONLY=<regex> runs only the matching tests (for local work; CI runs them all).
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) return;
   try {
     await body();
     passed += 1;
@@ -536,6 +538,133 @@ await test("16.8 small things: no-subscriber wording, legend shapes, names, link
   } finally {
     await p.close();
   }
+});
+
+
+// ----- Issue 10: the what-if lab -----
+const node = (p, id) => p.locator(`.node[data-service="${id}"]`);
+const nodeNumber = async (p, id, attr) => Number(await node(p, id).getAttribute(attr));
+/** Waits until `read()` satisfies `ok`, polling; returns the last value read. */
+async function until(read, ok, timeout = 30000) {
+  const end = Date.now() + timeout;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
+async function preset(p, name, speed = "4") {
+  await p.getByRole("slider", { name: "Speed" }).fill(speed);
+  await p.getByRole("region", { name: "What if" }).getByRole("button", { name }).click();
+}
+
+await test("10.1 Loyalty is down: bookings complete, Loyalty's queue badge rises, the points query fails at once; back up, the queue drains", async () => {
+  const p = await freshPage();
+  await preset(p, "Loyalty is down");
+  expect((await node(p, "loyalty").getAttribute("data-status")) === "down", "Loyalty shows down");
+  expect((await node(p, "loyalty").locator(".node-status").textContent()).includes("down"), "in words");
+  const depth = await until(() => nodeNumber(p, "loyalty", "data-queue-depth"), (d) => d >= 2);
+  expect(depth >= 2, `Loyalty's queue rose to ${depth}`);
+  const failedQuery = p.locator('.log-entry[data-kind="query"][data-outcome="failed"]');
+  await failedQuery.first().waitFor({ timeout: 30000 });
+  const accepted = p.locator('.log-entry[data-type="CreateBooking"][data-outcome="handled"]');
+  expect((await accepted.count()) >= 1, "a booking completed while Loyalty was down");
+  // The README's picture of the lab: Loyalty down, its queue holding the events.
+  await p.getByRole("button", { name: "Pause" }).click();
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await p.screenshot({ path: join(outDir, "loyalty-down.png") });
+  await p.getByRole("button", { name: "Play", exact: true }).click();
+  // Bring Loyalty back from its inspector.
+  await node(p, "loyalty").click();
+  await p.getByRole("checkbox", { name: "Down" }).uncheck();
+  const drained = await until(() => nodeNumber(p, "loyalty", "data-queue-depth"), (d) => d === 0);
+  expect(drained === 0, `the queue drained (${drained} left)`);
+  expect((await node(p, "loyalty").getAttribute("data-status")) !== "down", "Loyalty is up");
+  await p.close();
+});
+
+await test("10.2 Flight Management is slow: availability queries time out and Booking's queue builds", async () => {
+  const p = await freshPage();
+  await preset(p, "Flight Management is slow");
+  const depth = await until(() => nodeNumber(p, "booking", "data-queue-depth"), (d) => d >= 2);
+  expect(depth >= 2, `Booking's queue built up to ${depth}`);
+  await p.locator('.log-entry[data-kind="query"][data-outcome="timed-out"]').first().waitFor({ timeout: 30000 });
+  await p.locator('.log-entry[data-type="CreateBooking"][data-outcome="rejected"]').first().waitFor({ timeout: 30000 });
+  await p.close();
+});
+
+await test("10.3 Duplicate delivery: doubled points in Loyalty's state and the query's answer, then 'duplicate ignored'", async () => {
+  const p = await freshPage();
+  await preset(p, "Duplicate delivery");
+  const dup = p.locator('.log-entry.delivery-row[data-outcome="handled"]').filter({ hasText: "duplicate" });
+  await dup.first().waitFor({ timeout: 30000 });
+  // John's first points answer after the doubled credit.
+  const answer = p.locator('.log-entry[data-kind="queryResponse"]').filter({ hasText: "C12345/points" }).first();
+  await answer.waitFor({ timeout: 30000 });
+  await answer.locator("button").first().click();
+  const shown = await p.getByRole("region", { name: "Payload inspector" }).textContent();
+  const points = Number(/points"?\s*:?\s*(\d+)/.exec(shown)?.[1]);
+  await node(p, "loyalty").click();
+  const state = await p.locator(".service-state").textContent();
+  expect(points > 0 && state.includes(String(points)), `the answer's ${points} points are in Loyalty's state`);
+  await p.locator('.log-entry.delivery-row[data-outcome="duplicate-ignored"]').first().waitFor({ timeout: 40000 });
+  await p.close();
+});
+
+await test("10.4 Poison message: retries with attempts, a dead letter appears, is fixed and retried, and is handled", async () => {
+  const p = await freshPage();
+  await preset(p, "Poison message");
+  const letters = p.getByRole("region", { name: "Dead letters" });
+  const retry = letters.getByRole("button", { name: "Retry", exact: true });
+  await retry.waitFor({ timeout: 40000 });
+  expect((await nodeNumber(p, "revenue", "data-dead-letters")) === 1, "Revenue's dead-letter badge says 1");
+  expect((await letters.textContent()).includes("6 attempts"), "the dead letter counts its attempts");
+  const attempts = await p.locator('.log-entry.delivery-row[data-type], .log-entry.delivery-row').evaluateAll((rows) => rows.map((r) => r.dataset.attempt));
+  expect(["2", "3", "4", "5", "6"].every((a) => attempts.includes(a)), `each retry has its row: ${attempts}`);
+  await p.locator('.log-entry.delivery-row[data-outcome="dead-lettered"]').first().waitFor();
+  // Fix it, then retry from the dead letters.
+  await node(p, "revenue").click();
+  const rate = p.getByRole("spinbutton", { name: "Failure rate" });
+  await rate.fill("0");
+  await rate.press("Enter");
+  await rate.blur();
+  await retry.click();
+  await p.locator('.log-entry.delivery-row[data-attempt="7"][data-outcome="handled"]').waitFor({ timeout: 30000 });
+  expect((await nodeNumber(p, "revenue", "data-dead-letters")) === 0, "the dead letter is gone");
+  await p.close();
+});
+
+await test("10.5 bad what-if values get a clear message and the previous setting stays", async () => {
+  const p = await freshPage();
+  await node(p, "flights").click();
+  const slowdown = p.getByRole("spinbutton", { name: "Slowdown" });
+  for (const bad of ["0", "1e9"]) {
+    await slowdown.fill(bad);
+    await slowdown.blur();
+    const notice = await p.locator(".notice").textContent();
+    expect(/slowdown/i.test(notice) && notice.includes("20"), `a clear message for ${bad}: ${notice}`);
+    expect((await slowdown.inputValue()) === "1", `the slowdown stays 1 after ${bad}`);
+  }
+  const retries = p.getByRole("spinbutton", { name: "Immediate retries" });
+  await retries.fill("10000");
+  await retries.blur();
+  expect(/retries/i.test(await p.locator(".notice").textContent()), "a policy of 10,000 retries is refused");
+  expect((await retries.inputValue()) === "2", "and the policy keeps its 2 immediate retries");
+  await node(p, "broker").click();
+  const dup = p.getByRole("spinbutton", { name: "Duplicate rate" });
+  await dup.fill("-5");
+  await dup.blur();
+  expect(/duplicate rate/i.test(await p.locator(".notice").textContent()), "a negative rate is refused");
+  expect((await dup.inputValue()) === "0", "and the rate stays 0");
+  // Reset clears every fault.
+  await node(p, "flights").click();
+  await slowdown.fill("5");
+  await slowdown.blur();
+  await p.getByRole("button", { name: "Reset" }).click();
+  await node(p, "flights").click();
+  expect((await p.getByRole("spinbutton", { name: "Slowdown" }).inputValue()) === "1", "Reset clears the slowdown");
+  await p.close();
 });
 
 await test("no console errors or warnings, no failed requests", async () => {

@@ -7,7 +7,8 @@ use crate::animation::{prefers_reduced_motion, use_animation_frame};
 use crate::bench_mode::{self, Mode};
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Controls, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector, ViewOptions,
+    Controls, DeadLetters, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
+    ViewOptions, WhatIf,
 };
 use crate::geometry::{view_to_client, DiagramGeometry, Point};
 use crate::listing::LogPlace;
@@ -15,7 +16,8 @@ use crate::live::LiveSim;
 use crate::narration;
 use crate::painter::Painter;
 use crate::sim::{
-    Happening, Input, Journal, MessageId, Scenario, ServiceIdx, Sim, SimConfig, SimError, SimTime,
+    DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, Preset, Scenario, ServiceIdx,
+    Sim, SimConfig, SimError, SimTime,
 };
 use crate::tokens::{PlacedToken, TokenLayer};
 
@@ -58,6 +60,7 @@ pub fn App() -> impl IntoView {
     let notice = RwSignal::new(mode_notice.or(refused));
     let caption = RwSignal::new(FIRST_CAPTION.to_string());
     let present = RwSignal::new(false);
+    let playing_preset = RwSignal::new(None::<Preset>);
     let text_scale = RwSignal::new(1.0_f64);
     let canvas = NodeRef::<Canvas>::new();
     let payload_region = NodeRef::<leptos::html::Section>::new();
@@ -208,8 +211,37 @@ pub fn App() -> impl IntoView {
         log_place.set(LogPlace::default());
         notice.set(None);
         caption.set(FIRST_CAPTION.to_string());
+        playing_preset.set(None);
         set_clock_now.set(sim.with_value(Sim::now));
         set_version.update(|v| *v += 1);
+    });
+    // A what-if input: shown at once, or refused with its reason while the previous
+    // setting stays (the views are told either way, so an input snaps back).
+    let what_if = move |input: Input, what: &str| {
+        match feed(input) {
+            Some(Ok(happenings)) => {
+                notice.set(None);
+                absorb(&happenings);
+            }
+            Some(Err(error)) => notice.set(Some(format!("{what}: {error}"))),
+            None => {}
+        }
+        set_version.update(|v| *v += 1);
+    };
+    let on_fault =
+        Callback::new(move |change: FaultChange| what_if(Input::Fault(change), "What if"));
+    let on_invalid = Callback::new(move |message: String| {
+        notice.set(Some(message));
+        set_version.update(|v| *v += 1);
+    });
+    let on_dead_letter =
+        Callback::new(move |op: DeadLetterOp| what_if(Input::DeadLetter(op), "Dead letters"));
+    let on_preset = Callback::new(move |preset: Preset| {
+        on_reset.run(());
+        what_if(Input::Preset(preset), preset.label());
+        playing_preset.set(Some(preset));
+        caption.set(format!("{}: {}", preset.label(), preset.caption()));
+        playing.set(true);
     });
     let on_scenario =
         Callback::new(
@@ -374,7 +406,9 @@ pub fn App() -> impl IntoView {
                     />
                     <Show when=panels_ready>
                         <Legend />
-                        <ServiceInspector live selected=selected_service />
+                        <WhatIf on_preset playing=playing_preset />
+                        <ServiceInspector live selected=selected_service on_fault on_invalid />
+                        <DeadLetters live on_dead_letter />
                     </Show>
                 </div>
                 <aside class="side">

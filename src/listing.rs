@@ -1,7 +1,10 @@
 //! What the message log lists, as plain functions of the simulation: the filters, the page
 //! of rows they select, and the text of each row. The log component only binds the results.
 
-use crate::sim::{iso_time, Envelope, MessageId, MessageKind, Outcome, Sim, SimTime, Topology};
+use crate::sim::{
+    iso_time, Delivery, DeliveryEnd, Envelope, MessageId, MessageKind, Outcome, Sim, SimTime,
+    Topology,
+};
 
 /// Which kinds of message the log shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,6 +57,90 @@ pub struct LogRow {
     pub to: String,
     pub time: String,
     pub outcome: String,
+    /// The message's outcome as the automation contract names it (`data-outcome`).
+    pub status: &'static str,
+    /// The deliveries worth a row of their own: retries, duplicates, dead-letterings.
+    pub deliveries: Vec<DeliveryLine>,
+}
+
+/// One delivery attempt in the log, under its message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeliveryLine {
+    pub attempt: u32,
+    pub status: &'static str,
+    pub text: String,
+}
+
+/// A retry, a duplicate or a delivery that did not simply succeed: the rest are told by
+/// the message's own row.
+fn delivery_lines(sim: &Sim, id: MessageId) -> Vec<DeliveryLine> {
+    let deliveries = sim.deliveries_of(id);
+    let worth = |d: &Delivery| {
+        d.attempt > 1
+            || d.duplicate
+            || matches!(
+                d.ended,
+                Some((_, DeliveryEnd::Failed(_) | DeliveryEnd::DeadLettered(_)))
+                    | Some((_, DeliveryEnd::DuplicateIgnored | DeliveryEnd::Discarded(_)))
+            )
+    };
+    if !deliveries.iter().any(worth) {
+        return Vec::new();
+    }
+    let topology = sim.topology();
+    deliveries
+        .iter()
+        .filter(|d| worth(d))
+        .map(|d| {
+            let policy = sim.faults(d.consumer).policy;
+            let of = if d.attempt <= policy.attempts() {
+                format!(" of {}", policy.attempts())
+            } else {
+                String::new()
+            };
+            let copy = if d.duplicate { ", duplicate" } else { "" };
+            let what = match &d.ended {
+                None if d.pulled.is_some() => "being handled".to_string(),
+                None => "queued".to_string(),
+                Some((_, DeliveryEnd::Failed(error))) => match policy.retry_after(d.attempt) {
+                    Some(0) => format!("failed: {error}; retried at once"),
+                    Some(ms) => format!("failed: {error}; next in {}", seconds(ms)),
+                    None => format!("failed: {error}"),
+                },
+                Some((_, end)) => outcome_words(end),
+            };
+            DeliveryLine {
+                attempt: d.attempt,
+                status: d.ended.as_ref().map_or("pending", |(_, e)| e.as_str()),
+                text: format!(
+                    "{}: attempt {}{of}{copy}: {what}",
+                    topology.id(d.consumer),
+                    d.attempt
+                ),
+            }
+        })
+        .collect()
+}
+
+fn outcome_words(end: &DeliveryEnd) -> String {
+    match end {
+        DeliveryEnd::Handled => "handled".into(),
+        DeliveryEnd::Rejected(reason) => format!("rejected: {reason}"),
+        DeliveryEnd::Refused(reason) => format!("refused: {reason}"),
+        DeliveryEnd::Failed(error) => format!("failed: {error}"),
+        DeliveryEnd::DeadLettered(error) => format!("dead-lettered: {error}"),
+        DeliveryEnd::Discarded(_) => "discarded from the dead letters".into(),
+        DeliveryEnd::DuplicateIgnored => "duplicate ignored".into(),
+    }
+}
+
+/// A simulated wait in words: "2 s", "1.5 s".
+pub fn seconds(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{} s", ms / 1000, ms % 1000 / 100)
+    }
 }
 
 /// One page of the log: up to `limit` matching messages, oldest first, and where it sits
@@ -242,6 +329,10 @@ pub fn log_row(sim: &Sim, message: &Envelope) -> LogRow {
             Some(outcome) => outcome_text(outcome),
             None => String::new(),
         },
+        status: sim
+            .outcome_of(message.message_id)
+            .map_or("pending", |o| o.as_str()),
+        deliveries: delivery_lines(sim, message.message_id),
     }
 }
 
@@ -563,6 +654,8 @@ mod tests {
             to: "booking".into(),
             time: String::new(),
             outcome: outcome.into(),
+            status: "refused",
+            deliveries: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! one-line caption for a step. Pure functions of the simulation, so the step caption
 //! today and spoken narration later say the same thing, and both are tested natively.
 
+use crate::listing::seconds;
 use crate::sim::{Happening, MessageKind, Role, ServiceIdx, Sim};
 
 /// At most this many sentences in a caption; the rest are counted.
@@ -225,15 +226,6 @@ fn importance(happening: &Happening) -> u8 {
         Happening::Hop(_) | Happening::Answered { .. } => 1,
         Happening::Handled { .. } | Happening::Delivered { .. } => 2,
         Happening::Enqueued { .. } => 3,
-    }
-}
-
-/// "2 s", "1.5 s": whole seconds unless the wait has a fraction.
-fn seconds(ms: u64) -> String {
-    if ms.is_multiple_of(1000) {
-        format!("{} s", ms / 1000)
-    } else {
-        format!("{}.{} s", ms / 1000, ms % 1000 / 100)
     }
 }
 

@@ -10,6 +10,8 @@ use crate::sim::{MessageId, MessageKind};
 use crate::tokens::PlacedToken;
 
 const TOKEN_SIZE: f64 = 6.5;
+/// Text beside a retried or duplicated token: dark enough on both themes' canvas.
+const TAG_COLOUR: &str = "#b45309";
 /// The ring around the selected message's tokens, in view units.
 const RING_RADIUS: f64 = 13.0;
 /// The selection colour of the page (`--selected`), which no token uses.
@@ -113,6 +115,17 @@ impl Painter {
                     ctx.set_global_alpha(1.0);
                 }
             }
+        }
+        let tagged = tokens.iter().filter_map(|t| Some((t.at, t.tag()?)));
+        let mut font_set = false;
+        for (at, tag) in tagged {
+            if !font_set {
+                ctx.set_font(&format!("600 {:.0}px system-ui, sans-serif", 11.0 * px));
+                ctx.set_fill_style_str(TAG_COLOUR);
+                font_set = true;
+            }
+            let (cx, cy) = device(at);
+            let _ = ctx.fill_text(&tag, cx + 9.0 * px, cy - 7.0 * px);
         }
         let Some(marked) = marked else {
             return;

@@ -28,6 +28,10 @@ pub struct Token {
     pub reverse: bool,
     pub depart: SimTime,
     pub arrive: SimTime,
+    /// The delivery attempt it carries (1 unless retried).
+    pub attempt: u32,
+    /// The broker's second copy of a delivery.
+    pub duplicate: bool,
 }
 
 impl Token {
@@ -56,6 +60,21 @@ pub struct PlacedToken {
     pub at: Point,
     /// 1 is fully drawn; a token on a dead-end stub fades towards 0.
     pub opacity: f64,
+    pub attempt: u32,
+    pub duplicate: bool,
+}
+
+impl PlacedToken {
+    /// The words drawn beside a retried or duplicated token ("attempt 4", "duplicate"), so a
+    /// retry is told by text, not by colour.
+    pub fn tag(&self) -> Option<String> {
+        match (self.attempt, self.duplicate) {
+            (1, false) => None,
+            (1, true) => Some("duplicate".into()),
+            (n, false) => Some(format!("attempt {n}")),
+            (n, true) => Some(format!("attempt {n}, duplicate")),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -97,6 +116,8 @@ impl TokenLayer {
                         reverse,
                         depart: hop.depart,
                         arrive: hop.arrive,
+                        attempt: hop.attempt,
+                        duplicate: hop.duplicate,
                     });
                     if let Some(slot) = self.last_on_edge.get_mut(edge) {
                         *slot = Some(hop.message);
@@ -111,6 +132,8 @@ impl TokenLayer {
                             reverse: false,
                             depart: *at,
                             arrive: at.saturating_add(STUB_FADE_MS),
+                            attempt: 1,
+                            duplicate: false,
                         });
                     }
                 }
@@ -160,6 +183,8 @@ impl TokenLayer {
                 kind: token.kind,
                 at: path.point_at(along),
                 opacity,
+                attempt: token.attempt,
+                duplicate: token.duplicate,
             })
         })
     }
@@ -235,6 +260,21 @@ mod tests {
     }
 
     #[test]
+    fn retried_and_duplicated_tokens_say_so_in_words_and_plain_ones_say_nothing() {
+        let placed = |attempt, duplicate| PlacedToken {
+            message: 1,
+            kind: MessageKind::Command,
+            at: Point::new(0.0, 0.0),
+            opacity: 1.0,
+            attempt,
+            duplicate,
+        };
+        assert_eq!(placed(1, false).tag(), None);
+        assert_eq!(placed(4, false).tag().as_deref(), Some("attempt 4"));
+        assert_eq!(placed(1, true).tag().as_deref(), Some("duplicate"));
+    }
+
+    #[test]
     fn reduced_motion_parks_tokens_mid_edge_and_responses_run_backwards() {
         let token = Token {
             message: 1,
@@ -243,6 +283,8 @@ mod tests {
             reverse: true,
             depart: 1000,
             arrive: 2000,
+            attempt: 1,
+            duplicate: false,
         };
         assert_eq!(token.progress(1000, false), 1.0);
         assert_eq!(token.progress(2000, false), 0.0);

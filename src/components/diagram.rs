@@ -168,6 +168,7 @@ pub fn Diagram(
                     })
                     .unwrap_or(0)
                 };
+                let dead_letters = move || live.read(|sim| sim.dead_letter_count(index)).unwrap_or(0);
                 let name = spec.name.clone();
                 let label = name.clone();
                 // Long names take two lines rather than spill out of their box.
@@ -211,13 +212,16 @@ pub fn Diagram(
                         class:client=role == Role::Client
                         class:busy=move || status() == ServiceStatus::Busy
                         class:waiting=move || status() == ServiceStatus::Waiting
+                        class:down=move || status() == ServiceStatus::Down
                         class:selected=move || selected_service.get() == Some(index)
                         data-service=spec.id.clone()
                         data-status=move || status_text(status())
+                        data-queue-depth=move || queued().to_string()
+                        data-dead-letters=move || dead_letters().to_string()
                         transform=format!("translate({:.1} {:.1})", at.x, at.y)
                         role="button"
                         tabindex="0"
-                        aria-label=move || format!("{label}: {}, {} queued", status_text(status()), queued())
+                        aria-label=move || format!("{label}: {}, {} queued, {} dead letters", status_text(status()), queued(), dead_letters())
                         on:click=move |_| on_select_service.run(index)
                         on:keydown=move |ev| {
                             if ev.key() == "Enter" || ev.key() == " " {
@@ -232,6 +236,10 @@ pub fn Diagram(
                         <path class="status-icon busy-icon" transform=format!("translate({:.1} {:.1})", -hw + 13.0, status_y - 4.0) d="M-4 -5 L5 0 L-4 5 Z" />
                         <path class="status-icon waiting-icon" transform=format!("translate({:.1} {:.1})", -hw + 13.0, status_y - 4.0) d="M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z" />
                         {refusals}
+                        // Dead letters as a second badge, in words, below the box.
+                        <text class="dead-letter-badge" class:none=move || dead_letters() == 0 y=format!("{:.1}", hh + 16.0) text-anchor="middle">
+                            {move || format!("✉ {} dead letters", dead_letters())}
+                        </text>
                         <text class="node-status" y=format!("{status_y:.1}") text-anchor="middle">
                             {move || {
                                 let queued = queued();

@@ -177,6 +177,7 @@ pub fn MessageLog(
                 data-message-id=row.id.to_string()
                 data-kind=row.kind.as_str()
                 data-type=row.type_name.clone()
+                data-outcome=row.status
             >
                 <button type="button" aria-current=is_selected.then_some("true")>
                     <span class=format!("kind-badge kind-{}", row.kind.as_str())>{kind_badge(row.kind)}</span>
@@ -195,6 +196,20 @@ pub fn MessageLog(
                     >"Read its payload"</button>
                 })}
             </li>
+            // Retries, duplicates and dead-letterings: one row per delivery, under its message.
+            {row.deliveries.into_iter().map(|d| view! {
+                <li
+                    class="log-entry delivery-row"
+                    class:selected=is_selected
+                    data-message-id=row.id.to_string()
+                    data-attempt=d.attempt.to_string()
+                    data-outcome=d.status
+                >
+                    <button type="button">
+                        <span class="log-attempt">{format!("↳ #{} {}", row.id, d.text)}</span>
+                    </button>
+                </li>
+            }).collect_view()}
         }
     };
 

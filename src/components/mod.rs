@@ -1,7 +1,9 @@
 //! The Leptos components, one per file, named for what the user sees.
 
 pub mod controls;
+pub mod dead_letters;
 pub mod diagram;
+pub mod fault_controls;
 pub mod json_view;
 pub mod legend;
 pub mod message_log;
@@ -9,9 +11,12 @@ pub mod notice;
 pub mod payload_inspector;
 pub mod service_inspector;
 pub mod view_options;
+pub mod what_if;
 
 pub use controls::Controls;
+pub use dead_letters::DeadLetters;
 pub use diagram::Diagram;
+pub use fault_controls::FaultControls;
 pub use json_view::JsonView;
 pub use legend::Legend;
 pub use message_log::MessageLog;
@@ -19,6 +24,7 @@ pub use notice::Notice;
 pub use payload_inspector::PayloadInspector;
 pub use service_inspector::ServiceInspector;
 pub use view_options::ViewOptions;
+pub use what_if::WhatIf;
 
 /// The value of `attribute` on the click's target or its nearest ancestor that has it,
 /// parsed: one click handler on a container serves all of its rows or edges.

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::components::json_view::JsonView;
+use crate::components::FaultControls;
 use crate::listing::clock_time;
 use crate::live::LiveSim;
-use crate::sim::{Role, ServiceIdx, SimTime};
+use crate::sim::{FaultChange, Role, ServiceIdx, SimTime};
 
 /// The selected service: what it handles, sends, publishes, subscribes to, serves and
 /// calls, and its current state as JSON with the simulated time it last changed, so a
@@ -16,6 +17,10 @@ pub fn ServiceInspector(
     /// The service to show, if any.
     #[prop(into)]
     selected: Signal<Option<ServiceIdx>>,
+    /// Applies a what-if change to the selected service.
+    on_fault: Callback<FaultChange>,
+    /// Says what was wrong with a what-if value as typed.
+    on_invalid: Callback<String>,
 ) -> impl IntoView {
     // The state, and when it last differed from what this memo saw before.
     let state = Memo::new(
@@ -105,6 +110,8 @@ pub fn ServiceInspector(
                     view! {
                         <div class="service-details" data-service=spec.id.clone() node_ref=details>
                             <p class="message-title"><strong>{spec.name.clone()}</strong>" "<code>{spec.id.clone()}</code></p>
+                            <h3 class="section-title">"What if"</h3>
+                            {selected.get_untracked().map(|service| view! { <FaultControls live service on_fault on_invalid /> })}
                             <dl class="contracts">
                                 {lists
                                     .into_iter()

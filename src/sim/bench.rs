@@ -1,15 +1,33 @@
 //! Headless entry points for benchmarks: no UI, just the engine running flat out.
 
 use super::airline::{seed, UserAction};
-use super::engine::{Sim, SimConfig};
+use super::engine::{FaultChange, Sim, SimConfig};
 
 /// Acts `n` bookings at time 0 (spread over customers, passengers and flights), runs to
 /// quiescence, returns the number of happenings.
 pub fn run_bookings(n: usize, seed: u64) -> usize {
+    run_bookings_in(n, seed, false)
+}
+
+/// [`run_bookings`] with the what-if lab busy: every consumer fails 10 % of its messages
+/// (and retries them by the default policy, dead-lettering some), and the broker delivers
+/// 20 % of messages twice.
+pub fn run_bookings_with_faults(n: usize, seed: u64) -> usize {
+    run_bookings_in(n, seed, true)
+}
+
+fn run_bookings_in(n: usize, seed: u64, faults: bool) -> usize {
     let mut sim = Sim::airline(SimConfig {
         seed,
         ..SimConfig::default()
     });
+    if faults {
+        for s in 0..sim.topology().services().len() {
+            // The broker refuses a failure rate; every other service takes it.
+            let _ = sim.change_fault(FaultChange::FailurePercent(s, 10.0));
+        }
+        let _ = sim.change_fault(FaultChange::DuplicatePercent(20.0));
+    }
     let customers = &seed::CUSTOMERS;
     let flights = &seed::FLIGHTS;
     for i in 0..n {
