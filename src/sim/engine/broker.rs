@@ -49,8 +49,8 @@ impl Sim {
                     reason: reason.clone(),
                     at: self.now,
                 });
-                self.open_delivery(env.message_id, c, 1, false, None, false);
-                self.end_delivery(env.message_id, c, 1, false, DeliveryEnd::Refused(reason));
+                let slot = self.open_delivery(env.message_id, c, 1, false, None, false);
+                self.end_delivery(env.message_id, slot, DeliveryEnd::Refused(reason));
                 self.note_broker_refusal();
                 continue;
             }
@@ -73,10 +73,10 @@ impl Sim {
 
     /// Puts a delivery at the back of `c`'s queue (a first delivery, a duplicate, a delayed
     /// retry or a retried dead letter).
-    pub(super) fn enqueue(&mut self, q: Queued, c: ServiceIdx) {
+    pub(super) fn enqueue(&mut self, mut q: Queued, c: ServiceIdx) {
         let id = q.env.message_id;
         let now = self.now;
-        self.open_delivery(id, c, q.attempt, q.duplicate, Some(now), q.retry);
+        q.slot = self.open_delivery(id, c, q.attempt, q.duplicate, Some(now), q.retry);
         self.queues[c].push_back(q);
         self.out.push(Happening::Enqueued {
             message: id,
@@ -99,7 +99,7 @@ impl Sim {
             return;
         };
         self.workers[c].fetching = true;
-        self.mark_pulled(q.env.message_id, c, q.attempt, q.duplicate);
+        self.mark_pulled(q.env.message_id, q.slot);
         let at = self.hop(&q, b, c);
         self.timers.set(at, Item::Fetched(q, c));
     }
@@ -131,13 +131,7 @@ impl Sim {
 
     pub(super) fn dead_letter(&mut self, q: Queued, c: ServiceIdx, error: String) {
         let id = q.env.message_id;
-        self.end_delivery(
-            id,
-            c,
-            q.attempt,
-            q.duplicate,
-            DeliveryEnd::DeadLettered(error.clone()),
-        );
+        self.end_delivery(id, q.slot, DeliveryEnd::DeadLettered(error.clone()));
         self.out.push(Happening::DeadLettered {
             message: id,
             consumer: c,
@@ -217,8 +211,15 @@ impl Sim {
             round_start: attempt,
             duplicate: false,
             retry: false,
+            slot: usize::MAX,
         };
         let id = q.env.message_id;
+        // The dead-lettered delivery is superseded by this new attempt (see `settle`).
+        if let Some(k) = self.dead_lettered_delivery(id, d.consumer) {
+            if let Some(r) = self.record_mut(id) {
+                r.retried.push(k);
+            }
+        }
         self.redeliver(q, d.consumer);
         self.settle(id);
     }
@@ -240,12 +241,9 @@ impl Sim {
         };
         let id = d.message.message_id;
         let now = self.now;
-        if let Some(r) = self.record_mut(id) {
-            let last = r.deliveries.iter_mut().rev().find(|x| {
-                x.consumer == d.consumer
-                    && matches!(x.ended, Some((_, DeliveryEnd::DeadLettered(_))))
-            });
-            if let Some(x) = last {
+        // Not a dead-lettered delivery that was already sent back: that one is superseded.
+        if let Some(k) = self.dead_lettered_delivery(id, d.consumer) {
+            if let Some(x) = self.record_mut(id).and_then(|r| r.deliveries.get_mut(k)) {
                 x.ended = Some((now, DeliveryEnd::Discarded(d.error.clone())));
             }
         }

@@ -20,7 +20,7 @@ impl Sim {
             at: self.now,
         });
         if self.topology.broker().is_none() {
-            self.mark_pulled(q.env.message_id, c, q.attempt, q.duplicate);
+            self.mark_pulled(q.env.message_id, q.slot);
         }
         self.workers[c].processing += 1;
         let at = self
@@ -42,7 +42,7 @@ impl Sim {
                 by: c,
                 at: self.now,
             });
-            self.end_delivery(id, c, q.attempt, q.duplicate, DeliveryEnd::DuplicateIgnored);
+            self.end_delivery(id, q.slot, DeliveryEnd::DuplicateIgnored);
             self.try_pull(c);
             return;
         }
@@ -107,7 +107,7 @@ impl Sim {
             self.dead_letter(q, c, error);
             return;
         };
-        self.end_delivery(id, c, q.attempt, q.duplicate, DeliveryEnd::Failed(error));
+        self.end_delivery(id, q.slot, DeliveryEnd::Failed(error));
         let next = Queued {
             attempt: q.attempt + 1,
             duplicate: false,
@@ -122,13 +122,13 @@ impl Sim {
     }
 
     /// An immediate retry: back at the head of the queue, so it is the next thing pulled.
-    fn redeliver_first(&mut self, q: Queued, c: ServiceIdx) {
+    fn redeliver_first(&mut self, mut q: Queued, c: ServiceIdx) {
         if self.topology.broker().is_none() {
             self.redeliver(q, c);
             return;
         }
         let id = q.env.message_id;
-        self.open_delivery(id, c, q.attempt, false, Some(self.now), q.retry);
+        q.slot = self.open_delivery(id, c, q.attempt, false, Some(self.now), q.retry);
         self.queues[c].push_front(q);
         self.out.push(Happening::Enqueued {
             message: id,
@@ -141,13 +141,13 @@ impl Sim {
 
     /// A delayed retry or a retried dead letter: back of the queue, or straight to the
     /// consumer when there is no broker.
-    pub(super) fn redeliver(&mut self, q: Queued, c: ServiceIdx) {
+    pub(super) fn redeliver(&mut self, mut q: Queued, c: ServiceIdx) {
         if self.topology.broker().is_some() {
             self.enqueue(q, c);
             self.try_pull(c);
         } else {
             let id = q.env.message_id;
-            self.open_delivery(id, c, q.attempt, false, None, q.retry);
+            q.slot = self.open_delivery(id, c, q.attempt, false, None, q.retry);
             let at = self.hop(&q, q.env.source, c);
             self.timers.set(at, Item::Direct(q, c));
         }

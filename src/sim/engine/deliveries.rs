@@ -73,6 +73,11 @@ pub(super) struct Record {
     /// Failed attempts whose retry has not been put back in a queue yet: the message is
     /// not settled while any is waiting out its backoff.
     pub retries_due: u32,
+    /// Indices into `deliveries` of dead-lettered deliveries that were sent back by hand:
+    /// superseded by the attempts that follow, so they no longer decide the outcome. Kept
+    /// explicitly because "a later delivery at the same consumer" does not mean that: a
+    /// duplicate copy, or a retry of the other copy, is later too.
+    pub retried: Vec<usize>,
     /// Hops of this message on the wire now: what the diagram draws as its tokens.
     pub hops: u32,
 }
@@ -102,6 +107,23 @@ impl Sim {
         self.record(id).map_or(&[], |r| r.deliveries.as_slice())
     }
 
+    /// The delivery of `id` at `consumer` that a dead letter stands for: the latest one that
+    /// ended dead-lettered and was not sent back since.
+    pub(super) fn dead_lettered_delivery(
+        &self,
+        id: MessageId,
+        consumer: ServiceIdx,
+    ) -> Option<usize> {
+        let r = self.record(id)?;
+        r.deliveries.iter().enumerate().rev().find_map(|(i, d)| {
+            let dead = matches!(d.ended, Some((_, DeliveryEnd::DeadLettered(_))));
+            (dead && d.consumer == consumer && !r.retried.contains(&i)).then_some(i)
+        })
+    }
+
+    /// Starts a delivery record; returns its index in the message's deliveries, which the
+    /// delivery carries (`Queued::slot`) so that taking and ending it find this very record.
+    /// (`usize::MAX` when the message has left the history: nothing to record then.)
     pub(super) fn open_delivery(
         &mut self,
         id: MessageId,
@@ -110,63 +132,54 @@ impl Sim {
         duplicate: bool,
         enqueued: Option<SimTime>,
         follows_failure: bool,
-    ) {
-        if let Some(r) = self.record_mut(id) {
-            if follows_failure {
-                debug_assert!(r.retries_due > 0, "a retry nobody was due");
-                r.retries_due = r.retries_due.saturating_sub(1);
-            }
-            r.deliveries.push(Delivery {
-                consumer,
-                attempt,
-                duplicate,
-                enqueued,
-                pulled: None,
-                ended: None,
-            });
+    ) -> usize {
+        let Some(r) = self.record_mut(id) else {
+            return usize::MAX;
+        };
+        if follows_failure {
+            debug_assert!(r.retries_due > 0, "a retry nobody was due");
+            r.retries_due = r.retries_due.saturating_sub(1);
         }
+        r.deliveries.push(Delivery {
+            consumer,
+            attempt,
+            duplicate,
+            enqueued,
+            pulled: None,
+            ended: None,
+        });
+        // A message with a delivery under way has not ended, whatever an earlier one
+        // settled: the broker may refuse one subscriber's copy of an event (settling it
+        // Refused) before it queues the next subscriber's copy in the same fan-out.
+        r.outcome = Outcome::Pending;
+        r.deliveries.len() - 1
     }
 
-    fn delivery_mut(
-        &mut self,
-        id: MessageId,
-        consumer: ServiceIdx,
-        attempt: u32,
-        duplicate: bool,
-    ) -> Option<&mut Delivery> {
-        self.record_mut(id)?.deliveries.iter_mut().rev().find(|d| {
-            d.consumer == consumer
-                && d.attempt == attempt
-                && d.duplicate == duplicate
-                && d.ended.is_none()
-        })
+    /// The open delivery record at `slot`. By index, not by (consumer, attempt, duplicate):
+    /// those do not tell two deliveries apart once a duplicate copy is retried (its retries
+    /// are not marked duplicate) or both copies are dead-lettered and sent back, and a
+    /// lookup by them took or ended the wrong copy's record.
+    fn delivery_at(&mut self, id: MessageId, slot: usize) -> Option<&mut Delivery> {
+        let d = self.record_mut(id)?.deliveries.get_mut(slot)?;
+        debug_assert!(
+            d.ended.is_none(),
+            "delivery {slot} of #{id} has ended already"
+        );
+        d.ended.is_none().then_some(d)
     }
 
-    pub(super) fn mark_pulled(
-        &mut self,
-        id: MessageId,
-        consumer: ServiceIdx,
-        attempt: u32,
-        dup: bool,
-    ) {
+    pub(super) fn mark_pulled(&mut self, id: MessageId, slot: usize) {
         let now = self.now;
-        if let Some(d) = self.delivery_mut(id, consumer, attempt, dup) {
+        if let Some(d) = self.delivery_at(id, slot) {
             d.pulled = Some(now);
         }
     }
 
     /// Ends a delivery and, if it was the message's last open one, settles its outcome.
-    pub(super) fn end_delivery(
-        &mut self,
-        id: MessageId,
-        consumer: ServiceIdx,
-        attempt: u32,
-        duplicate: bool,
-        end: DeliveryEnd,
-    ) {
+    pub(super) fn end_delivery(&mut self, id: MessageId, slot: usize, end: DeliveryEnd) {
         let now = self.now;
         let retry = matches!(end, DeliveryEnd::Failed(_));
-        if let Some(d) = self.delivery_mut(id, consumer, attempt, duplicate) {
+        if let Some(d) = self.delivery_at(id, slot) {
             d.ended = Some((now, end));
         }
         if retry {
@@ -185,15 +198,15 @@ impl Sim {
         consumer: ServiceIdx,
         end: DeliveryEnd,
     ) {
+        // A consumer works on one message at a time (a service is blocked while it waits),
+        // so at most one delivery of `id` there has been taken and not ended.
         let current = self.record(id).and_then(|r| {
             r.deliveries
                 .iter()
-                .rev()
-                .find(|d| d.consumer == consumer && d.pulled.is_some() && d.ended.is_none())
-                .map(|d| (d.attempt, d.duplicate))
+                .rposition(|d| d.consumer == consumer && d.pulled.is_some() && d.ended.is_none())
         });
-        if let Some((attempt, duplicate)) = current {
-            self.end_delivery(id, consumer, attempt, duplicate, end);
+        if let Some(slot) = current {
+            self.end_delivery(id, slot, end);
         }
     }
 
@@ -217,13 +230,15 @@ impl Sim {
             DeliveryEnd::Handled => 1,
             DeliveryEnd::Failed(_) | DeliveryEnd::DuplicateIgnored => 0,
         };
-        // A dead letter that was retried is superseded by its later attempts.
-        let ds = &r.deliveries;
-        let superseded = |i: usize| ds[i + 1..].iter().any(|l| l.consumer == ds[i].consumer);
-        let gravest = ds
+        // A dead letter that was retried is superseded by its later attempts. Only that one:
+        // a rejected copy followed by a skipped repeat stays rejected, and a copy still in
+        // the dead letters stays dead-lettered however its twin copy fared.
+        let retried = &r.retried;
+        let gravest = r
+            .deliveries
             .iter()
             .enumerate()
-            .filter(|&(i, _)| !superseded(i))
+            .filter(|(i, _)| !retried.contains(i))
             .filter_map(|(_, d)| d.ended.as_ref().map(|(_, e)| e))
             .max_by_key(|e| rank(e));
         r.outcome = match gravest {

@@ -59,6 +59,9 @@ pub(crate) struct Queued {
     duplicate: bool,
     /// Follows a failed attempt of the same delivery (an immediate or delayed retry).
     retry: bool,
+    /// Index of this delivery's record in its message's deliveries, set when the record is
+    /// opened (see `open_delivery`).
+    slot: usize,
 }
 
 impl Queued {
@@ -69,6 +72,7 @@ impl Queued {
             round_start: 1,
             duplicate: false,
             retry: false,
+            slot: usize::MAX,
         }
     }
 }
@@ -510,8 +514,8 @@ impl Sim {
         } else {
             for i in 0..env.destination.len() {
                 let d = env.destination[i];
-                self.open_delivery(env.message_id, d, 1, false, None, false);
-                let q = Queued::first(&env);
+                let mut q = Queued::first(&env);
+                q.slot = self.open_delivery(env.message_id, d, 1, false, None, false);
                 let at = self.hop(&q, env.source, d);
                 self.timers.set(at, Item::Direct(q, d));
             }
@@ -558,6 +562,7 @@ impl Sim {
                 link: None,
                 deliveries: Vec::new(),
                 retries_due: 0,
+                retried: Vec::new(),
                 hops: 0,
             });
             while self.records.len() > limit {
