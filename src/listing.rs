@@ -199,24 +199,38 @@ pub enum LogItem {
 /// Runs shorter than this stay as single rows.
 pub const FOLD_AT_LEAST: usize = 3;
 
-/// Folds each run of at least [`FOLD_AT_LEAST`] consecutive rows of the same type that were
-/// refused for the same reason. Under back-pressure nearly every row is one refusal
+/// Folds each run of at least [`FOLD_AT_LEAST`] consecutive rows that were refused for the
+/// same reason, whatever their type: a full queue refuses CreateBooking and CancelBooking
+/// alike, and it is one story. Under back-pressure nearly every row is one refusal
 /// repeated; folded, the messages that got through stay in view.
 pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
+    // The engine's reasons explain themselves after the first clause (a count, the
+    // broker's part); the row keeps the gist and the messages keep the whole.
+    fn gist(row: &LogRow) -> Option<&str> {
+        let reason = row.outcome.strip_prefix("refused: ")?;
+        Some(reason.split(['(', ';']).next().unwrap_or(reason).trim_end())
+    }
     let mut items = Vec::new();
     let mut start = 0;
     while start < rows.len() {
-        let same =
-            |r: &LogRow| r.type_name == rows[start].type_name && r.outcome == rows[start].outcome;
-        let run = rows[start..].iter().take_while(|r| same(r)).count();
-        let reason = rows[start].outcome.strip_prefix("refused: ");
+        let reason = gist(&rows[start]);
+        let run = match reason {
+            Some(_) => rows[start..]
+                .iter()
+                .take_while(|r| gist(r) == reason)
+                .count(),
+            None => 1,
+        };
         match reason {
             Some(reason) if run >= FOLD_AT_LEAST => {
-                // The engine's reasons explain themselves after the first clause; the row
-                // keeps the gist and the messages keep the whole.
-                let gist = reason.split(['(', ';']).next().unwrap_or(reason).trim_end();
+                let mut types: Vec<&str> = Vec::new();
+                for row in &rows[start..start + run] {
+                    if !types.contains(&row.type_name.as_str()) {
+                        types.push(&row.type_name);
+                    }
+                }
                 items.push(LogItem::Refusals {
-                    text: format!("{} refused: {gist}", rows[start].type_name),
+                    text: format!("{} refused: {reason}", types.join(" and ")),
                     rows: rows[start..start + run].to_vec(),
                 });
             }
@@ -684,6 +698,34 @@ mod tests {
         // Two in a row are not yet "repeated".
         assert_eq!(items[3], LogItem::One(rows[6].clone()));
         assert_eq!(items[4], LogItem::One(rows[7].clone()));
+        // One full queue refusing two types is one run, named by both.
+        let mixed: Vec<LogRow> = (1..=4)
+            .map(|id| {
+                row(
+                    id,
+                    if id == 2 {
+                        "CancelBooking"
+                    } else {
+                        "CreateBooking"
+                    },
+                    full,
+                )
+            })
+            .collect();
+        match &fold_refusals(&mixed)[..] {
+            [LogItem::Refusals { text, rows }] => {
+                assert_eq!(
+                    text,
+                    "CreateBooking and CancelBooking refused: booking's queue is full"
+                );
+                assert_eq!(rows.len(), 4);
+            }
+            other => panic!("not one fold: {other:?}"),
+        }
+        // A different reason starts a new run.
+        let mut two_reasons = mixed.clone();
+        two_reasons[3].outcome = "refused: booking is down".into();
+        assert_eq!(fold_refusals(&two_reasons).len(), 2);
         // Accepted rows never fold, however many.
         let accepted: Vec<LogRow> = (1..=5)
             .map(|id| row(id, "CreateBooking", "accepted"))
