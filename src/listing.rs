@@ -229,8 +229,14 @@ pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
                         types.push(&row.type_name);
                     }
                 }
+                let named = match types.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => types.concat(),
+                };
                 items.push(LogItem::Refusals {
-                    text: format!("{} refused: {reason}", types.join(" and ")),
+                    text: format!("{named} refused: {reason}"),
                     rows: rows[start..start + run].to_vec(),
                 });
             }
@@ -720,6 +726,15 @@ mod tests {
                 );
                 assert_eq!(rows.len(), 4);
             }
+            other => panic!("not one fold: {other:?}"),
+        }
+        let mut three = mixed.clone();
+        three[3].type_name = "FlightPriceAdjusted".into();
+        match &fold_refusals(&three)[..] {
+            [LogItem::Refusals { text, .. }] => assert_eq!(
+                text,
+                "CreateBooking, CancelBooking and FlightPriceAdjusted refused: booking's queue is full"
+            ),
             other => panic!("not one fold: {other:?}"),
         }
         // A different reason starts a new run.
