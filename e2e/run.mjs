@@ -667,6 +667,71 @@ await test("10.5 bad what-if values get a clear message and the previous setting
   await p.close();
 });
 
+await test("11.6 Copy link opens the exact run, paused, faults included; a damaged link says so and the airline stays", async () => {
+  const p = await freshPage();
+  let q;
+  try {
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    await node(p, "loyalty").click();
+    await p.getByRole("checkbox", { name: "Down" }).check();
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await p.locator('.log-entry[data-type="LoyaltyPointsCredited"], .log-entry[data-type="FlightPriceAdjusted"]').first().waitFor({ timeout: 30000 });
+    await p.getByRole("button", { name: "Check John's points" }).click();
+    await p.waitForTimeout(300);
+    await p.getByRole("button", { name: "Pause" }).click();
+    const rows = (page) => page.locator(".log-entry").evaluateAll((els) => els.map((e) => `${e.dataset.messageId}:${e.dataset.type}:${e.dataset.outcome}`));
+    const before = { rows: await rows(p), clock: await p.locator(".clock-time").textContent(), depth: await node(p, "loyalty").getAttribute("data-queue-depth") };
+    expect(before.rows.length >= 5 && Number(before.depth) >= 1, `a run worth sharing: ${JSON.stringify(before)}`);
+    expect(!p.url().includes("#"), "the address is left alone until Copy link");
+    await p.getByRole("button", { name: "Copy link" }).click();
+    const field = p.getByRole("textbox", { name: "Share link" });
+    await field.waitFor({ timeout: 10000 });
+    const link = await field.inputValue();
+    expect(/^http:\/\/[^#]+\/contrail\/#pako:[A-Za-z0-9_-]+$/.test(link), `a #pako: link under the sub-path: ${link.slice(0, 80)}`);
+    expect(p.url() === link, "the address bar holds the link");
+    q = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    watch(q);
+    await q.goto(link, { waitUntil: "load" });
+    await q.locator(".step-caption", { hasText: "Opened a shared link" }).waitFor({ timeout: 30000 });
+    const after = { rows: await rows(q), clock: await q.locator(".clock-time").textContent(), depth: await node(q, "loyalty").getAttribute("data-queue-depth") };
+    expect(JSON.stringify(after) === JSON.stringify(before), `the same run: ${JSON.stringify(after)} vs ${JSON.stringify(before)}`);
+    expect((await node(q, "loyalty").getAttribute("data-status")) === "down", "the fault came with it");
+    expect(await q.getByRole("button", { name: "Play", exact: true }).isVisible(), "paused");
+    await q.waitForTimeout(300);
+    expect((await q.locator(".clock-time").textContent()) === before.clock, "the clock stays paused");
+    // Damaged links: cut short, not base64, from a newer Contrail. Each says so; the airline stays.
+    const newer = await q.evaluate(async () => {
+      const text = JSON.stringify({ contrailLink: 9, model: "airline", seed: 1, inputs: [] });
+      const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate"));
+      const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+      return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    });
+    const cases = [
+      [link.slice(0, link.length - 12), "cut short"],
+      [link.replace("#pako:", "#pako:***"), "base64url"],
+      [`${server.url}#pako:${newer}`, "newer Contrail"],
+    ];
+    for (const [bad, says] of cases) {
+      await q.goto("about:blank");
+      await q.goto(bad, { waitUntil: "load" });
+      await q.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+      const alert = q.getByRole("alert");
+      await alert.waitFor({ timeout: 30000 });
+      const text = await alert.innerText();
+      expect(text.includes("could not be opened") && text.includes(says), `a damaged link says so: ${text}`);
+      expect((await q.locator('[data-service="booking"]').count()) === 1, "the airline is loaded");
+    }
+    // A link pasted into the same tab changes only the fragment; it opens all the same.
+    await q.getByRole("button", { name: "Dismiss" }).click();
+    await q.evaluate((hash) => { window.location.hash = hash; }, link.slice(link.indexOf("#")));
+    await q.locator(".step-caption", { hasText: "Opened a shared link" }).waitFor({ timeout: 30000 });
+    expect(JSON.stringify(await rows(q)) === JSON.stringify(before.rows), "the pasted link's run");
+  } finally {
+    await p.close();
+    await q?.close();
+  }
+});
+
 await test("no console errors or warnings, no failed requests", async () => {
   await page.waitForTimeout(500);
   expect(problems.length === 0, problems.join("\n"));

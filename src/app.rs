@@ -8,13 +8,15 @@ use crate::bench_mode::{self, Mode};
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
     Controls, DeadLetters, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
-    ViewOptions, WhatIf,
+    ShareLink, ViewOptions, WhatIf,
 };
 use crate::geometry::{view_to_client, DiagramGeometry, Point};
+use crate::link_codec;
 use crate::listing::LogPlace;
 use crate::live::LiveSim;
 use crate::narration;
 use crate::painter::Painter;
+use crate::share::{self, SharedRun};
 use crate::sim::{
     DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, Preset, Scenario, ServiceIdx,
     Sim, SimConfig, SimError, SimTime,
@@ -34,9 +36,11 @@ pub const FIRST_CAPTION: &str =
 /// inspectors; in Present mode the diagram alone with the controls and caption.
 #[component]
 pub fn App() -> impl IntoView {
-    let config = SimConfig::default();
+    // A shared link may bring its own seed; Step back and Reset start from it again.
+    let config = StoredValue::new(SimConfig::default());
     let (mode, mode_notice) = bench_mode::current_mode();
-    let (first_sim, refused) = bench_mode::build_sim(mode, &config);
+    let (first_sim, refused) = config.with_value(|c| bench_mode::build_sim(mode, c));
+    let starting_sim = move || config.with_value(|c| bench_mode::build_sim(mode, c).0);
     let sim = StoredValue::new_local(first_sim);
     // Every input the run was fed, so Step back can replay the run to one step earlier.
     let journal = StoredValue::new_local(Journal::default());
@@ -178,10 +182,9 @@ pub fn App() -> impl IntoView {
         caption.set(step_caption(step, &happenings));
         absorb(&happenings);
     });
-    let back_config = config.clone();
     let on_step_back = Callback::new(move |()| {
         playing.set(false);
-        let fresh = bench_mode::build_sim(mode, &back_config).0;
+        let fresh = starting_sim();
         let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
         let back = journal
             .try_update_value(|j| j.step_back(fresh, |s, did| absorb_into(&mut layer, s, did)))
@@ -201,9 +204,8 @@ pub fn App() -> impl IntoView {
         caption.set(step_caption(landed.step, &landed.happenings));
         set_version.update(|v| *v += 1);
     });
-    let reset_config = config.clone();
     let on_reset = Callback::new(move |()| {
-        sim.set_value(bench_mode::build_sim(mode, &reset_config).0);
+        sim.set_value(starting_sim());
         journal.update_value(Journal::clear);
         tokens.update_value(TokenLayer::clear);
         selected_message.set(None);
@@ -243,18 +245,20 @@ pub fn App() -> impl IntoView {
         caption.set(format!("{}: {}", preset.label(), preset.caption()));
         playing.set(true);
     });
-    let on_scenario =
-        Callback::new(
-            move |scenario: Scenario| match feed(Input::Act(scenario.action())) {
-                Some(Ok(happenings)) => {
-                    let words = sim.with_value(|s| narration::caption(s, &happenings));
-                    caption.set(format!("{}: {words}", scenario.label()));
-                    absorb(&happenings);
-                }
-                Some(Err(error)) => notice.set(Some(format!("{}: {error}", scenario.label()))),
-                None => {}
-            },
-        );
+    let on_scenario = Callback::new(move |scenario: Scenario| {
+        let send = sim.with_value(|s| scenario.action().to_send(s.topology()));
+        match send.map(|send| feed(Input::Send(send))) {
+            Ok(Some(Ok(happenings))) => {
+                let words = sim.with_value(|s| narration::caption(s, &happenings));
+                caption.set(format!("{}: {words}", scenario.label()));
+                absorb(&happenings);
+            }
+            Ok(Some(Err(error))) | Err(error) => {
+                notice.set(Some(format!("{}: {error}", scenario.label())))
+            }
+            Ok(None) => {}
+        }
+    });
     let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
         Ok(rate) => match feed(Input::Traffic(rate)) {
             Some(Ok(_)) => {
@@ -300,6 +304,85 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // The run so far as a link: the model, the seed and every input, nothing derived.
+    let run_json = Callback::new(move |()| {
+        let run = SharedRun {
+            model: share::AIRLINE.into(),
+            seed: config.with_value(|c| c.seed),
+            inputs: journal.with_value(|j| j.inputs().to_vec()),
+        };
+        sim.with_value(|s| run.to_json(s.topology()))
+    });
+    // Opening a link replays its run onto a fresh start, paused where it was shared. A link
+    // that cannot be read or replayed leaves the airline as it is, and says why.
+    let open_link = move |opened: Result<String, String>| {
+        if sim.try_with_value(|_| ()).is_none() {
+            return; // the page went away while the link unpacked
+        }
+        let refused = |why: String| {
+            caption.set(FIRST_CAPTION.to_string());
+            notice.set(Some(format!(
+                "This link could not be opened: {why}. The airline is loaded instead."
+            )));
+        };
+        let read = opened.and_then(|json| {
+            sim.with_value(|s| SharedRun::from_json(&json, s.topology()))
+                .map_err(|e| e.to_string())
+        });
+        let run = match read {
+            Ok(run) if run.model == share::AIRLINE => run,
+            Ok(run) => return refused(format!("its model \"{}\" is not built in", run.model)),
+            Err(why) => return refused(why),
+        };
+        let default_seed = config.with_value(|c| c.seed);
+        config.update_value(|c| c.seed = run.seed);
+        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
+        let count = run.inputs.len();
+        match Journal::replay(starting_sim(), run.inputs, |s, did| {
+            absorb_into(&mut layer, s, did)
+        }) {
+            Ok((replayed, replayed_journal)) => {
+                layer.prune(replayed.now());
+                let at = crate::listing::clock_time(replayed.now());
+                sim.set_value(replayed);
+                journal.set_value(replayed_journal);
+                tokens.set_value(layer);
+                selected_message.set(None);
+                previewed_message.set(None);
+                log_place.set(LogPlace::default());
+                playing_preset.set(None);
+                notice.set(None);
+                set_clock_now.set(sim.with_value(Sim::now));
+                caption.set(format!(
+                    "Opened a shared link: {count} inputs replayed, paused at {at}. Press Play to go on."
+                ));
+                set_version.update(|v| *v += 1);
+            }
+            Err((at, error)) => {
+                config.update_value(|c| c.seed = default_seed);
+                refused(format!("its input {} was refused ({error})", at + 1));
+            }
+        }
+    };
+    let open_fragment = move || {
+        let fragment = window().location().hash().unwrap_or_default();
+        if mode != Mode::Airline || !fragment.starts_with(link_codec::LINK_PREFIX) {
+            return;
+        }
+        playing.set(false);
+        caption.set("Opening the shared link…".into());
+        leptos::task::spawn_local(async move {
+            if let Some(opened) = link_codec::unpack(&fragment).await {
+                open_link(opened);
+            }
+        });
+    };
+    open_fragment();
+    // A link pasted into this tab's address bar changes only the fragment: no reload.
+    // (Copy link's own replaceState fires no hashchange.)
+    let hash_change = window_event_listener(leptos::ev::hashchange, move |_| open_fragment());
+    on_cleanup(move || hash_change.remove());
+
     // Escape leaves Present mode from anywhere on the page.
     let escape = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && present.try_get_untracked() == Some(true) {
@@ -326,7 +409,7 @@ pub fn App() -> impl IntoView {
             },
         ),
         Mode::SimThroughput => {
-            request_animation_frame(move || bench_mode::run_sim_benchmark(&config))
+            request_animation_frame(move || config.with_value(bench_mode::run_sim_benchmark))
         }
         Mode::Airline => {}
     }
@@ -389,6 +472,7 @@ pub fn App() -> impl IntoView {
             <div class="caption-row">
                 <p class="step-caption" role="status">{move || caption.get()}</p>
                 <ViewOptions present text_scale />
+                <ShareLink run_json />
             </div>
             <Notice message=notice />
             <main class="workspace">

@@ -1,8 +1,8 @@
 //! Contrail: an airline's microservices, simulated and animated in the browser.
 //!
 //! `sim` is the pure simulation core (no browser, no clock, no globals). `geometry` and
-//! `tokens` are pure functions of the topology and the simulation's hops, and `listing` of
-//! what the message log shows. The rest is the thin Leptos UI that drives the simulation
+//! `tokens` are pure functions of the topology and the simulation's hops, `listing` of
+//! what the message log shows, and `share` of a shared link's run. The rest is the thin Leptos UI that drives the simulation
 //! from one animation loop and draws what it did.
 
 pub mod animation;
@@ -10,10 +10,12 @@ pub mod app;
 pub mod bench_mode;
 pub mod components;
 pub mod geometry;
+pub mod link_codec;
 pub mod listing;
 pub mod live;
 pub mod narration;
 pub mod painter;
+pub mod share;
 pub mod sim;
 pub mod tokens;
 

@@ -5,37 +5,17 @@
 use contrail::sim::*;
 use serde_json::{json, Value};
 
-/// Everything observable about a run at one moment.
-fn fingerprint(sim: &Sim) -> Value {
-    let messages: Vec<Value> = sim
-        .messages()
-        .map(|m| {
-            json!([
-                m.to_json(sim.topology()),
-                format!("{:?}", sim.outcome_of(m.message_id)),
-                sim.hops_in_flight(m.message_id)
-            ])
-        })
-        .collect();
-    let states: Vec<Value> = sim
-        .topology()
-        .services()
-        .iter()
-        .map(|s| sim.service_state(&s.id).unwrap())
-        .collect();
-    json!({
-        "now": sim.now(),
-        "next": sim.next_due(),
-        "messages": messages,
-        "states": states,
-        "queues": sim.queue_depths(),
-        "inFlight": sim.in_flight(),
-        "traffic": sim.traffic(),
-    })
-}
+#[path = "support/fingerprint.rs"]
+mod fingerprint;
+use fingerprint::fingerprint;
 
 fn fresh() -> Sim {
     Sim::airline(SimConfig::default())
+}
+
+/// A scenario button's input, as the page feeds it.
+fn send(scenario: Scenario) -> Input {
+    Input::Send(scenario.action().to_send(fresh().topology()).unwrap())
 }
 
 #[test]
@@ -43,13 +23,13 @@ fn a_step_back_is_the_run_one_step_earlier_whatever_came_between() {
     let mut sim = fresh();
     let mut journal = Journal::default();
     let inputs = [
-        Input::Act(Scenario::BookFl123.action()),
+        send(Scenario::BookFl123),
         Input::AdvanceTo(700),
         Input::AdvanceTo(900), // one with the advance before it
         Input::Step,
         Input::Traffic(3.0),
         Input::Step,
-        Input::Act(Scenario::CheckJohnsPoints.action()),
+        send(Scenario::CheckJohnsPoints),
         Input::AdvanceTo(4_000),
         Input::Step,
         Input::Step,
@@ -99,9 +79,7 @@ fn a_step_back_is_the_run_one_step_earlier_whatever_came_between() {
 fn stepping_forward_after_a_step_back_repeats_the_same_steps() {
     let mut sim = fresh();
     let mut journal = Journal::default();
-    journal
-        .apply(&mut sim, Input::Act(Scenario::BookFl123.action()))
-        .unwrap();
+    journal.apply(&mut sim, send(Scenario::BookFl123)).unwrap();
     let mut firsts = Vec::new();
     for _ in 0..12 {
         let did = journal.apply(&mut sim, Input::Step).unwrap();
@@ -125,9 +103,7 @@ fn refused_inputs_are_not_recorded() {
     let mut sim = fresh();
     let mut journal = Journal::default();
     assert!(journal.apply(&mut sim, Input::Traffic(f64::NAN)).is_err());
-    journal
-        .apply(&mut sim, Input::Act(Scenario::ListTiers.action()))
-        .unwrap();
+    journal.apply(&mut sim, send(Scenario::ListTiers)).unwrap();
     journal.apply(&mut sim, Input::Step).unwrap();
     journal.apply(&mut sim, Input::Step).unwrap();
     let mut seen = 0;
@@ -143,4 +119,61 @@ fn refused_inputs_are_not_recorded() {
     assert_eq!(empty.steps(), 0);
     journal.clear();
     assert_eq!(journal.steps(), 0);
+}
+
+#[test]
+fn a_scenario_sent_as_data_is_the_same_run_as_the_airline_action() {
+    let actions = [
+        Scenario::BookFl123.action(),
+        Scenario::CheckJohnsPoints.action(),
+        Scenario::ListTiers.action(),
+        UserAction::CancelBooking {
+            booking_id: "B-unknown".into(),
+        },
+    ];
+    for action in actions {
+        let mut acted = fresh();
+        acted.act(action.clone()).unwrap();
+        acted.run_until_idle(100_000);
+        let mut sent = fresh();
+        let send = action.clone().to_send(sent.topology()).unwrap();
+        assert_eq!(send.from, "mobile-app");
+        sent.send(&send).unwrap();
+        sent.run_until_idle(100_000);
+        assert_eq!(fingerprint(&acted), fingerprint(&sent), "{action:?}");
+    }
+}
+
+#[test]
+fn a_send_the_model_forbids_is_refused_and_changes_nothing() {
+    let mut sim = fresh();
+    let before = fingerprint(&sim);
+    let send = |from: &str, kind, name: &str| UserMessage {
+        from: from.into(),
+        kind,
+        name: name.into(),
+        payload: json!({}),
+    };
+    let refused = [
+        send("nobody", MessageKind::Command, "CreateBooking"),
+        send("broker", MessageKind::Command, "CreateBooking"),
+        send("mobile-app", MessageKind::Command, "FlyToTheMoon"),
+        send("mobile-app", MessageKind::Event, "NothingHappened"),
+        send("mobile-app", MessageKind::Query, "GET /api/nowhere"),
+        send(
+            "loyalty",
+            MessageKind::QueryResponse,
+            "GET /api/loyalty/tiers",
+        ),
+    ];
+    for bad in refused {
+        let error = sim.send(&bad).unwrap_err().to_string();
+        assert!(!error.is_empty(), "{bad:?}");
+        assert_eq!(fingerprint(&sim), before, "{bad:?} changed the run");
+    }
+    let error = sim
+        .send(&send("mobile-app", MessageKind::Command, "FlyToTheMoon"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("FlyToTheMoon"), "{error}");
 }

@@ -679,3 +679,77 @@ async fn the_broker_inspector_says_who_gets_what() {
         "only the broker has them"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_share_link_packs_and_unpacks_in_the_browser_and_a_damaged_one_says_so() {
+    use contrail::link_codec::{pack, unpack, LINK_PREFIX};
+    let json = r#"{"contrailLink":1,"model":"airline","seed":7,"inputs":["step",{"at":1250}]}"#;
+    let fragment = pack(json).await.unwrap();
+    assert!(fragment.starts_with(LINK_PREFIX), "{fragment}");
+    let packed = &fragment[LINK_PREFIX.len()..];
+    assert!(packed
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    assert_eq!(unpack(&fragment).await, Some(Ok(json.to_string())));
+    assert_eq!(unpack("#section-2").await, None, "not a share link");
+    let cut = &fragment[..fragment.len() - 6];
+    let error = unpack(cut).await.unwrap().unwrap_err();
+    assert!(error.contains("cut short or corrupted"), "{error}");
+    let error = unpack("#pako:***").await.unwrap().unwrap_err();
+    assert!(error.contains("base64url"), "{error}");
+}
+
+#[wasm_bindgen_test]
+async fn copy_link_shows_a_link_that_unpacks_to_the_run() {
+    use contrail::components::ShareLink;
+    let container = fresh_container();
+    let run = r#"{"contrailLink":1,"model":"airline","seed":3,"inputs":[]}"#;
+    let run_json = Callback::new(move |()| run.to_string());
+    let _handle = leptos::mount::mount_to(container.clone(), move || {
+        view! { <ShareLink run_json /> }
+    });
+    settle().await;
+    assert!(
+        one(&container, "input.share-url").is_none(),
+        "no link before Copy link"
+    );
+    let button = all(&container, "button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("Copy link"))
+        .unwrap();
+    button.unchecked_into::<HtmlElement>().click();
+    let mut field = None;
+    for _ in 0..100 {
+        TimeoutFuture::new(20).await;
+        field = one(&container, "input.share-url");
+        if field.is_some() {
+            break;
+        }
+    }
+    let field = field
+        .expect("the link field appears")
+        .unchecked_into::<HtmlInputElement>();
+    assert_eq!(
+        field.get_attribute("aria-label").as_deref(),
+        Some("Share link")
+    );
+    let link = field.value();
+    let fragment = &link[link.find('#').unwrap()..];
+    assert_eq!(
+        contrail::link_codec::unpack(fragment).await,
+        Some(Ok(run.to_string()))
+    );
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(
+        location.hash().unwrap(),
+        fragment,
+        "the address bar holds it"
+    );
+    let status = text(&one(&container, ".share-status").unwrap());
+    assert!(
+        ["Link copied", "Copy it from the field"].contains(&status.as_str()),
+        "a status says what happened: {status:?}"
+    );
+    // Leave the runner's page as it was.
+    location.set_hash("").unwrap();
+}

@@ -10,6 +10,7 @@ pub mod message_log;
 pub mod notice;
 pub mod payload_inspector;
 pub mod service_inspector;
+pub mod share_link;
 pub mod view_options;
 pub mod what_if;
 
@@ -23,6 +24,7 @@ pub use message_log::MessageLog;
 pub use notice::Notice;
 pub use payload_inspector::PayloadInspector;
 pub use service_inspector::ServiceInspector;
+pub use share_link::ShareLink;
 pub use view_options::ViewOptions;
 pub use what_if::WhatIf;
 

@@ -2,8 +2,8 @@
 //! it, so going back one step is starting a fresh simulation and feeding it every input
 //! before the last step. Nothing is snapshotted; the journal holds only the inputs.
 
-use super::airline::{Preset, UserAction};
-use super::engine::{FaultChange, Happening, Sim};
+use super::airline::Preset;
+use super::engine::{FaultChange, Happening, Sim, UserMessage};
 use super::error::SimError;
 use super::message::MessageId;
 use super::time::SimTime;
@@ -12,7 +12,8 @@ use super::topology::ServiceIdx;
 /// One thing the host did to the simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
-    Act(UserAction),
+    /// A user-level send: a scenario button, the composer, or a shared link's replay.
+    Send(UserMessage),
     Traffic(f64),
     AdvanceTo(SimTime),
     Step,
@@ -101,6 +102,29 @@ impl Journal {
         Some((sim, SteppedBack { step, happenings }))
     }
 
+    /// The inputs so far, oldest first: with the seed, all it takes to rebuild the run.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// Rebuilds a run from `inputs` on `fresh` (the run's starting simulation), as a shared
+    /// link does; `observe` sees what each input did, as in [`Journal::step_back`]. An input
+    /// the simulation refuses stops the replay: the error names it by its position, since
+    /// the rest of the run depended on it.
+    pub fn replay(
+        fresh: Sim,
+        inputs: Vec<Input>,
+        mut observe: impl FnMut(&Sim, &[Happening]),
+    ) -> Result<(Sim, Journal), (usize, SimError)> {
+        let mut sim = fresh;
+        let mut journal = Journal::default();
+        for (i, input) in inputs.into_iter().enumerate() {
+            let out = journal.apply(&mut sim, input).map_err(|e| (i, e))?;
+            observe(&sim, &out);
+        }
+        Ok((sim, journal))
+    }
+
     /// Forgets everything: the run starts over.
     pub fn clear(&mut self) {
         self.inputs.clear();
@@ -109,8 +133,8 @@ impl Journal {
 
 fn feed(sim: &mut Sim, input: &Input) -> Result<Vec<Happening>, SimError> {
     Ok(match input {
-        Input::Act(action) => {
-            sim.act(action.clone())?;
+        Input::Send(send) => {
+            sim.send(send)?;
             sim.advance_by(0)
         }
         Input::Traffic(rate) => {

@@ -79,8 +79,8 @@ pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
 pub use engine::{
     DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Outcome, RetryPolicy,
-    ServiceFaults, ServiceStatus, Sim, SimConfig, MAX_DUPLICATE_PERCENT, MAX_RETRIES, MAX_SLOWDOWN,
-    MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
+    ServiceFaults, ServiceStatus, Sim, SimConfig, UserMessage, MAX_DUPLICATE_PERCENT, MAX_RETRIES,
+    MAX_SLOWDOWN, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
 };
 pub use error::SimError;
 pub use journal::{DeadLetterOp, Input, Journal, SteppedBack};

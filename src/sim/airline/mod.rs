@@ -21,9 +21,10 @@ pub use services::{
 use serde_json::json;
 
 use super::behaviour::{Outgoing, Passive, ServiceBehaviour};
-use super::engine::{Sim, SimConfig};
+use super::engine::{Sim, SimConfig, UserMessage};
 use super::error::SimError;
 use super::message::CorrelationId;
+use super::message::MessageKind;
 use super::rng::SplitMix64;
 use super::topology::{Role, ServiceIdx, Topology};
 
@@ -239,6 +240,30 @@ impl Sim {
     pub fn act(&mut self, action: UserAction) -> Result<CorrelationId, SimError> {
         let (app, out) = action_message(self.topology(), action)?;
         Ok(self.originate(app, out).1)
+    }
+}
+
+impl UserAction {
+    /// The action as the Mobile App's send, as data: what a journal records and a shared
+    /// link carries, so that replaying it needs no airline code. Refused as
+    /// [`Sim::act`] refuses it.
+    pub fn to_send(self, topology: &Topology) -> Result<UserMessage, SimError> {
+        let (from, out) = action_message(topology, self)?;
+        let (kind, name, payload) = match out {
+            Outgoing::Command {
+                type_name, payload, ..
+            } => (MessageKind::Command, type_name, payload),
+            Outgoing::Event {
+                type_name, payload, ..
+            } => (MessageKind::Event, type_name, payload),
+            Outgoing::Query { line, .. } => (MessageKind::Query, line, serde_json::Value::Null),
+        };
+        Ok(UserMessage {
+            from: topology.id(from).to_string(),
+            kind,
+            name,
+            payload,
+        })
     }
 }
 

@@ -18,6 +18,7 @@ mod deliveries;
 mod faults;
 mod happening;
 mod queries;
+mod sends;
 mod timers;
 mod traffic;
 
@@ -39,6 +40,7 @@ pub use faults::{
     FaultChange, RetryPolicy, ServiceFaults, MAX_DUPLICATE_PERCENT, MAX_RETRIES, MAX_SLOWDOWN,
 };
 pub use happening::{Happening, Hop, Outcome, ServiceStatus, SimConfig};
+pub use sends::UserMessage;
 pub(crate) use traffic::TrafficSource;
 pub use traffic::MAX_TRAFFIC_PER_SEC;
 

@@ -1,0 +1,73 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::link_codec;
+
+/// "Copy link": puts a link to this exact run (model, seed and every input so far) in the
+/// address bar and on the clipboard, and shows it in a field to copy by hand when the
+/// clipboard is not allowed. The run travels in the fragment, so it never reaches a server.
+#[component]
+pub fn ShareLink(
+    /// The run so far as a shared link's JSON text.
+    run_json: Callback<(), String>,
+) -> impl IntoView {
+    let link = RwSignal::new(None::<String>);
+    let status = RwSignal::new(String::new());
+    let copy = move |_| {
+        let json = run_json.run(());
+        spawn_local(async move {
+            let fragment = match link_codec::pack(&json).await {
+                Ok(fragment) => fragment,
+                Err(error) => {
+                    status.set(format!("No link: {error}."));
+                    return;
+                }
+            };
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let location = window.location();
+            let page = format!(
+                "{}{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            let url = format!("{page}{fragment}");
+            // Replaced, not pushed: Back should leave the page, not step through links.
+            if let Ok(history) = window.history() {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+            let copied = wasm_bindgen_futures::JsFuture::from(
+                window.navigator().clipboard().write_text(&url),
+            )
+            .await
+            .is_ok();
+            let _ = link.try_set(Some(url));
+            let _ = status.try_set(if copied {
+                "Link copied".into()
+            } else {
+                "Copy it from the field".into()
+            });
+        });
+    };
+    view! {
+        <div class="share-link" role="group" aria-label="Share">
+            <button on:click=copy title="A link that opens this exact run, paused where it is now">
+                "Copy link"
+            </button>
+            <Show when=move || link.with(Option::is_some)>
+                <input
+                        class="share-url"
+                        type="text"
+                        aria-label="Share link"
+                        readonly
+                        prop:value=move || link.get().unwrap_or_default()
+                        on:focus:target=move |ev| ev.target().select()
+                    />
+            </Show>
+            <span class="share-status" role="status">{move || status.get()}</span>
+        </div>
+    }
+}
