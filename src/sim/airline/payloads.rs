@@ -1,89 +1,22 @@
-//! Typed payloads. Field names and nesting are exactly the article's (camelCase on the wire);
-//! the engine refuses a `send_command`/`publish_event` whose payload does not parse into these.
+//! The airline's payloads as JSON values, in the article's shapes (camelCase on the wire).
+//! One example per message type, kept as data (`examples.json`, taken from a run of the
+//! article's chain): a payload a user sends is checked against its type's example, and the
+//! services read the fields they need by JSON Pointer. No typed struct per payload: serde's
+//! derives for them cost the first load more than the readers do.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactDetails {
-    pub email: String,
-    pub phone: String,
+/// One example payload per command and event type, as the services produce them.
+const EXAMPLES: &str = include_str!("examples.json");
+
+/// The example payload of `type_name`, if the airline has that command or event.
+pub fn example(type_name: &str) -> Option<Value> {
+    let mut all: Value = serde_json::from_str(EXAMPLES).ok()?;
+    all.get_mut(type_name).map(Value::take)
 }
 
-/// What the app sends; the payment provider's result comes back in `PaymentDetails`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentRequest {
-    pub payment_method: String,
-}
-
-/// Command from the Mobile App to the Booking Service. `passengers` are passenger ids from
-/// the customer's profile: Booking holds the profiles, so the app does not resend personal
-/// data it already has on file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateBooking {
-    pub command_type: String,
-    pub customer_id: String,
-    pub flight_number: String,
-    pub passengers: Vec<String>,
-    pub contact_details: ContactDetails,
-    pub payment_details: PaymentRequest,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlightDetails {
-    pub flight_number: String,
-    pub departure_airport: String,
-    pub arrival_airport: String,
-    pub departure_time: String,
-    pub arrival_time: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PassengerDetails {
-    pub passenger_id: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub date_of_birth: String,
-    pub passport_number: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentDetails {
-    pub payment_status: String,
-    pub amount_paid: f64,
-    pub currency: String,
-    pub payment_method: String,
-    pub transaction_id: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookingDetails {
-    pub booking_id: String,
-    pub customer_id: String,
-    pub flight_details: FlightDetails,
-    pub passenger_details: Vec<PassengerDetails>,
-    pub contact_details: ContactDetails,
-    pub payment_details: PaymentDetails,
-}
-
-/// The article's event, exactly.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookingCreated {
-    pub event_type: String,
-    pub timestamp: String,
-    pub booking_details: BookingDetails,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// How demand for a flight is moving, as Flight Management reports it to Revenue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DemandTrend {
     Increasing,
     Stable,
@@ -98,126 +31,148 @@ impl DemandTrend {
             DemandTrend::Decreasing => "Decreasing",
         }
     }
-}
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PricingFlightDetails {
-    pub flight_number: String,
-    pub departure_airport: String,
-    pub arrival_airport: String,
-    pub departure_date: String,
-    pub departure_time: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoricalData {
-    pub same_period_last_year_price: f64,
-    pub same_period_last_year_occupancy: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PricingDetails {
-    /// Percent of seats booked.
-    pub current_occupancy_rate: f64,
-    pub average_ticket_price: f64,
-    pub seats_remaining: u64,
-    pub demand_trend: DemandTrend,
-    pub historical_data: HistoricalData,
-}
-
-/// The article's command, exactly.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AdjustFlightPricing {
-    pub command_type: String,
-    pub flight_details: PricingFlightDetails,
-    pub pricing_details: PricingDetails,
-    pub action: String,
-}
-
-/// Loyalty's announcement after crediting points. Nobody subscribes: a legal dead end.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LoyaltyPointsCredited {
-    pub event_type: String,
-    pub customer_id: String,
-    pub booking_id: String,
-    pub points_credited: u64,
-    pub miles: u64,
-    pub new_balance: u64,
-    pub tier: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlightPriceAdjusted {
-    pub event_type: String,
-    pub flight_number: String,
-    pub previous_fare: f64,
-    pub new_fare: f64,
-    pub currency: String,
-    pub occupancy_rate: f64,
-    pub demand_trend: DemandTrend,
-    pub reason: String,
-}
-
-/// Parses a payload without cloning it.
-pub fn parse<T: DeserializeOwned>(payload: &Value) -> Result<T, String> {
-    T::deserialize(payload).map_err(|e| e.to_string())
-}
-
-/// Serializes a payload struct. These structs hold only strings, finite numbers and vectors,
-/// for which serde_json cannot fail, so the `Null` fallback is unreachable in practice.
-pub fn to_payload<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-fn tag(field: &str, actual: &str, expected: &str) -> Result<(), String> {
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(format!("{field} is \"{actual}\", expected \"{expected}\""))
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Increasing, Self::Stable, Self::Decreasing]
+            .into_iter()
+            .find(|t| t.as_str() == text)
     }
 }
 
-/// The airline's payload check: a known message type must parse into its struct and carry
-/// its own name in `commandType`/`eventType`. Unknown types are left to routing to refuse.
-pub fn check(type_name: &str, payload: &Value) -> Result<(), String> {
-    match type_name {
-        "CreateBooking" => {
-            let c: CreateBooking = parse(payload)?;
-            tag("commandType", &c.command_type, type_name)
-        }
-        "AdjustFlightPricing" => {
-            let c: AdjustFlightPricing = parse(payload)?;
-            tag("commandType", &c.command_type, type_name)
-        }
-        "BookingCreated" => {
-            let e: BookingCreated = parse(payload)?;
-            tag("eventType", &e.event_type, type_name)
-        }
-        "LoyaltyPointsCredited" => {
-            let e: LoyaltyPointsCredited = parse(payload)?;
-            tag("eventType", &e.event_type, type_name)
-        }
-        "FlightPriceAdjusted" => {
-            let e: FlightPriceAdjusted = parse(payload)?;
-            tag("eventType", &e.event_type, type_name)
-        }
-        "CancelBooking" => match payload.get("bookingId") {
-            Some(Value::String(_)) => tag(
-                "commandType",
-                payload
-                    .get("commandType")
-                    .and_then(Value::as_str)
-                    .unwrap_or(""),
-                type_name,
-            ),
-            _ => Err("bookingId must be a string".into()),
+/// The text at `pointer` in `payload`, or why there is none.
+pub fn text<'a>(payload: &'a Value, pointer: &str) -> Result<&'a str, String> {
+    payload
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{pointer} is not text"))
+}
+
+/// The number at `pointer` in `payload`, or why there is none.
+pub fn number(payload: &Value, pointer: &str) -> Result<f64, String> {
+    payload
+        .pointer(pointer)
+        .and_then(Value::as_f64)
+        .ok_or_else(|| format!("{pointer} is not a number"))
+}
+
+/// The list at `pointer` in `payload`, or why there is none.
+pub fn list<'a>(payload: &'a Value, pointer: &str) -> Result<&'a [Value], String> {
+    payload
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .ok_or_else(|| format!("{pointer} is not a list"))
+}
+
+/// Whether `actual` has every field `example` has, each of the same JSON type, all the way
+/// down (a list's items against the example's first item). Extra fields are fine. The
+/// error names the first difference by its JSON Pointer.
+pub fn same_shape(example: &Value, actual: &Value, at: &str) -> Result<(), String> {
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let place = if at.is_empty() { "the payload" } else { at };
+    match (example, actual) {
+        (Value::Null, _) => Ok(()),
+        (Value::Object(fields), Value::Object(_)) => fields.iter().try_for_each(|(k, v)| {
+            let here = format!("{at}/{k}");
+            match actual.get(k) {
+                Some(found) => same_shape(v, found, &here),
+                None => Err(format!("{here} is missing")),
+            }
+        }),
+        (Value::Array(items), Value::Array(found)) => match items.first() {
+            Some(first) => found
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, item)| same_shape(first, item, &format!("{at}/{i}"))),
+            None => Ok(()),
         },
-        _ => Ok(()),
+        _ if kind(example) == kind(actual) => Ok(()),
+        _ => Err(format!(
+            "{place} should be {}, found {}",
+            kind(example),
+            kind(actual)
+        )),
+    }
+}
+
+/// The airline's payload check for what a user sends: a known type's payload has its
+/// example's shape and names its own type in `commandType`/`eventType`. Unknown types are
+/// left to routing to refuse.
+pub fn check(type_name: &str, payload: &Value) -> Result<(), String> {
+    let Some(example) = example(type_name) else {
+        return Ok(());
+    };
+    same_shape(&example, payload, "")?;
+    for tag in ["commandType", "eventType"] {
+        if example.get(tag).is_some() {
+            let named = text(payload, &format!("/{tag}"))?;
+            if named != type_name {
+                return Err(format!("{tag} is \"{named}\", expected \"{type_name}\""));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_example_passes_its_own_check_and_a_changed_one_fails_where_it_changed() {
+        let all: Value = serde_json::from_str(EXAMPLES).unwrap();
+        let types: Vec<&String> = all.as_object().unwrap().keys().collect();
+        assert_eq!(types.len(), 7, "{types:?}");
+        for t in types {
+            assert_eq!(check(t, &example(t).unwrap()), Ok(()), "{t}");
+        }
+        let mut booking = example("BookingCreated").unwrap();
+        booking["bookingDetails"]["passengerDetails"][1]["firstName"] = json!(7);
+        assert_eq!(
+            check("BookingCreated", &booking),
+            Err(
+                "/bookingDetails/passengerDetails/1/firstName should be text, found a number"
+                    .into()
+            )
+        );
+        let mut booking = example("BookingCreated").unwrap();
+        booking["bookingDetails"]
+            .as_object_mut()
+            .unwrap()
+            .remove("paymentDetails");
+        assert_eq!(
+            check("BookingCreated", &booking),
+            Err("/bookingDetails/paymentDetails is missing".into())
+        );
+        let mut renamed = example("CreateBooking").unwrap();
+        renamed["commandType"] = json!("DeleteEverything");
+        assert!(check("CreateBooking", &renamed)
+            .unwrap_err()
+            .contains("expected \"CreateBooking\""));
+        assert_eq!(
+            check("CreateBooking", &json!("not an object")),
+            Err("the payload should be an object, found text".into())
+        );
+        assert_eq!(check("SomethingElse", &json!(1)), Ok(()));
+    }
+
+    #[test]
+    fn demand_trends_read_back_from_their_names() {
+        for t in [
+            DemandTrend::Increasing,
+            DemandTrend::Stable,
+            DemandTrend::Decreasing,
+        ] {
+            assert_eq!(DemandTrend::parse(t.as_str()), Some(t));
+        }
+        assert_eq!(DemandTrend::parse("Sideways"), None);
     }
 }

@@ -7,11 +7,7 @@ use crate::sim::maps::{map_of, object_of};
 
 use serde_json::{json, Value};
 
-use super::payloads::{
-    parse, to_payload, AdjustFlightPricing, BookingCreated, BookingDetails, CreateBooking,
-    DemandTrend, FlightDetails, FlightPriceAdjusted, HistoricalData, LoyaltyPointsCredited,
-    PassengerDetails, PaymentDetails, PricingDetails, PricingFlightDetails,
-};
+use super::payloads::{list, number, text, DemandTrend};
 use super::seed::{self, SeedFlight, TIERS};
 use super::{new_fare, round_cents};
 use crate::sim::behaviour::{Ctx, QueryResult, Rejection, ServiceBehaviour};
@@ -37,6 +33,67 @@ fn route_for_availability(flight: &str) -> String {
     format!("GET /api/flights/{flight}/availability")
 }
 
+/// A FlightPriceAdjusted's flight and new fare, for the fare boards that keep them.
+fn adjusted_fare(payload: &Value) -> Option<(String, f64)> {
+    let flight = text(payload, "/flightNumber").ok()?;
+    Some((flight.to_string(), number(payload, "/newFare").ok()?))
+}
+
+/// The fields of a CreateBooking that Booking acts on.
+struct BookingRequest<'a> {
+    customer_id: &'a str,
+    flight_number: &'a str,
+    passengers: Vec<&'a str>,
+    contact_details: &'a Value,
+    payment_method: &'a str,
+}
+
+impl<'a> BookingRequest<'a> {
+    fn read(p: &'a Value) -> Result<Self, String> {
+        let passengers = list(p, "/passengers")?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.as_str().ok_or(format!("/passengers/{i} is not text")))
+            .collect::<Result<_, _>>()?;
+        Ok(BookingRequest {
+            customer_id: text(p, "/customerId")?,
+            flight_number: text(p, "/flightNumber")?,
+            passengers,
+            contact_details: p
+                .pointer("/contactDetails")
+                .filter(|v| v.is_object())
+                .ok_or("/contactDetails is not an object")?,
+            payment_method: text(p, "/paymentDetails/paymentMethod")?,
+        })
+    }
+}
+
+/// The fields of a BookingCreated that Loyalty and Flight Management act on.
+struct BookingFacts<'a> {
+    booking_id: &'a str,
+    customer_id: &'a str,
+    flight_number: &'a str,
+    departure_airport: &'a str,
+    arrival_airport: &'a str,
+    passengers: usize,
+    amount_paid: f64,
+}
+
+impl<'a> BookingFacts<'a> {
+    fn read(p: &'a Value) -> Result<Self, String> {
+        let at = |field: &str| format!("/bookingDetails/{field}");
+        Ok(BookingFacts {
+            booking_id: text(p, &at("bookingId"))?,
+            customer_id: text(p, &at("customerId"))?,
+            flight_number: text(p, &at("flightDetails/flightNumber"))?,
+            departure_airport: text(p, &at("flightDetails/departureAirport"))?,
+            arrival_airport: text(p, &at("flightDetails/arrivalAirport"))?,
+            passengers: list(p, &at("passengerDetails"))?.len(),
+            amount_paid: number(p, &at("paymentDetails/amountPaid"))?,
+        })
+    }
+}
+
 // ----- Mobile App -----
 
 /// The customer's phone. Sends bookings, asks questions, and keeps a fare board from
@@ -53,8 +110,8 @@ pub struct MobileApp {
 impl ServiceBehaviour for MobileApp {
     fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
         if msg.type_name == "FlightPriceAdjusted" {
-            if let Ok(e) = parse::<FlightPriceAdjusted>(&msg.payload) {
-                self.fares.insert(e.flight_number, (e.new_fare, ctx.now()));
+            if let Some((flight, fare)) = adjusted_fare(&msg.payload) {
+                self.fares.insert(flight, (fare, ctx.now()));
             }
         }
         Ok(())
@@ -187,16 +244,16 @@ impl BookingService {
     }
 
     /// Checks that need no other service, done before asking Flight Management anything.
-    fn validate(c: &CreateBooking) -> Result<Vec<PassengerDetails>, String> {
+    fn validate(c: &BookingRequest<'_>) -> Result<Vec<Value>, String> {
         let customer =
-            seed::customer(&c.customer_id).ok_or(format!("unknown customer {}", c.customer_id))?;
+            seed::customer(c.customer_id).ok_or(format!("unknown customer {}", c.customer_id))?;
         if c.passengers.is_empty() {
             return Err("no passengers".into());
         }
         let mut seen = BTreeSet::new();
         let mut details = Vec::new();
-        for pid in &c.passengers {
-            if !seen.insert(pid.as_str()) {
+        for &pid in &c.passengers {
+            if !seen.insert(pid) {
                 return Err(format!("passenger {pid} listed twice"));
             }
             let p = customer
@@ -207,13 +264,13 @@ impl BookingService {
                     "passenger {pid} is not on {}'s profile",
                     customer.id
                 ))?;
-            details.push(PassengerDetails {
-                passenger_id: p.id.into(),
-                first_name: p.first_name.into(),
-                last_name: p.last_name.into(),
-                date_of_birth: p.date_of_birth.into(),
-                passport_number: p.passport.into(),
-            });
+            details.push(json!({
+                "passengerId": p.id,
+                "firstName": p.first_name,
+                "lastName": p.last_name,
+                "dateOfBirth": p.date_of_birth,
+                "passportNumber": p.passport,
+            }));
         }
         Ok(details)
     }
@@ -222,7 +279,7 @@ impl BookingService {
     fn complete(
         &mut self,
         ctx: &mut Ctx<'_>,
-        c: &CreateBooking,
+        c: &BookingRequest<'_>,
         availability: Option<&Envelope>,
     ) -> Result<(), String> {
         let passengers = Self::validate(c)?;
@@ -233,14 +290,9 @@ impl BookingService {
             return Err(format!("unknown flight {} ({error})", c.flight_number));
         }
         let body = &payload["body"];
-        let text = |k: &str| {
-            body.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
+        let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("");
         let capacity = body.get("capacity").and_then(Value::as_u64).unwrap_or(0);
-        let booked = self.seats.get(&c.flight_number).copied().unwrap_or(0);
+        let booked = self.seats.get(c.flight_number).copied().unwrap_or(0);
         let wanted = passengers.len() as u64;
         if booked.saturating_add(wanted) > capacity {
             return Err(format!(
@@ -250,41 +302,41 @@ impl BookingService {
         }
         let fare = *self
             .fares
-            .get(&c.flight_number)
+            .get(c.flight_number)
             .ok_or(format!("no fare on file for {}", c.flight_number))?;
         let booking_id = format!("BK{}", self.next_booking);
         let transaction_id = format!("TX{}", self.next_transaction);
         let amount = round_cents(fare * wanted as f64);
-        let event = BookingCreated {
-            event_type: "BookingCreated".into(),
-            timestamp: iso_time(ctx.now()),
-            booking_details: BookingDetails {
-                booking_id: booking_id.clone(),
-                customer_id: c.customer_id.clone(),
-                flight_details: FlightDetails {
-                    flight_number: c.flight_number.clone(),
-                    departure_airport: text("departureAirport"),
-                    arrival_airport: text("arrivalAirport"),
-                    departure_time: text("departureTime"),
-                    arrival_time: text("arrivalTime"),
+        let event = json!({
+            "eventType": "BookingCreated",
+            "timestamp": iso_time(ctx.now()),
+            "bookingDetails": {
+                "bookingId": booking_id,
+                "customerId": c.customer_id,
+                "flightDetails": {
+                    "flightNumber": c.flight_number,
+                    "departureAirport": field("departureAirport"),
+                    "arrivalAirport": field("arrivalAirport"),
+                    "departureTime": field("departureTime"),
+                    "arrivalTime": field("arrivalTime"),
                 },
-                passenger_details: passengers,
-                contact_details: c.contact_details.clone(),
-                payment_details: PaymentDetails {
-                    payment_status: "Confirmed".into(),
-                    amount_paid: amount,
-                    currency: "USD".into(),
-                    payment_method: c.payment_details.payment_method.clone(),
-                    transaction_id: transaction_id.clone(),
+                "passengerDetails": passengers,
+                "contactDetails": c.contact_details,
+                "paymentDetails": {
+                    "paymentStatus": "Confirmed",
+                    "amountPaid": amount,
+                    "currency": "USD",
+                    "paymentMethod": c.payment_method,
+                    "transactionId": transaction_id,
                 },
             },
-        };
-        ctx.publish("BookingCreated", to_payload(&event))
+        });
+        ctx.publish("BookingCreated", event)
             .map_err(|e| e.to_string())?;
         self.next_booking += 1;
         self.next_transaction += 1;
         self.seats
-            .insert(c.flight_number.clone(), booked.saturating_add(wanted));
+            .insert(c.flight_number.to_string(), booked.saturating_add(wanted));
         self.total += 1;
         let item = json!({
             "bookingId": booking_id,
@@ -299,8 +351,8 @@ impl BookingService {
         self.active.insert(
             booking_id,
             ActiveBooking {
-                customer_id: c.customer_id.clone(),
-                flight_number: c.flight_number.clone(),
+                customer_id: c.customer_id.to_string(),
+                flight_number: c.flight_number.to_string(),
                 seats: wanted,
                 amount_paid: amount,
             },
@@ -350,12 +402,12 @@ impl ServiceBehaviour for BookingService {
     fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: &Envelope) -> Result<(), Rejection> {
         match msg.type_name.as_str() {
             "CreateBooking" => {
-                let c: CreateBooking = parse(&msg.payload)
+                let c = BookingRequest::read(&msg.payload)
                     .map_err(|e| self.reject(msg, format!("malformed CreateBooking: {e}")))?;
                 Self::validate(&c).map_err(|reason| self.reject(msg, reason))?;
                 // The booking can only be priced and checked once we know the flight, so the
                 // handler blocks on a query; the verdict comes in on_response.
-                ctx.query(&route_for_availability(&c.flight_number))
+                ctx.query(&route_for_availability(c.flight_number))
                     .map_err(|e| self.reject(msg, format!("cannot look up flight: {e}")))?;
                 Ok(())
             }
@@ -363,8 +415,8 @@ impl ServiceBehaviour for BookingService {
                 .cancel(ctx, msg)
                 .map_err(|reason| self.reject(msg, reason)),
             "FlightPriceAdjusted" => {
-                if let Ok(e) = parse::<FlightPriceAdjusted>(&msg.payload) {
-                    self.fares.insert(e.flight_number, e.new_fare);
+                if let Some((flight, fare)) = adjusted_fare(&msg.payload) {
+                    self.fares.insert(flight, fare);
                 }
                 Ok(())
             }
@@ -385,7 +437,7 @@ impl ServiceBehaviour for BookingService {
         let Some(command) = origin else {
             return Ok(());
         };
-        let c: CreateBooking = parse(&command.payload)
+        let c = BookingRequest::read(&command.payload)
             .map_err(|e| self.reject(command, format!("malformed CreateBooking: {e}")))?;
         self.complete(ctx, &c, response)
             .map_err(|reason| self.reject(command, reason))
@@ -474,51 +526,50 @@ impl LoyaltyService {
         push_capped(&mut self.skipped, item, RECENT);
     }
 
-    fn on_booking(&mut self, ctx: &mut Ctx<'_>, e: &BookingCreated) -> Result<(), Rejection> {
-        let d = &e.booking_details;
-        let Some(account) = self.accounts.get(&d.customer_id) else {
-            self.skip(&d.booking_id, &d.customer_id, "no loyalty account".into());
+    fn on_booking(&mut self, ctx: &mut Ctx<'_>, d: &BookingFacts<'_>) -> Result<(), Rejection> {
+        let Some(account) = self.accounts.get(d.customer_id) else {
+            self.skip(d.booking_id, d.customer_id, "no loyalty account".into());
             return Ok(());
         };
-        let f = &d.flight_details;
-        let Some(miles) = geo::miles_between(&f.departure_airport, &f.arrival_airport) else {
+        let Some(miles) = geo::miles_between(d.departure_airport, d.arrival_airport) else {
             let reason = format!(
                 "unknown airport in {}-{}",
-                f.departure_airport, f.arrival_airport
+                d.departure_airport, d.arrival_airport
             );
-            self.skip(&d.booking_id, &d.customer_id, reason);
+            self.skip(d.booking_id, d.customer_id, reason);
             return Ok(());
         };
         let tier = seed::tier_for(account.lifetime);
-        let passengers = d.passenger_details.len() as f64;
+        let passengers = d.passengers as f64;
         // `as u64` saturates, so absurd inputs cannot wrap around.
         let points = (miles * passengers * tier.multiplier).round() as u64;
         let new_balance = account.points.saturating_add(points);
         let new_lifetime = account.lifetime.saturating_add(points);
         let new_tier = seed::tier_for(new_lifetime);
-        let credited = LoyaltyPointsCredited {
-            event_type: "LoyaltyPointsCredited".into(),
-            customer_id: d.customer_id.clone(),
-            booking_id: d.booking_id.clone(),
-            points_credited: points,
-            miles: miles.round() as u64,
-            new_balance,
-            tier: new_tier.name.into(),
-        };
-        ctx.publish("LoyaltyPointsCredited", to_payload(&credited))
+        let miles = miles.round() as u64;
+        let credited = json!({
+            "eventType": "LoyaltyPointsCredited",
+            "customerId": d.customer_id,
+            "bookingId": d.booking_id,
+            "pointsCredited": points,
+            "miles": miles,
+            "newBalance": new_balance,
+            "tier": new_tier.name,
+        });
+        ctx.publish("LoyaltyPointsCredited", credited)
             .map_err(|e| Rejection::new(e.to_string()))?;
         let tx = json!({
             "transactionId": format!("LT{}", self.next_transaction),
             "type": "Credit",
             "bookingId": d.booking_id,
-            "flightNumber": f.flight_number,
+            "flightNumber": d.flight_number,
             "points": points,
-            "miles": credited.miles,
+            "miles": miles,
             "timestamp": iso_time(ctx.now()),
         });
         self.next_transaction += 1;
         self.credited_total = self.credited_total.saturating_add(points);
-        if let Some(a) = self.accounts.get_mut(&d.customer_id) {
+        if let Some(a) = self.accounts.get_mut(d.customer_id) {
             a.points = new_balance;
             a.lifetime = new_lifetime;
             push_capped(&mut a.transactions, tx, 100);
@@ -527,8 +578,8 @@ impl LoyaltyService {
         // not idempotent) adds up here too, so a cancellation takes back all of it.
         let earned = self
             .credits
-            .entry(d.booking_id.clone())
-            .or_insert_with(|| (d.customer_id.clone(), 0));
+            .entry(d.booking_id.to_string())
+            .or_insert_with(|| (d.customer_id.to_string(), 0));
         earned.1 = earned.1.saturating_add(points);
         Ok(())
     }
@@ -569,8 +620,8 @@ impl ServiceBehaviour for LoyaltyService {
         if msg.type_name != "BookingCreated" {
             return Ok(());
         }
-        match parse::<BookingCreated>(&msg.payload) {
-            Ok(e) => self.on_booking(ctx, &e),
+        match BookingFacts::read(&msg.payload) {
+            Ok(facts) => self.on_booking(ctx, &facts),
             Err(err) => {
                 self.skip("", "", format!("malformed BookingCreated: {err}"));
                 Ok(())
@@ -707,9 +758,8 @@ impl Default for FlightManagement {
 }
 
 impl FlightManagement {
-    fn on_booking(&mut self, ctx: &mut Ctx<'_>, e: &BookingCreated) -> Result<(), Rejection> {
-        let d = &e.booking_details;
-        let number = &d.flight_details.flight_number;
+    fn on_booking(&mut self, ctx: &mut Ctx<'_>, d: &BookingFacts<'_>) -> Result<(), Rejection> {
+        let number = d.flight_number;
         let Some(f) = self.flights.get_mut(number) else {
             let item =
                 json!({"bookingId": d.booking_id, "reason": format!("unknown flight {number}")});
@@ -717,9 +767,9 @@ impl FlightManagement {
             return Ok(());
         };
         let now = ctx.now();
-        let seats = d.passenger_details.len() as u64;
+        let seats = d.passengers as u64;
         f.booked = f.booked.saturating_add(seats);
-        f.revenue += d.payment_details.amount_paid;
+        f.revenue += d.amount_paid;
         f.recent.push_back((now, seats));
         let horizon = now.saturating_sub(2 * DEMAND_WINDOW_MS);
         while f.recent.front().is_some_and(|&(at, _)| at <= horizon) {
@@ -727,28 +777,28 @@ impl FlightManagement {
         }
         let s = f.seed;
         let (date, time) = s.departs.split_once('T').unwrap_or((s.departs, ""));
-        let command = AdjustFlightPricing {
-            command_type: "AdjustFlightPricing".into(),
-            flight_details: PricingFlightDetails {
-                flight_number: s.number.into(),
-                departure_airport: s.from.into(),
-                arrival_airport: s.to.into(),
-                departure_date: date.into(),
-                departure_time: time.trim_end_matches('Z').into(),
+        let command = json!({
+            "commandType": "AdjustFlightPricing",
+            "flightDetails": {
+                "flightNumber": s.number,
+                "departureAirport": s.from,
+                "arrivalAirport": s.to,
+                "departureDate": date,
+                "departureTime": time.trim_end_matches('Z'),
             },
-            pricing_details: PricingDetails {
-                current_occupancy_rate: f.occupancy(),
-                average_ticket_price: round_cents(f.revenue / (f.booked.max(1) as f64)),
-                seats_remaining: f.remaining(),
-                demand_trend: f.trend(now),
-                historical_data: HistoricalData {
-                    same_period_last_year_price: s.last_year_price,
-                    same_period_last_year_occupancy: s.last_year_occupancy,
+            "pricingDetails": {
+                "currentOccupancyRate": f.occupancy(),
+                "averageTicketPrice": round_cents(f.revenue / (f.booked.max(1) as f64)),
+                "seatsRemaining": f.remaining(),
+                "demandTrend": f.trend(now).as_str(),
+                "historicalData": {
+                    "samePeriodLastYearPrice": s.last_year_price,
+                    "samePeriodLastYearOccupancy": s.last_year_occupancy,
                 },
             },
-            action: "ReassessPricing".into(),
-        };
-        ctx.send("AdjustFlightPricing", to_payload(&command))
+            "action": "ReassessPricing",
+        });
+        ctx.send("AdjustFlightPricing", command)
             .map_err(|e| Rejection::new(e.to_string()))?;
         self.pricing_requests += 1;
         Ok(())
@@ -786,8 +836,8 @@ impl ServiceBehaviour for FlightManagement {
         if msg.type_name != "BookingCreated" {
             return Ok(());
         }
-        match parse::<BookingCreated>(&msg.payload) {
-            Ok(e) => self.on_booking(ctx, &e),
+        match BookingFacts::read(&msg.payload) {
+            Ok(facts) => self.on_booking(ctx, &facts),
             Err(err) => {
                 let item = json!({"messageId": msg.message_id, "reason": format!("malformed BookingCreated: {err}")});
                 push_capped(&mut self.ignored, item, RECENT);
@@ -885,46 +935,56 @@ impl ServiceBehaviour for RevenueManagement {
                 Ok(())
             };
         }
-        let c: AdjustFlightPricing = parse(&msg.payload)
-            .map_err(|e| Rejection::new(format!("malformed AdjustFlightPricing: {e}")))?;
-        if c.action != "ReassessPricing" {
-            return Err(Rejection::new(format!("unsupported action {}", c.action)));
+        let p = &msg.payload;
+        let read = || -> Result<_, String> {
+            let trend = text(p, "/pricingDetails/demandTrend")?;
+            Ok((
+                text(p, "/action")?,
+                text(p, "/flightDetails/flightNumber")?,
+                number(p, "/pricingDetails/currentOccupancyRate")?,
+                number(
+                    p,
+                    "/pricingDetails/historicalData/samePeriodLastYearOccupancy",
+                )?,
+                DemandTrend::parse(trend).ok_or(format!("unknown demand trend {trend}"))?,
+            ))
+        };
+        let (action, flight, occupancy, last_year, trend) =
+            read().map_err(|e| Rejection::new(format!("malformed AdjustFlightPricing: {e}")))?;
+        if action != "ReassessPricing" {
+            return Err(Rejection::new(format!("unsupported action {action}")));
         }
-        let number = c.flight_details.flight_number.clone();
         let fare = self
             .fares
-            .get(&number)
-            .ok_or_else(|| Rejection::new(format!("unknown flight {number}")))?;
-        let p = &c.pricing_details;
-        let occupancy = p.current_occupancy_rate;
-        let last_year = p.historical_data.same_period_last_year_occupancy;
+            .get(flight)
+            .ok_or_else(|| Rejection::new(format!("unknown flight {flight}")))?;
         let previous = fare.current;
-        let next = new_fare(fare.base, occupancy, last_year, p.demand_trend);
+        let next = new_fare(fare.base, occupancy, last_year, trend);
         let changed = (next - previous).abs() >= 0.005;
         let reason = format!(
             "occupancy {occupancy}% vs {last_year}% same period last year; demand {}",
-            p.demand_trend.as_str()
+            trend.as_str()
         );
         if changed {
-            let event = FlightPriceAdjusted {
-                event_type: "FlightPriceAdjusted".into(),
-                flight_number: number.clone(),
-                previous_fare: previous,
-                new_fare: next,
-                currency: "USD".into(),
-                occupancy_rate: occupancy,
-                demand_trend: p.demand_trend,
-                reason: reason.clone(),
-            };
-            ctx.publish("FlightPriceAdjusted", to_payload(&event))
+            let event = json!({
+                "eventType": "FlightPriceAdjusted",
+                "flightNumber": flight,
+                "previousFare": previous,
+                "newFare": next,
+                "currency": "USD",
+                "occupancyRate": occupancy,
+                "demandTrend": trend.as_str(),
+                "reason": reason,
+            });
+            ctx.publish("FlightPriceAdjusted", event)
                 .map_err(|e| Rejection::new(e.to_string()))?;
             self.adjustments += 1;
-            if let Some(f) = self.fares.get_mut(&number) {
+            if let Some(f) = self.fares.get_mut(flight) {
                 f.current = next;
             }
         }
         let decision = json!({
-            "flightNumber": number,
+            "flightNumber": flight,
             "previousFare": previous,
             "newFare": next,
             "changed": changed,
