@@ -44,7 +44,9 @@
 //!   route's parameters (`{"customerId": "C12345"}`), and `response` is the example answer.
 //! * A reaction says "when `service` handles `on`, optionally ask the query `first`, then
 //!   `send` a command or `publish` an event". The new payload is the target's example with the
-//!   `map` applied; `set` writes into the service's visible state.
+//!   `map` applied; `set` writes into the service's visible state, beside the `handled`
+//!   counts, `last` payloads and query `answers` the simulation keeps there (see
+//!   [`declarative`]). Reactions are unconditional, so a cycle among them is refused.
 //! * A mapping writes one value at the JSON Pointer `to`, taken from the handled message's
 //!   payload (`from`), the answer to the reaction's `first` query (`fromAnswer`), the service's
 //!   state (`fromState`) or a literal (`value`). A query's `answer` mappings build its response
@@ -57,6 +59,7 @@
 //! `schema/contrail-model.schema.json` describes the same format; a test keeps the two in step.
 
 mod build;
+pub mod declarative;
 mod error;
 mod pointer;
 mod read;

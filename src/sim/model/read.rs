@@ -825,12 +825,13 @@ impl Reader {
         self.check_reads(&set, &on_def.example, answer_example, &f.path("set"), &on)?;
         for (i, m) in set.iter().enumerate() {
             let head = m.to.split('/').nth(1);
-            if m.to.is_empty() || matches!(head, Some("handled" | "last")) {
+            if m.to.is_empty() || head.is_some_and(|h| declarative::KEPT_STATE.contains(&h)) {
                 return Err(ModelError::Format {
                     pointer: format!("{}/{i}/to", f.path("set")),
                     message: format!(
-                        "set cannot write \"{}\": the state's handled and last are kept by the simulation",
-                        m.to
+                        "set cannot write \"{}\": the state's {} are kept by the simulation",
+                        m.to,
+                        declarative::KEPT_STATE.join(", ")
                     ),
                 });
             }
