@@ -70,6 +70,7 @@ pub mod geo;
 mod journal;
 mod maps;
 mod message;
+pub mod model;
 mod rng;
 pub mod synthetic;
 mod time;
