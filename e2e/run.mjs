@@ -732,6 +732,71 @@ await test("11.6 Copy link opens the exact run, paused, faults included; a damag
   }
 });
 
+await test("11.5 the composer sends a command, an event and a query the model allows; broken JSON is placed and kept; a differing payload is warned about and sent", async () => {
+  const p = await freshPage();
+  try {
+    const composer = p.getByRole("region", { name: "Composer" });
+    const sender = composer.getByRole("combobox", { name: "Sender" });
+    const message = composer.getByRole("combobox", { name: "Message" });
+    const payload = composer.getByRole("textbox", { name: "Payload" });
+    const pick = async (from, label) => {
+      await sender.selectOption({ label: from });
+      const options = await message.locator("option").allTextContents();
+      const wanted = options.find((o) => o.endsWith(label));
+      expect(wanted, `${from} may send ${label}: ${options}`);
+      await message.selectOption({ label: wanted });
+    };
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    // A command: the example fills the payload, the route says where it goes.
+    await pick("Mobile App", "CreateBooking");
+    expect((await payload.inputValue()).includes('"commandType": "CreateBooking"'), "pre-filled from the example");
+    expect((await composer.locator(".composer-route").innerText()).includes("one handler, Booking Service"), "where it goes");
+    const options = await message.locator("option").allTextContents();
+    expect(!options.some((o) => o.endsWith("BookingCreated")), `the app may not publish BookingCreated: ${options}`);
+    await composer.getByRole("button", { name: "Send" }).click();
+    await p.locator('.log-entry[data-type="BookingCreated"]').first().waitFor({ timeout: 30000 });
+    // Broken JSON: placed by line and column; the text stays as typed; nothing is sent.
+    const count = await p.locator(".log-entry").count();
+    const broken = '{\n  "commandType": "CreateBooking",\n  "customerId": \n}';
+    await payload.fill(broken);
+    await composer.getByRole("button", { name: "Send" }).click();
+    const alert = composer.getByRole("alert");
+    expect(/line 4, column 1/.test(await alert.innerText()), `placed: ${await alert.innerText()}`);
+    expect((await payload.inputValue()) === broken, "the text stays as typed");
+    expect((await p.locator(".log-entry").count()) === count, "nothing was sent");
+    // An event from Booking without its paymentDetails: warned, sent, and its subscribers say what came of it.
+    await pick("Booking Service", "BookingCreated");
+    const event = JSON.parse(await payload.inputValue());
+    delete event.bookingDetails.paymentDetails;
+    await payload.fill(JSON.stringify(event, null, 2));
+    const check = composer.locator(".composer-check");
+    expect((await check.getAttribute("data-check")) === "warning" && (await check.innerText()).includes("/bookingDetails/paymentDetails is missing"), `warned: ${await check.innerText()}`);
+    const before = await p.locator('.log-entry[data-type="BookingCreated"]').count();
+    await composer.getByRole("button", { name: "Send" }).click();
+    await until(() => p.locator('.log-entry[data-type="BookingCreated"]').count(), (n) => n > before);
+    await p.waitForTimeout(3000);
+    await node(p, "loyalty").click();
+    const inspectorRegion = p.getByRole("region", { name: "Service inspector" });
+    await inspectorRegion.locator("details").evaluateAll((all) => all.forEach((d) => { d.open = true; }));
+    const state = await inspectorRegion.innerText();
+    expect(state.includes("malformed BookingCreated"), "Loyalty's state says it skipped the malformed event");
+    // A query: its payload is the route's parameters.
+    await pick("Mobile App", "/points");
+    expect(JSON.parse(await payload.inputValue()).customerId === "C12345", "the route's parameters");
+    await payload.fill('{"customerId": "C23456"}');
+    await composer.getByRole("button", { name: "Send" }).click();
+    await p.locator('.log-entry[data-kind="queryResponse"][data-type="GET /api/loyalty/customers/C23456/points"]').first().waitFor({ timeout: 30000 });
+    // Hostile text in a payload is shown as text.
+    await pick("Mobile App", "CancelBooking");
+    await payload.fill('{"commandType": "CancelBooking", "bookingId": "<img src=x onerror=window.__pwned=1>", "reason": "x"}');
+    await composer.getByRole("button", { name: "Send" }).click();
+    await p.waitForTimeout(1500);
+    expect((await p.evaluate(() => window.__pwned)) === undefined, "payload text never runs");
+  } finally {
+    await p.close();
+  }
+});
+
 await test("no console errors or warnings, no failed requests", async () => {
   await page.waitForTimeout(500);
   expect(problems.length === 0, problems.join("\n"));

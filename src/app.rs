@@ -7,9 +7,10 @@ use crate::animation::{prefers_reduced_motion, use_animation_frame};
 use crate::bench_mode::{self, Mode};
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Controls, DeadLetters, Diagram, Legend, MessageLog, Notice, PayloadInspector, ServiceInspector,
-    ShareLink, ViewOptions, WhatIf,
+    Composer, Controls, DeadLetters, Diagram, Legend, MessageLog, Notice, PayloadInspector,
+    ServiceInspector, ShareLink, ViewOptions, WhatIf,
 };
+use crate::compose::Choice;
 use crate::geometry::{view_to_client, DiagramGeometry, Point};
 use crate::link_codec;
 use crate::listing::LogPlace;
@@ -17,9 +18,10 @@ use crate::live::LiveSim;
 use crate::narration;
 use crate::painter::Painter;
 use crate::share::{self, SharedRun};
+use crate::sim::airline::payloads;
 use crate::sim::{
-    DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, Preset, Scenario, ServiceIdx,
-    Sim, SimConfig, SimError, SimTime,
+    DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, MessageKind, Preset, Scenario,
+    ServiceIdx, Sim, SimConfig, SimError, SimTime, UserMessage,
 };
 use crate::tokens::{PlacedToken, TokenLayer};
 
@@ -259,6 +261,24 @@ pub fn App() -> impl IntoView {
             Ok(None) => {}
         }
     });
+    // The composer's examples are the airline model file's.
+    let composer_example = Callback::new(|choice: Choice| match choice.kind {
+        MessageKind::Query => payloads::query_example(&choice.name),
+        _ => payloads::example(&choice.name),
+    });
+    let on_compose = Callback::new(move |message: UserMessage| -> Result<(), String> {
+        let name = message.name.clone();
+        match feed(Input::Send(message)) {
+            Some(Ok(happenings)) => {
+                let words = sim.with_value(|s| narration::caption(s, &happenings));
+                caption.set(format!("Composer, {name}: {words}"));
+                absorb(&happenings);
+                Ok(())
+            }
+            Some(Err(error)) => Err(error.to_string()),
+            None => Err("the page is closing".into()),
+        }
+    });
     let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
         Ok(rate) => match feed(Input::Traffic(rate)) {
             Some(Ok(_)) => {
@@ -493,6 +513,7 @@ pub fn App() -> impl IntoView {
                         <WhatIf on_preset playing=playing_preset />
                         <ServiceInspector live selected=selected_service on_fault on_invalid />
                         <DeadLetters live on_dead_letter />
+                        <Composer live example=composer_example on_send=on_compose />
                     </Show>
                 </div>
                 <aside class="side">

@@ -9,6 +9,7 @@ pub mod animation;
 pub mod app;
 pub mod bench_mode;
 pub mod components;
+pub mod compose;
 pub mod geometry;
 pub mod link_codec;
 pub mod listing;

@@ -177,3 +177,29 @@ fn a_send_the_model_forbids_is_refused_and_changes_nothing() {
         .to_string();
     assert!(error.contains("FlyToTheMoon"), "{error}");
 }
+
+#[test]
+fn a_sent_payload_unlike_its_example_goes_out_and_its_handler_says_what_came_of_it() {
+    let payload = json!({"commandType": "CreateBooking", "customerId": "C12345"});
+    let mut strict = fresh();
+    assert!(matches!(
+        strict.send_command("mobile-app", "CreateBooking", payload.clone()),
+        Err(SimError::MalformedPayload { .. })
+    ));
+    let mut sim = fresh();
+    let id = sim
+        .send(&UserMessage {
+            from: "mobile-app".into(),
+            kind: MessageKind::Command,
+            name: "CreateBooking".into(),
+            payload,
+        })
+        .unwrap();
+    sim.run_until_idle(10_000);
+    let outcome = format!("{:?}", sim.outcome_of(id));
+    assert!(
+        outcome.contains("Rejected")
+            && outcome.contains("malformed CreateBooking: /passengers is not a list"),
+        "{outcome}"
+    );
+}

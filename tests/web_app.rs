@@ -753,3 +753,64 @@ async fn copy_link_shows_a_link_that_unpacks_to_the_run() {
     // Leave the runner's page as it was.
     location.set_hash("").unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn the_composer_offers_what_the_sender_may_send_and_sends_it_into_the_run() {
+    let (root, _app) = mounted_paused_app().await;
+    TimeoutFuture::new(50).await; // the panels arrive a task after the diagram
+    let region = one(&root, "section[aria-label=\"Composer\"]").expect("a Composer region");
+    let selects = all(&region, "select");
+    assert_eq!(selects.len(), 2, "Sender and Message");
+    let labels: Vec<String> = all(&selects[1], "option").iter().map(text).collect();
+    assert!(
+        labels.contains(&"Command: CreateBooking".to_string()),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().all(|l| !l.ends_with("BookingCreated")),
+        "{labels:?}"
+    );
+    let textarea = one(&region, "textarea")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlTextAreaElement>();
+    assert!(textarea
+        .value()
+        .contains("\"commandType\": \"CreateBooking\""));
+    // Broken JSON: the live check places it, Send refuses it, the text stays.
+    textarea.set_value("{\n  \"a\": \n}");
+    textarea
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let check = one(&region, ".composer-check").unwrap();
+    assert_eq!(check.get_attribute("data-check").as_deref(), Some("error"));
+    assert!(
+        text(&check).contains("line 3, column 1"),
+        "{}",
+        text(&check)
+    );
+    button(&region, "Send").click();
+    settle().await;
+    let alert = one(&region, "[role=\"alert\"]").expect("refused");
+    assert!(text(&alert).contains("not JSON"), "{}", text(&alert));
+    assert_eq!(textarea.value(), "{\n  \"a\": \n}");
+    assert!(one(&root, ".log-entry").is_none(), "nothing was sent");
+    // Back to the example, and sent: the run has its first message.
+    let message = selects[1]
+        .clone()
+        .unchecked_into::<web_sys::HtmlSelectElement>();
+    message.set_value("1");
+    message
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    message.set_value("0");
+    message
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert!(textarea.value().contains("CreateBooking"));
+    button(&region, "Send").click();
+    settle().await;
+    assert!(one(&region, "[role=\"alert\"]").is_none());
+    step_until(&root, ".log-entry[data-type=\"CreateBooking\"]").await;
+}

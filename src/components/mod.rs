@@ -1,5 +1,6 @@
 //! The Leptos components, one per file, named for what the user sees.
 
+pub mod composer;
 pub mod controls;
 pub mod dead_letters;
 pub mod diagram;
@@ -14,6 +15,7 @@ pub mod share_link;
 pub mod view_options;
 pub mod what_if;
 
+pub use composer::Composer;
 pub use controls::Controls;
 pub use dead_letters::DeadLetters;
 pub use diagram::Diagram;

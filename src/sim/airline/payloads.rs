@@ -7,16 +7,29 @@
 
 use serde_json::Value;
 
+use crate::sim::model::same_shape;
+
 /// The airline as a model: its messages' examples are the payload shapes checked here.
 const AIRLINE_MODEL: &str = include_str!("../../../models/airline.json");
 
-/// The example payload of `type_name`, if the airline has that command or event.
-pub fn example(type_name: &str) -> Option<Value> {
+/// The airline model's message that `matches`, taken out of the parsed file.
+fn model_message(matches: impl Fn(&Value) -> bool) -> Option<Value> {
     let mut model: Value = serde_json::from_str(AIRLINE_MODEL).ok()?;
     let messages = model.get_mut("messages")?.as_array_mut()?;
-    let message = messages
-        .iter_mut()
-        .find(|m| m["name"] == type_name && (m["kind"] == "command" || m["kind"] == "event"))?;
+    messages.iter_mut().find(|m| matches(m)).map(Value::take)
+}
+
+/// The example payload of `type_name`, if the airline has that command or event.
+pub fn example(type_name: &str) -> Option<Value> {
+    let mut message = model_message(|m| {
+        m["name"] == type_name && (m["kind"] == "command" || m["kind"] == "event")
+    })?;
+    message.get_mut("example").map(Value::take)
+}
+
+/// The example parameters of the query served at `route` (`{"customerId": "C12345"}`).
+pub fn query_example(route: &str) -> Option<Value> {
+    let mut message = model_message(|m| m["kind"] == "query" && m["route"] == route)?;
     message.get_mut("example").map(Value::take)
 }
 
@@ -69,44 +82,6 @@ pub fn list<'a>(payload: &'a Value, pointer: &str) -> Result<&'a [Value], String
         .ok_or_else(|| format!("{pointer} is not a list"))
 }
 
-/// Whether `actual` has every field `example` has, each of the same JSON type, all the way
-/// down (a list's items against the example's first item). Extra fields are fine. The
-/// error names the first difference by its JSON Pointer.
-pub fn same_shape(example: &Value, actual: &Value, at: &str) -> Result<(), String> {
-    let kind = |v: &Value| match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    };
-    let place = if at.is_empty() { "the payload" } else { at };
-    match (example, actual) {
-        (Value::Null, _) => Ok(()),
-        (Value::Object(fields), Value::Object(_)) => fields.iter().try_for_each(|(k, v)| {
-            let here = format!("{at}/{k}");
-            match actual.get(k) {
-                Some(found) => same_shape(v, found, &here),
-                None => Err(format!("{here} is missing")),
-            }
-        }),
-        (Value::Array(items), Value::Array(found)) => match items.first() {
-            Some(first) => found
-                .iter()
-                .enumerate()
-                .try_for_each(|(i, item)| same_shape(first, item, &format!("{at}/{i}"))),
-            None => Ok(()),
-        },
-        _ if kind(example) == kind(actual) => Ok(()),
-        _ => Err(format!(
-            "{place} should be {}, found {}",
-            kind(example),
-            kind(actual)
-        )),
-    }
-}
-
 /// The airline's payload check for what a user sends: a known type's payload has its
 /// example's shape and names its own type in `commandType`/`eventType`. Unknown types are
 /// left to routing to refuse.
@@ -145,8 +120,12 @@ mod tests {
         for t in types {
             assert_eq!(check(t, &example(t).unwrap()), Ok(()), "{t}");
         }
-        // Queries are routes, not payloads: they have no example to check against.
+        // Queries are routes, not payloads: their examples are the route's parameters.
         assert_eq!(example("GetLoyaltyPoints"), None);
+        assert_eq!(
+            query_example("GET /api/loyalty/customers/{customerId}/points"),
+            Some(json!({"customerId": "C12345"}))
+        );
         let mut booking = example("BookingCreated").unwrap();
         booking["bookingDetails"]["passengerDetails"][1]["firstName"] = json!(7);
         assert_eq!(

@@ -364,7 +364,7 @@ impl Sim {
 
     // ----- originating messages -----
 
-    fn origin_service(&self, from: &str) -> Result<ServiceIdx, SimError> {
+    pub(crate) fn origin_service(&self, from: &str) -> Result<ServiceIdx, SimError> {
         let s = self
             .topology
             .index_of(from)
@@ -392,6 +392,7 @@ impl Sim {
     }
 
     /// A service sends a command now, as a new user-level action (new correlation id).
+    /// Its payload must pass the model's payload check.
     pub fn send_command(
         &mut self,
         from: &str,
@@ -399,23 +400,31 @@ impl Sim {
         payload: Value,
     ) -> Result<MessageId, SimError> {
         let s = self.origin_service(from)?;
+        let out = self.command_out(command, payload)?;
+        if let Outgoing::Command { payload, .. } = &out {
+            self.check_payload(command, payload)?;
+        }
+        Ok(self.originate(s, out).0)
+    }
+
+    /// The command on its way to its one handler, or why it has none.
+    pub(crate) fn command_out(&self, command: &str, payload: Value) -> Result<Outgoing, SimError> {
         let handler = self
             .topology
             .handler_of(command)
             .ok_or_else(|| SimError::NoHandler {
                 command: command.to_string(),
             })?;
-        self.check_payload(command, &payload)?;
-        let out = Outgoing::Command {
+        Ok(Outgoing::Command {
             type_name: command.to_string(),
             handler,
             payload,
-        };
-        Ok(self.originate(s, out).0)
+        })
     }
 
     /// A service publishes an event now, as a new user-level action. The event must be
-    /// declared by somebody (publisher or subscriber); zero subscribers is fine.
+    /// declared by somebody (publisher or subscriber); zero subscribers is fine. Its payload
+    /// must pass the model's payload check.
     pub fn publish_event(
         &mut self,
         from: &str,
@@ -423,18 +432,25 @@ impl Sim {
         payload: Value,
     ) -> Result<MessageId, SimError> {
         let s = self.origin_service(from)?;
+        let out = self.event_out(event, payload)?;
+        if let Outgoing::Event { payload, .. } = &out {
+            self.check_payload(event, payload)?;
+        }
+        Ok(self.originate(s, out).0)
+    }
+
+    /// The event on its way to its subscribers, or why the model does not know it.
+    pub(crate) fn event_out(&self, event: &str, payload: Value) -> Result<Outgoing, SimError> {
         if !self.topology.knows_event(event) {
             return Err(SimError::UnknownEvent {
                 event: event.to_string(),
             });
         }
-        self.check_payload(event, &payload)?;
-        let out = Outgoing::Event {
+        Ok(Outgoing::Event {
             type_name: event.to_string(),
             subscribers: self.topology.subscribers_of(event),
             payload,
-        };
-        Ok(self.originate(s, out).0)
+        })
     }
 
     /// A service issues a query now, as a new user-level action. A `Service` caller is blocked

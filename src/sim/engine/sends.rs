@@ -22,23 +22,24 @@ pub struct UserMessage {
 }
 
 impl Sim {
-    /// Sends `send` now, with the same rules as [`Sim::send_command`],
-    /// [`Sim::publish_event`] and [`Sim::send_query`]: a command needs its one handler,
-    /// an event must be known to the model, a query a route somebody serves.
-    pub fn send(&mut self, send: &UserMessage) -> Result<MessageId, SimError> {
-        Ok(match send.kind {
-            MessageKind::Command => {
-                self.send_command(&send.from, &send.name, send.payload.clone())?
-            }
-            MessageKind::Event => {
-                self.publish_event(&send.from, &send.name, send.payload.clone())?
-            }
-            MessageKind::Query => self.send_query(&send.from, &send.name)?,
+    /// Sends `message` now, as the model routes it: a command needs its one handler, an
+    /// event must be known to the model, a query needs a route somebody serves, and the
+    /// broker sends nothing. Unlike [`Sim::send_command`], a payload that differs from its
+    /// type's example is sent as it is: the composer warns about it, and the receiver's
+    /// reaction (a rejection, a skipped event) shows what comes of it.
+    pub fn send(&mut self, message: &UserMessage) -> Result<MessageId, SimError> {
+        let s = self.origin_service(&message.from)?;
+        let payload = message.payload.clone();
+        let out = match message.kind {
+            MessageKind::Command => self.command_out(&message.name, payload)?,
+            MessageKind::Event => self.event_out(&message.name, payload)?,
+            MessageKind::Query => return self.send_query(&message.from, &message.name),
             MessageKind::QueryResponse => {
                 return Err(SimError::InvalidInput {
                     reason: "a query response is sent by the query's server, not by a user".into(),
                 })
             }
-        })
+        };
+        Ok(self.originate(s, out).0)
     }
 }

@@ -63,6 +63,7 @@ pub mod declarative;
 mod error;
 mod pointer;
 mod read;
+mod shape;
 mod write;
 
 use serde_json::Value;
@@ -71,6 +72,7 @@ use super::topology::Role;
 
 pub use error::{ModelError, RULE_NO_CYCLE, RULE_ONE_HANDLER};
 pub use pointer::{escape_token, set_pointer};
+pub use shape::same_shape;
 
 /// The format version this reader understands; a document with a newer one is refused.
 pub const FORMAT_VERSION: u64 = 1;
