@@ -2,8 +2,9 @@
 //! payload (broken JSON is placed by line and column), warning where it differs from its
 //! example, and turning it into the [`UserMessage`] the run is fed.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::sim::model::declarative::fill_route;
 use crate::sim::model::same_shape;
 use crate::sim::{MessageKind, Role, ServiceIdx, Topology, UserMessage};
 
@@ -146,7 +147,7 @@ pub fn to_message(
         .id
         .clone();
     let name = match choice.kind {
-        MessageKind::Query => fill_route(&choice.name, payload.as_object())?,
+        MessageKind::Query => fill_route(&choice.name, &payload)?,
         _ => choice.name.clone(),
     };
     Ok(UserMessage {
@@ -158,35 +159,6 @@ pub fn to_message(
             _ => payload,
         },
     })
-}
-
-/// `GET /api/flights/{flightNumber}` with `{"flightNumber": "FL123"}` is
-/// `GET /api/flights/FL123`. A parameter must be a non-empty text or number without `/`.
-pub fn fill_route(pattern: &str, params: Option<&Map<String, Value>>) -> Result<String, String> {
-    let mut line = String::new();
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .map(|c| open + c)
-            .ok_or("the route has an unclosed {")?;
-        let key = &rest[open + 1..close];
-        let value = match params.and_then(|p| p.get(key)) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => return Err(format!("the payload needs \"{key}\" (text) for the route")),
-        };
-        if value.is_empty() || value.contains(['/', ' ', '?', '#']) {
-            return Err(format!(
-                "\"{key}\" cannot be \"{value}\": it must be one path segment"
-            ));
-        }
-        line.push_str(&rest[..open]);
-        line.push_str(&value);
-        rest = &rest[close + 1..];
-    }
-    line.push_str(rest);
-    Ok(line)
 }
 
 #[cfg(test)]
@@ -294,7 +266,7 @@ mod tests {
         let missing = to_message(&t, app, &points, json!({})).unwrap_err();
         assert!(missing.contains("customerId"), "{missing}");
         let sneaky = to_message(&t, app, &points, json!({"customerId": "C1/../x"})).unwrap_err();
-        assert!(sneaky.contains("one path segment"), "{sneaky}");
+        assert!(sneaky.contains("not a plain token"), "{sneaky}");
         let command = Choice {
             kind: MessageKind::Command,
             name: "CancelBooking".into(),

@@ -14,10 +14,12 @@ pub mod geometry;
 pub mod link_codec;
 pub mod listing;
 pub mod live;
+pub mod loaded;
 pub mod narration;
 pub mod painter;
 pub mod share;
 pub mod sim;
+pub mod simulation_page;
 pub mod tokens;
 
 pub use app::App;

@@ -32,10 +32,66 @@ pub const AIRLINE: &str = "airline";
 /// Everything needed to rebuild a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SharedRun {
-    /// A built-in model's name.
-    pub model: String,
+    /// A built-in model's key (`"airline"`), or a model of the user's, whole.
+    pub model: Value,
     pub seed: u64,
     pub inputs: Vec<Input>,
+}
+
+/// A link read as far as its model: the inputs name services, so they can only be read
+/// once the model they belong to is known.
+#[derive(Clone, Debug)]
+pub struct LinkDoc {
+    /// A built-in model's key, or a model of the user's, whole.
+    pub model: Value,
+    pub seed: u64,
+    doc: Value,
+}
+
+impl LinkDoc {
+    /// Reads a link's JSON text up to its model and seed.
+    pub fn read(text: &str) -> Result<LinkDoc, LinkError> {
+        if text.len() > MAX_LINK_BYTES {
+            return Err(LinkError(format!(
+                "the link holds {} bytes, more than the {} this page reads",
+                text.len(),
+                MAX_LINK_BYTES
+            )));
+        }
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            LinkError(format!(
+                "the link is damaged (its text is not JSON: {e}); it may have been cut short"
+            ))
+        })?;
+        let at = At::root(&doc);
+        let version = at.field("contrailLink")?.u64()?;
+        if version > LINK_VERSION {
+            return Err(LinkError(format!(
+                "the link was made by a newer Contrail (link format {version}; this page reads up \
+                 to {LINK_VERSION})"
+            )));
+        }
+        let model = at.field("model")?.value.clone();
+        let seed = at.field("seed")?.u64()?;
+        Ok(LinkDoc { model, seed, doc })
+    }
+
+    /// The link's inputs, their services resolved in `topology` (the link's model's).
+    pub fn inputs(&self, topology: &Topology) -> Result<Vec<Input>, LinkError> {
+        let at = At::root(&self.doc);
+        let listed = at.field("inputs")?;
+        let list = listed.array()?;
+        if list.len() > MAX_LINK_INPUTS {
+            return Err(LinkError(format!(
+                "the link holds {} inputs, more than the {MAX_LINK_INPUTS} this page replays",
+                list.len()
+            )));
+        }
+        list.iter()
+            .enumerate()
+            .map(|(i, v)| input_from_json(&listed.child(&i.to_string(), v), topology))
+            .collect()
+    }
 }
 
 /// Why a link could not be read, in words for the person who opened it.
@@ -65,48 +121,14 @@ impl SharedRun {
         .to_string()
     }
 
-    /// Reads a link's JSON text; `topology` is the named model's, to resolve service ids.
+    /// Reads a link's JSON text; `topology` is its model's, to resolve service ids.
     /// Only the first problem is reported, with a JSON Pointer to where it is.
     pub fn from_json(text: &str, topology: &Topology) -> Result<SharedRun, LinkError> {
-        if text.len() > MAX_LINK_BYTES {
-            return Err(LinkError(format!(
-                "the link holds {} bytes, more than the {} this page reads",
-                text.len(),
-                MAX_LINK_BYTES
-            )));
-        }
-        let doc: Value = serde_json::from_str(text).map_err(|e| {
-            LinkError(format!(
-                "the link is damaged (its text is not JSON: {e}); it may have been cut short"
-            ))
-        })?;
-        let at = At::root(&doc);
-        let version = at.field("contrailLink")?.u64()?;
-        if version > LINK_VERSION {
-            return Err(LinkError(format!(
-                "the link was made by a newer Contrail (link format {version}; this page reads up \
-                 to {LINK_VERSION})"
-            )));
-        }
-        let model = at.field("model")?.str()?.to_string();
-        let seed = at.field("seed")?.u64()?;
-        let listed = at.field("inputs")?;
-        let list = listed.array()?;
-        if list.len() > MAX_LINK_INPUTS {
-            return Err(LinkError(format!(
-                "the link holds {} inputs, more than the {MAX_LINK_INPUTS} this page replays",
-                list.len()
-            )));
-        }
-        let inputs = list
-            .iter()
-            .enumerate()
-            .map(|(i, v)| input_from_json(&listed.child(&i.to_string(), v), topology))
-            .collect::<Result<_, _>>()?;
+        let doc = LinkDoc::read(text)?;
         Ok(SharedRun {
-            model,
-            seed,
-            inputs,
+            inputs: doc.inputs(topology)?,
+            model: doc.model,
+            seed: doc.seed,
         })
     }
 }
@@ -114,12 +136,14 @@ impl SharedRun {
 fn input_to_json(input: &Input, topology: &Topology) -> Value {
     let id = |s| topology.id(s);
     match input {
-        Input::Send(send) => json!({"send": {
-            "from": send.from,
-            "kind": send.kind.as_str(),
-            "name": send.name,
-            "payload": send.payload,
-        }}),
+        Input::Send(send) => json!({ "send": message_to_json(send) }),
+        Input::Script(script) => {
+            let steps: Vec<Value> = script
+                .iter()
+                .map(|(after, send)| json!({"after": after, "send": message_to_json(send)}))
+                .collect();
+            json!({ "script": steps })
+        }
         Input::Traffic(rate) => json!({ "traffic": exact(*rate) }),
         Input::AdvanceTo(t) => json!({ "at": t }),
         Input::Step => json!("step"),
@@ -165,6 +189,34 @@ fn exact(x: f64) -> Value {
     Value::String(x.to_string())
 }
 
+fn message_to_json(send: &UserMessage) -> Value {
+    json!({
+        "from": send.from,
+        "kind": send.kind.as_str(),
+        "name": send.name,
+        "payload": send.payload,
+    })
+}
+
+fn message_from_json(at: &At<'_>) -> Result<UserMessage, LinkError> {
+    let kind = match at.field("kind")?.str()? {
+        "command" => MessageKind::Command,
+        "event" => MessageKind::Event,
+        "query" => MessageKind::Query,
+        other => {
+            return Err(at.field("kind")?.error(&format!(
+                "expected command, event or query, found \"{other}\""
+            )))
+        }
+    };
+    Ok(UserMessage {
+        from: at.field("from")?.str()?.to_string(),
+        kind,
+        name: at.field("name")?.str()?.to_string(),
+        payload: at.field("payload")?.value.clone(),
+    })
+}
+
 fn input_from_json(at: &At<'_>, topology: &Topology) -> Result<Input, LinkError> {
     if at.value.as_str() == Some("step") {
         return Ok(Input::Step);
@@ -177,23 +229,18 @@ fn input_from_json(at: &At<'_>, topology: &Topology) -> Result<Input, LinkError>
             .ok_or_else(|| at.error(&format!("no service \"{name}\" in the model")))
     };
     Ok(match key {
-        "send" => {
-            let kind = match inner.field("kind")?.str()? {
-                "command" => MessageKind::Command,
-                "event" => MessageKind::Event,
-                "query" => MessageKind::Query,
-                other => {
-                    return Err(inner.field("kind")?.error(&format!(
-                        "expected command, event or query, found \"{other}\""
-                    )))
-                }
-            };
-            Input::Send(UserMessage {
-                from: inner.field("from")?.str()?.to_string(),
-                kind,
-                name: inner.field("name")?.str()?.to_string(),
-                payload: inner.field("payload")?.value.clone(),
-            })
+        "send" => Input::Send(message_from_json(&inner)?),
+        "script" => {
+            let steps = inner.array()?;
+            let mut script = Vec::with_capacity(steps.len());
+            for (i, step) in steps.iter().enumerate() {
+                let step = inner.child(&i.to_string(), step);
+                script.push((
+                    step.field("after")?.u64()?,
+                    message_from_json(&step.field("send")?)?,
+                ));
+            }
+            Input::Script(script)
         }
         "traffic" => Input::Traffic(inner.f64()?),
         "at" => Input::AdvanceTo(inner.u64()?),
@@ -248,9 +295,9 @@ fn input_from_json(at: &At<'_>, topology: &Topology) -> Result<Input, LinkError>
         }
         other => {
             return Err(at.error(&format!(
-                "expected one of send, at, step, traffic, fault, deadLetter or preset, found \
+            "expected one of send, script, at, step, traffic, fault, deadLetter or preset, found \
                  \"{other}\""
-            )))
+        )))
         }
     })
 }

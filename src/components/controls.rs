@@ -1,14 +1,12 @@
 use leptos::prelude::*;
 
-use crate::sim::Scenario;
-
 /// The speeds the Speed slider steps through, slowest first.
 pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 /// The traffic generator's range in the UI, in simulated bookings per second.
 pub const TRAFFIC_MAX: f64 = 50.0;
 
-/// The control bar: play and pause, step and step back, speed, reset, the scenario
-/// buttons and the traffic generator.
+/// The control bar: play and pause, step and step back, speed, reset, the model's scenario
+/// buttons and, for the airline, the traffic generator.
 #[component]
 pub fn Controls(
     /// Whether the simulation clock runs; the Play/Pause button flips it.
@@ -26,8 +24,12 @@ pub fn Controls(
     on_step_back: Callback<()>,
     /// Starts the simulation over from its seed data.
     on_reset: Callback<()>,
-    /// Runs one of the simulation's scenarios.
-    on_scenario: Callback<Scenario>,
+    /// The model's scenarios, by name, one button each.
+    scenarios: Vec<String>,
+    /// Runs one of the model's scenarios.
+    on_scenario: Callback<String>,
+    /// Whether the model has a traffic generator (the airline's bookings).
+    traffic_available: bool,
     /// Asks for traffic at a rate (0 stops it). The text is passed as typed, so the
     /// owner can explain what is wrong with it.
     on_traffic: Callback<String>,
@@ -78,17 +80,19 @@ pub fn Controls(
                 </label>
             </div>
             <div class="control-group" role="group" aria-label="Scenarios">
-                {Scenario::ALL
+                {scenarios
                     .into_iter()
                     .map(|scenario| {
+                        let name = scenario.clone();
                         view! {
-                            <button class="scenario" on:click=move |_| on_scenario.run(scenario)>
-                                {scenario.label()}
+                            <button class="scenario" on:click=move |_| on_scenario.run(name.clone())>
+                                {scenario}
                             </button>
                         }
                     })
                     .collect::<Vec<_>>()}
             </div>
+            <Show when=move || traffic_available>
             <div class="control-group traffic" role="group" aria-label="Traffic generator">
                 <label>
                     <span>"Bookings/s"</span>
@@ -113,6 +117,7 @@ pub fn Controls(
                     {move || if traffic_on() { "Stop traffic" } else { "Start traffic" }}
                 </button>
             </div>
+            </Show>
         </div>
     }
 }

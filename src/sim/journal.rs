@@ -14,6 +14,8 @@ use super::topology::ServiceIdx;
 pub enum Input {
     /// A user-level send: a scenario button, the composer, or a shared link's replay.
     Send(UserMessage),
+    /// A model's scenario: sends, each after its delay from now.
+    Script(Vec<(SimTime, UserMessage)>),
     Traffic(f64),
     AdvanceTo(SimTime),
     Step,
@@ -135,6 +137,10 @@ fn feed(sim: &mut Sim, input: &Input) -> Result<Vec<Happening>, SimError> {
     Ok(match input {
         Input::Send(send) => {
             sim.send(send)?;
+            sim.advance_by(0)
+        }
+        Input::Script(script) => {
+            sim.send_script(script)?;
             sim.advance_by(0)
         }
         Input::Traffic(rate) => {

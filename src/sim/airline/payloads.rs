@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use crate::sim::model::same_shape;
 
-/// The airline as a model: its messages' examples are the payload shapes checked here.
-const AIRLINE_MODEL: &str = include_str!("../../../models/airline.json");
+/// The airline as a model (`models/airline.json`): its messages' examples are the payload
+/// shapes checked here, and the page offers it as a model like any other.
+pub const AIRLINE_MODEL: &str = include_str!("../../../models/airline.json");
 
 /// The airline model's message that `matches`, taken out of the parsed file.
 fn model_message(matches: impl Fn(&Value) -> bool) -> Option<Value> {

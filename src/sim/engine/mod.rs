@@ -84,6 +84,8 @@ impl Queued {
 pub(crate) enum ScriptStep {
     Originate(ServiceIdx, Outgoing),
     Fault(FaultChange),
+    /// A user-level send, checked when it was scheduled.
+    Send(UserMessage),
 }
 
 #[derive(Debug)]
@@ -358,6 +360,10 @@ impl Sim {
             // A preset's settings are valid by construction; a test proves each one applies.
             ScriptStep::Fault(change) => {
                 let _ = self.change_fault(change);
+            }
+            // Checked when scheduled, against a model that cannot change since.
+            ScriptStep::Send(message) => {
+                let _ = self.send(&message);
             }
         }
     }

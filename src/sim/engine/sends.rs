@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use super::Sim;
+use super::{ScriptStep, Sim};
 use crate::sim::error::SimError;
 use crate::sim::message::{MessageId, MessageKind};
+use crate::sim::time::SimTime;
 
 /// One user-level send: the root of a new correlation.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,12 +35,43 @@ impl Sim {
             MessageKind::Command => self.command_out(&message.name, payload)?,
             MessageKind::Event => self.event_out(&message.name, payload)?,
             MessageKind::Query => return self.send_query(&message.from, &message.name),
-            MessageKind::QueryResponse => {
-                return Err(SimError::InvalidInput {
-                    reason: "a query response is sent by the query's server, not by a user".into(),
-                })
-            }
+            MessageKind::QueryResponse => return Err(response_refused()),
         };
         Ok(self.originate(s, out).0)
+    }
+
+    /// Sends each message after its delay (0 = now), as a scenario of a model plays: all of
+    /// them are checked first, so a script the model forbids sends nothing at all.
+    pub fn send_script(&mut self, script: &[(SimTime, UserMessage)]) -> Result<(), SimError> {
+        for (_, message) in script {
+            self.check_send(message)?;
+        }
+        let mut later = Vec::new();
+        for (delay, message) in script {
+            if *delay == 0 {
+                self.send(message)?;
+            } else {
+                later.push((*delay, ScriptStep::Send(message.clone())));
+            }
+        }
+        self.script(later);
+        Ok(())
+    }
+
+    /// Whether [`Sim::send`] would take `message`, without sending it.
+    fn check_send(&self, message: &UserMessage) -> Result<(), SimError> {
+        self.origin_service(&message.from)?;
+        match message.kind {
+            MessageKind::Command => self.command_out(&message.name, Value::Null).map(drop),
+            MessageKind::Event => self.event_out(&message.name, Value::Null).map(drop),
+            MessageKind::Query => self.topology.match_route(&message.name).map(drop),
+            MessageKind::QueryResponse => Err(response_refused()),
+        }
+    }
+}
+
+fn response_refused() -> SimError {
+    SimError::InvalidInput {
+        reason: "a query response is sent by the query's server, not by a user".into(),
     }
 }

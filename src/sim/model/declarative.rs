@@ -12,11 +12,12 @@ use serde_json::{Map, Value};
 
 use super::pointer::set_pointer;
 use super::{Mapping, MessageSpec, Model, Output, Reaction, Source};
-use crate::sim::behaviour::{Ctx, Outgoing, Passive, QueryResult, Rejection, ServiceBehaviour};
-use crate::sim::engine::{ScriptStep, Sim, SimConfig};
+use crate::sim::behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
+use crate::sim::engine::{Sim, SimConfig, UserMessage};
 use crate::sim::error::SimError;
 use crate::sim::maps::object_of;
-use crate::sim::message::Envelope;
+use crate::sim::message::{Envelope, MessageKind};
+use crate::sim::time::SimTime;
 use crate::sim::topology::{Role, Route, Topology};
 
 /// The keys of a declarative service's state that the simulation keeps; `set` may not write
@@ -335,53 +336,46 @@ impl Model {
         )
     }
 
-    /// Schedules a scenario's steps on `sim`, each at now + its `atMs`, each a new user
-    /// action. Every step is checked before any is scheduled.
-    pub fn play(&self, sim: &mut Sim, scenario: &str) -> Result<(), SimError> {
+    /// A scenario as data: each step's message and its delay from the scenario's start. A
+    /// step's payload replaces the message's example; a query's fills its route.
+    pub fn scenario_script(&self, scenario: &str) -> Result<Vec<(SimTime, UserMessage)>, SimError> {
         let s = self
             .scenario(scenario)
             .ok_or_else(|| SimError::InvalidInput {
                 reason: format!("the model has no scenario \"{scenario}\""),
             })?;
-        let mut script = Vec::new();
-        for step in &s.steps {
-            let topology = sim.topology();
-            let from = topology
-                .index_of(&step.from)
-                .ok_or_else(|| SimError::UnknownService {
-                    id: step.from.clone(),
-                })?;
-            let def = self
-                .message(&step.message)
-                .ok_or_else(|| SimError::InvalidInput {
-                    reason: format!("the model has no message {}", step.message),
-                })?;
-            let payload = step.payload.clone().unwrap_or_else(|| def.example.clone());
-            let out = match &def.kind {
-                MessageSpec::Command { .. } => Outgoing::Command {
-                    type_name: def.name.clone(),
-                    handler: topology
-                        .handler_of(&def.name)
-                        .ok_or_else(|| SimError::NoHandler {
-                            command: def.name.clone(),
-                        })?,
+        s.steps
+            .iter()
+            .map(|step| {
+                let def = self
+                    .message(&step.message)
+                    .ok_or_else(|| SimError::InvalidInput {
+                        reason: format!("the model has no message {}", step.message),
+                    })?;
+                let payload = step.payload.clone().unwrap_or_else(|| def.example.clone());
+                let (kind, name) = match &def.kind {
+                    MessageSpec::Command { .. } => (MessageKind::Command, def.name.clone()),
+                    MessageSpec::Event { .. } => (MessageKind::Event, def.name.clone()),
+                    MessageSpec::Query { route, .. } => (
+                        MessageKind::Query,
+                        fill_route(route, &payload)
+                            .map_err(|reason| SimError::InvalidInput { reason })?,
+                    ),
+                };
+                let message = UserMessage {
+                    from: step.from.clone(),
+                    kind,
+                    name,
                     payload,
-                },
-                MessageSpec::Event { .. } => Outgoing::Event {
-                    type_name: def.name.clone(),
-                    subscribers: topology.subscribers_of(&def.name),
-                    payload,
-                },
-                MessageSpec::Query { route, .. } => {
-                    let line = fill_route(route, &payload)
-                        .map_err(|reason| SimError::InvalidInput { reason })?;
-                    let (server, _) = topology.match_route(&line)?;
-                    Outgoing::Query { line, server }
-                }
-            };
-            script.push((step.at_ms.unwrap_or(0), ScriptStep::Originate(from, out)));
-        }
-        sim.script(script);
-        Ok(())
+                };
+                Ok((step.at_ms.unwrap_or(0), message))
+            })
+            .collect()
+    }
+
+    /// Plays a scenario on `sim`: each step at now + its `atMs`, each a new user action.
+    /// Every step is checked before any is sent.
+    pub fn play(&self, sim: &mut Sim, scenario: &str) -> Result<(), SimError> {
+        sim.send_script(&self.scenario_script(scenario)?)
     }
 }

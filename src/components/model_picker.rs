@@ -1,0 +1,143 @@
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::loaded::{LoadedModel, Start, GALLERY};
+
+/// What a model that cannot be opened leaves: the one the person had.
+fn refusal(why: &str) -> String {
+    format!("This model could not be opened: {why}. The model you had stays loaded.")
+}
+
+/// Reads a dropped or picked file's text and opens it as a model.
+fn open_file(file: web_sys::File, on_start: Callback<Start>, on_invalid: Callback<String>) {
+    spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|t| t.as_string());
+        match text.map(|t| LoadedModel::from_text(&t)) {
+            Some(Ok(model)) => on_start.run(Start::fresh(model)),
+            Some(Err(why)) => on_invalid.run(refusal(&why)),
+            None => on_invalid.run(refusal("the file is not text")),
+        }
+    });
+}
+
+/// Offers the download of `text` as a file named `name`.
+fn download(name: &str, text: &str) -> Option<()> {
+    let parts = web_sys::js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let link = document()
+        .create_element("a")
+        .ok()?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url).ok()
+}
+
+/// Which system the page simulates: a gallery model, a model file of the person's (picked,
+/// dropped on the page or pasted), and the current model saved as a file. A model that
+/// cannot be opened is explained, and the one the person had stays loaded.
+#[component]
+pub fn ModelPicker(
+    /// The gallery key of the model in use, or `None` for one the person opened.
+    current: Option<&'static str>,
+    /// The model in use's name.
+    title: String,
+    /// The model in use as a document, for Save model.
+    model_json: Callback<(), String>,
+    /// Loads a model: the page is built again for it.
+    on_start: Callback<Start>,
+    /// Explains a model that could not be opened.
+    on_invalid: Callback<String>,
+) -> impl IntoView {
+    let file_input = NodeRef::<Input>::new();
+    let pasted = RwSignal::new(String::new());
+    // A model file dropped anywhere on the page opens like a picked one.
+    let drag_over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drop = window_event_listener(leptos::ev::drop, move |ev| {
+        ev.prevent_default();
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            open_file(file, on_start, on_invalid);
+        }
+    });
+    on_cleanup(move || {
+        drag_over.remove();
+        drop.remove();
+    });
+    let save_name = format!(
+        "{}.contrail.json",
+        title
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            })
+            .collect::<String>()
+    );
+    let opened_title = title.clone();
+    view! {
+        <div class="model-picker" role="group" aria-label="Model">
+            <select aria-label="Model" title="The system to simulate" on:change:target=move |ev| {
+                    if let Some(model) = LoadedModel::gallery(&ev.target().value()) {
+                        on_start.run(Start::fresh(model));
+                    }
+                }>
+                    {GALLERY
+                        .into_iter()
+                        .map(|(key, name)| view! { <option value=key selected=current == Some(key)>{name}</option> })
+                        .collect::<Vec<_>>()}
+                    {current.is_none().then(|| view! { <option value="" selected>{format!("{opened_title} (opened)")}</option> })}
+            </select>
+            <button on:click=move |_| {
+                if let Some(input) = file_input.get_untracked() {
+                    input.click();
+                }
+            }>"Open model"</button>
+            <input
+                node_ref=file_input
+                class="model-file"
+                type="file"
+                accept=".json,application/json"
+                aria-label="Model file"
+                on:change:target=move |ev| {
+                    let input = ev.target();
+                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                        open_file(file, on_start, on_invalid);
+                    }
+                    input.set_value("");
+                }
+            />
+            <button on:click=move |_| {
+                let _ = download(&save_name, &model_json.run(()));
+            }>"Save model"</button>
+            <details class="paste-model">
+                <summary>"Paste a model"</summary>
+                <textarea
+                    aria-label="Model text"
+                    rows="6"
+                    spellcheck="false"
+                    prop:value=move || pasted.get()
+                    on:input:target=move |ev| pasted.set(ev.target().value())
+                ></textarea>
+                <button on:click=move |_| match LoadedModel::from_text(&pasted.get_untracked()) {
+                    Ok(model) => on_start.run(Start::fresh(model)),
+                    Err(why) => on_invalid.run(refusal(&why)),
+                }>"Open pasted model"</button>
+            </details>
+        </div>
+    }
+}

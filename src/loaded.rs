@@ -1,0 +1,315 @@
+//! The model the page runs: the airline with its Rust behaviours, a gallery model, or a
+//! model the user opened. Everything the page derives (the simulation, the diagram, the
+//! log's services, the scenario buttons, the composer's examples) comes from this one value,
+//! so loading another model changes all of it at once.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::compose::Choice;
+use crate::share::LinkDoc;
+use crate::sim::airline::payloads;
+use crate::sim::model::{MessageSpec, Model};
+use crate::sim::{Input, MessageKind, Scenario, Sim, SimConfig, SimError, Topology};
+
+/// The built-in models, by the key a share link names them with, and their titles.
+pub const GALLERY: [(&str, &str); 3] = [
+    ("airline", "Airline (the article)"),
+    ("saga", "Order saga"),
+    ("cqrs", "CQRS read model"),
+];
+
+/// How the page's simulation is made.
+#[derive(Clone, Debug)]
+enum Behaviour {
+    /// The airline's Rust services: points, pricing, seats, traffic, what-if presets.
+    Airline,
+    /// Every service runs the model's reactions.
+    Declared(Arc<Model>),
+}
+
+/// A model the page can run.
+#[derive(Clone, Debug)]
+pub struct LoadedModel {
+    /// A gallery key, or `None` for a model the user opened (a link then carries it whole).
+    pub key: Option<&'static str>,
+    pub title: String,
+    behaviour: Behaviour,
+}
+
+impl PartialEq for LoadedModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.title == other.title && self.to_json() == other.to_json()
+    }
+}
+
+impl LoadedModel {
+    /// The airline, as the page opens.
+    pub fn airline() -> Self {
+        LoadedModel {
+            key: Some("airline"),
+            title: GALLERY[0].1.into(),
+            behaviour: Behaviour::Airline,
+        }
+    }
+
+    /// A gallery model by its key.
+    pub fn gallery(key: &str) -> Option<Self> {
+        let (key, title) = GALLERY.into_iter().find(|(k, _)| *k == key)?;
+        let text = match key {
+            "airline" => return Some(Self::airline()),
+            "saga" => include_str!("../models/saga.json"),
+            "cqrs" => include_str!("../models/cqrs.json"),
+            _ => return None,
+        };
+        let model = Model::parse(text).ok()?;
+        Some(LoadedModel {
+            key: Some(key),
+            title: title.into(),
+            behaviour: Behaviour::Declared(Arc::new(model)),
+        })
+    }
+
+    /// A model the user opened or pasted, or why it cannot run. Nothing else changes when
+    /// it is refused: the caller keeps the model it had.
+    pub fn from_text(text: &str) -> Result<Self, String> {
+        let model = Model::parse(text).map_err(|e| e.to_string())?;
+        Self::declared(model)
+    }
+
+    /// A model carried whole by a share link.
+    pub fn from_value(doc: &Value) -> Result<Self, String> {
+        let model = Model::from_value(doc).map_err(|e| e.to_string())?;
+        Self::declared(model)
+    }
+
+    fn declared(model: Model) -> Result<Self, String> {
+        // A model that parses may still be refused by the engine (a topology rule the
+        // reader does not know); find out now, not when the page starts it.
+        model.to_topology().map_err(|e| e.to_string())?;
+        Ok(LoadedModel {
+            key: None,
+            title: model.name.clone(),
+            behaviour: Behaviour::Declared(Arc::new(model)),
+        })
+    }
+
+    /// Whether this is the airline with its Rust behaviours (traffic, what-if presets).
+    pub fn is_airline(&self) -> bool {
+        matches!(self.behaviour, Behaviour::Airline)
+    }
+
+    /// A fresh simulation of this model.
+    pub fn start(&self, config: &SimConfig) -> Result<Sim, SimError> {
+        match &self.behaviour {
+            Behaviour::Airline => Ok(Sim::airline(config.clone())),
+            Behaviour::Declared(model) => model.sim(config.clone()),
+        }
+    }
+
+    /// The model as a document, for Save model and for links to a model of the user's.
+    pub fn to_json(&self) -> Value {
+        match &self.behaviour {
+            Behaviour::Airline => {
+                serde_json::from_str(payloads::AIRLINE_MODEL).unwrap_or(Value::Null)
+            }
+            Behaviour::Declared(model) => model.to_json(),
+        }
+    }
+
+    /// The scenario buttons' names.
+    pub fn scenarios(&self) -> Vec<String> {
+        match &self.behaviour {
+            Behaviour::Airline => Scenario::ALL.iter().map(|s| s.label().into()).collect(),
+            Behaviour::Declared(model) => model.scenarios.iter().map(|s| s.name.clone()).collect(),
+        }
+    }
+
+    /// The input a scenario button feeds the run.
+    pub fn scenario_input(&self, name: &str, topology: &Topology) -> Result<Input, SimError> {
+        match &self.behaviour {
+            Behaviour::Airline => {
+                let scenario = Scenario::ALL
+                    .into_iter()
+                    .find(|s| s.label() == name)
+                    .ok_or_else(|| SimError::InvalidInput {
+                        reason: format!("the airline has no scenario \"{name}\""),
+                    })?;
+                Ok(Input::Send(scenario.action().to_send(topology)?))
+            }
+            Behaviour::Declared(model) => Ok(Input::Script(model.scenario_script(name)?)),
+        }
+    }
+
+    /// The example the composer starts from: a command's or event's payload, or a query's
+    /// route parameters.
+    pub fn example(&self, choice: &Choice) -> Option<Value> {
+        match &self.behaviour {
+            Behaviour::Airline => match choice.kind {
+                MessageKind::Query => payloads::query_example(&choice.name),
+                _ => payloads::example(&choice.name),
+            },
+            Behaviour::Declared(model) => model
+                .messages
+                .iter()
+                .find(|m| match (&m.kind, choice.kind) {
+                    (MessageSpec::Query { route, .. }, MessageKind::Query) => *route == choice.name,
+                    (MessageSpec::Command { .. }, MessageKind::Command)
+                    | (MessageSpec::Event { .. }, MessageKind::Event) => m.name == choice.name,
+                    _ => false,
+                })
+                .map(|m| m.example.clone()),
+        }
+    }
+}
+
+/// How the page starts: which model, which seed, and the run a link brought, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Start {
+    pub model: LoadedModel,
+    pub seed: u64,
+    /// A shared run's inputs, replayed onto the fresh start, which then waits paused.
+    pub replay: Option<Vec<Input>>,
+    /// Something to tell the person as the page starts (a link that could not be opened).
+    pub notice: Option<String>,
+    /// A link is being unpacked: start paused and say so.
+    pub opening_link: bool,
+}
+
+impl Start {
+    /// `model`, fresh, with the default seed.
+    pub fn fresh(model: LoadedModel) -> Self {
+        Start {
+            model,
+            seed: SimConfig::default().seed,
+            replay: None,
+            notice: None,
+            opening_link: false,
+        }
+    }
+
+    /// The start a link's JSON text describes, or why it cannot be opened.
+    pub fn from_link(text: &str) -> Result<Self, String> {
+        let doc = LinkDoc::read(text).map_err(|e| e.to_string())?;
+        let model = match &doc.model {
+            Value::String(key) => LoadedModel::gallery(key)
+                .ok_or_else(|| format!("its model \"{key}\" is not built in"))?,
+            whole => LoadedModel::from_value(whole).map_err(|e| format!("its model: {e}"))?,
+        };
+        let config = SimConfig {
+            seed: doc.seed,
+            ..SimConfig::default()
+        };
+        let sim = model.start(&config).map_err(|e| e.to_string())?;
+        let inputs = doc.inputs(sim.topology()).map_err(|e| e.to_string())?;
+        Ok(Start {
+            model,
+            seed: doc.seed,
+            replay: Some(inputs),
+            notice: None,
+            opening_link: false,
+        })
+    }
+
+    /// The airline, telling why a link could not be opened.
+    pub fn refused_link(why: &str) -> Self {
+        Start {
+            notice: Some(format!(
+                "This link could not be opened: {why}. The airline is loaded instead."
+            )),
+            ..Start::fresh(LoadedModel::airline())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Journal, ServiceIdx};
+
+    #[test]
+    fn every_gallery_model_starts_and_plays_each_of_its_scenarios() {
+        for (key, title) in GALLERY {
+            let loaded = LoadedModel::gallery(key).unwrap();
+            assert_eq!((loaded.key, loaded.title.as_str()), (Some(key), title));
+            assert_eq!(loaded.is_airline(), key == "airline");
+            let scenarios = loaded.scenarios();
+            assert!(!scenarios.is_empty(), "{key} has scenarios");
+            for name in scenarios {
+                let mut sim = loaded.start(&SimConfig::default()).unwrap();
+                let input = loaded.scenario_input(&name, sim.topology()).unwrap();
+                let mut journal = Journal::default();
+                journal.apply(&mut sim, input).unwrap();
+                sim.run_until_idle(100_000);
+                assert!(sim.messages().count() >= 2, "{key}: {name} did something");
+            }
+        }
+        assert!(LoadedModel::gallery("payroll").is_none());
+    }
+
+    #[test]
+    fn the_composer_starts_from_each_message_s_example() {
+        for (key, _) in GALLERY {
+            let loaded = LoadedModel::gallery(key).unwrap();
+            let sim = loaded.start(&SimConfig::default()).unwrap();
+            let t = sim.topology();
+            for sender in crate::compose::senders(t) {
+                for choice in crate::compose::choices(t, sender as ServiceIdx) {
+                    assert!(loaded.example(&choice).is_some(), "{key}: {choice:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_model_of_the_user_s_reads_back_whole_and_bad_ones_say_why() {
+        let saga = LoadedModel::gallery("saga").unwrap();
+        let text = saga.to_json().to_string();
+        let opened = LoadedModel::from_text(&text).unwrap();
+        assert_eq!(opened.key, None);
+        assert_eq!(opened.to_json(), saga.to_json());
+        assert_eq!(LoadedModel::from_value(&saga.to_json()).unwrap(), opened);
+        let error = LoadedModel::from_text("{\"contrail\": 1,").unwrap_err();
+        assert!(error.contains("line 1"), "{error}");
+        assert!(LoadedModel::airline().to_json()["services"].is_array());
+    }
+
+    #[test]
+    fn a_link_names_a_gallery_model_or_carries_a_model_whole() {
+        use crate::share::SharedRun;
+        for model in [
+            Value::from("cqrs"),
+            LoadedModel::gallery("saga").unwrap().to_json(),
+        ] {
+            let loaded = match &model {
+                Value::String(key) => LoadedModel::gallery(key).unwrap(),
+                whole => LoadedModel::from_value(whole).unwrap(),
+            };
+            let sim = loaded.start(&SimConfig::default()).unwrap();
+            let name = loaded.scenarios()[0].clone();
+            let input = loaded.scenario_input(&name, sim.topology()).unwrap();
+            let run = SharedRun {
+                model: model.clone(),
+                seed: 9,
+                inputs: vec![input.clone(), Input::AdvanceTo(5_000)],
+            };
+            let start = Start::from_link(&run.to_json(sim.topology())).unwrap();
+            assert_eq!(start.model, loaded);
+            assert_eq!(start.seed, 9);
+            assert_eq!(start.replay, Some(vec![input, Input::AdvanceTo(5_000)]));
+        }
+        let unknown = r#"{"contrailLink":1,"model":"payroll","seed":1,"inputs":[]}"#;
+        assert!(Start::from_link(unknown)
+            .unwrap_err()
+            .contains("not built in"));
+        let broken = r#"{"contrailLink":1,"model":{"contrail":1},"seed":1,"inputs":[]}"#;
+        assert!(Start::from_link(broken)
+            .unwrap_err()
+            .starts_with("its model: "));
+        assert!(Start::refused_link("why")
+            .notice
+            .unwrap()
+            .contains("could not be opened: why. The airline is loaded instead."));
+    }
+}

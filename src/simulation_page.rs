@@ -1,0 +1,557 @@
+//! One model's page: owns the simulation and the one animation loop, and wires the
+//! components. Everything here is derived from the model it was built for.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::animation::{prefers_reduced_motion, use_animation_frame};
+use crate::bench_mode::{self, Mode};
+use crate::components::controls::TRAFFIC_MAX;
+use crate::components::{
+    Composer, Controls, DeadLetters, Diagram, Legend, MessageLog, ModelPicker, Notice,
+    PayloadInspector, ServiceInspector, ShareLink, ViewOptions, WhatIf,
+};
+use crate::compose::Choice;
+use crate::geometry::{view_to_client, DiagramGeometry, Point};
+use crate::listing::LogPlace;
+use crate::live::LiveSim;
+use crate::loaded::Start;
+use crate::narration;
+use crate::painter::Painter;
+use crate::share::SharedRun;
+use crate::sim::{
+    DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, Preset, ServiceIdx, Sim,
+    SimConfig, SimError, SimTime, UserMessage,
+};
+use crate::tokens::{PlacedToken, TokenLayer};
+
+/// The shortest time between two refreshes of the views the animation loop causes.
+const VIEW_REFRESH_MS: f64 = 100.0;
+/// How close, in diagram units, a click must land to a token to pick it.
+const PICK_RADIUS: f64 = 12.0;
+
+/// What Contrail shows, whatever the model; the model picker beside it names the system.
+pub const TAGLINE: &str = "Commands, events and queries, simulated";
+
+/// The caption before anything has happened.
+pub const FIRST_CAPTION: &str =
+    "Press a scenario button to start. Pause, then Step, to follow it one happening at a time.";
+
+/// The page for one model: header with the model picker, controls and step caption,
+/// diagram with legend and what-if panels, the log and the inspectors; in Present mode the
+/// diagram alone with the controls and caption.
+#[component]
+pub fn SimulationPage(
+    /// The model to run, its seed, and the run a link brought to replay, if any.
+    start: Start,
+    /// Loads another model or opens a link: the page is built again for it.
+    on_start: Callback<Start>,
+) -> impl IntoView {
+    let model = StoredValue::new(start.model.clone());
+    let is_airline = start.model.is_airline();
+    // A shared link may bring its own seed; Step back and Reset start from it again.
+    let config = StoredValue::new(SimConfig {
+        seed: start.seed,
+        ..SimConfig::default()
+    });
+    let (mode, mode_notice) = bench_mode::current_mode();
+    let starting_sim = move || {
+        config.with_value(|c| match mode {
+            // A gallery or user model was checked when it was loaded; the airline cannot fail.
+            Mode::Airline => model
+                .with_value(|m| m.start(c))
+                .unwrap_or_else(|_| Sim::airline(c.clone())),
+            _ => bench_mode::build_sim(mode, c).0,
+        })
+    };
+    let (first_sim, refused) = match mode {
+        Mode::Airline => (starting_sim(), None),
+        _ => config.with_value(|c| bench_mode::build_sim(mode, c)),
+    };
+    let sim = StoredValue::new_local(first_sim);
+    // Every input the run was fed, so Step back can replay the run to one step earlier.
+    let journal = StoredValue::new_local(Journal::default());
+    let geometry = StoredValue::new_local(sim.with_value(|s| DiagramGeometry::new(s.topology())));
+    let tokens = StoredValue::new_local(TokenLayer::new(geometry.with_value(|g| g.edges.len())));
+    let (version, set_version) = signal(0u64);
+    // The clock moves even when nothing happens; only the header reads it.
+    let (clock_now, set_clock_now) = signal::<SimTime>(0);
+    let live = LiveSim::new(sim, version);
+
+    let playing = RwSignal::new(!start.opening_link && start.replay.is_none());
+    let speed = RwSignal::new(1.0);
+    let selected_message = RwSignal::new(None::<MessageId>);
+    // The message under the pointer in the log: the diagram previews its route.
+    let previewed_message = RwSignal::new(None::<MessageId>);
+    let marked_message = Signal::derive(move || previewed_message.get().or(selected_message.get()));
+    // The log's page and hold, kept here so that Reset can take the log back to its newest
+    // page: message ids start again after a reset.
+    let log_place = RwSignal::new(LogPlace::default());
+    let selected_service = RwSignal::new(None::<ServiceIdx>);
+    let notice = RwSignal::new(mode_notice.or(refused).or(start.notice.clone()));
+    let caption = RwSignal::new(if start.opening_link {
+        "Opening the shared link…".to_string()
+    } else {
+        FIRST_CAPTION.to_string()
+    });
+    let present = RwSignal::new(false);
+    let playing_preset = RwSignal::new(None::<Preset>);
+    let text_scale = RwSignal::new(1.0_f64);
+    let canvas = NodeRef::<Canvas>::new();
+    let payload_region = NodeRef::<leptos::html::Section>::new();
+    let reduced_motion = prefers_reduced_motion();
+
+    // Everything the simulation reports goes through here: new hops become tokens at once.
+    // Returns whether anything happened, so the caller can tell the views.
+    let absorb_into = move |layer: &mut TokenLayer, s: &Sim, happenings: &[Happening]| {
+        geometry.with_value(|g| {
+            layer.absorb(g, happenings, |id| {
+                s.message(id)
+                    .and_then(|m| g.route(s.topology(), m).dead_end)
+            })
+        });
+    };
+    let absorb_tokens = move |happenings: &[Happening]| {
+        if !happenings.is_empty() {
+            sim.with_value(|s| tokens.update_value(|t| absorb_into(t, s, happenings)));
+        }
+        !happenings.is_empty()
+    };
+    // A user's action shows at once, clock included; the animation loop's own changes are
+    // batched.
+    let absorb = move |happenings: &[Happening]| {
+        if absorb_tokens(happenings) {
+            set_version.update(|v| *v += 1);
+        }
+        set_clock_now.set(sim.with_value(Sim::now));
+    };
+    // Every input reaches the simulation through the journal, so that a replay is the run.
+    let feed = move |input: Input| -> Option<Result<Vec<Happening>, SimError>> {
+        journal.try_update_value(|j| sim.try_update_value(|s| j.apply(s, input)))?
+    };
+
+    let painter = StoredValue::new_local(None::<Painter>);
+    let mut carry_ms = 0.0_f64;
+    let mut views_stale = false;
+    let mut since_views_ms = 0.0_f64;
+    use_animation_frame(move |elapsed_ms| {
+        let Some(running) = playing.try_get_untracked() else {
+            return false;
+        };
+        let Some(speed) = speed.try_get_untracked() else {
+            return false;
+        };
+        if running {
+            // Whole simulated milliseconds only; the fraction carries into the next frame.
+            carry_ms += elapsed_ms * speed;
+            let step = carry_ms.floor();
+            carry_ms -= step;
+            let Some(now) = sim.try_with_value(Sim::now) else {
+                return false;
+            };
+            let Some(Ok(happenings)) = feed(Input::AdvanceTo(now + step as u64)) else {
+                return false;
+            };
+            views_stale |= absorb_tokens(&happenings);
+        }
+        // Tokens move every frame; the log, statuses and inspectors need not. Under heavy
+        // traffic, re-deriving them sixty times a second cost more than drawing every token.
+        since_views_ms += elapsed_ms;
+        if since_views_ms >= VIEW_REFRESH_MS {
+            if views_stale {
+                let _ = set_version.try_update(|v| *v += 1);
+                views_stale = false;
+            }
+            if let Some(now) = sim.try_with_value(Sim::now) {
+                if clock_now.try_get_untracked() != Some(now) {
+                    let _ = set_clock_now.try_set(now);
+                }
+            }
+            since_views_ms = 0.0;
+        }
+        let Some(now) = sim.try_with_value(Sim::now) else {
+            return false;
+        };
+        let Some(element) = canvas.try_get_untracked().flatten() else {
+            return true;
+        };
+        let marked = marked_message.try_get_untracked().flatten();
+        let placed: Vec<PlacedToken> = tokens
+            .try_update_value(|t| {
+                t.prune(now);
+                geometry.with_value(|g| t.placed(g, now, reduced_motion).collect())
+            })
+            .unwrap_or_default();
+        painter.update_value(|p| {
+            if p.is_none() {
+                *p = Painter::new(&element);
+            }
+            if let Some(p) = p.as_mut() {
+                p.paint(&element, &placed, marked);
+            }
+        });
+        true
+    });
+
+    // "Step 4 · 12:00:01.250: The broker delivered …": the same words for a step taken and
+    // for the same step reached again by Step back.
+    let step_caption = move |step: usize, happenings: &[Happening]| {
+        let at = happenings.last().map(Happening::at).unwrap_or_default();
+        let words = sim.with_value(|s| narration::caption(s, happenings));
+        format!("Step {step} · {}: {words}", crate::listing::clock_time(at))
+    };
+    let on_step = Callback::new(move |()| {
+        playing.set(false);
+        let happenings = feed(Input::Step).and_then(Result::ok).unwrap_or_default();
+        if happenings.is_empty() {
+            notice.set(Some(
+                "Nothing is scheduled: start a scenario or traffic first.".into(),
+            ));
+            return;
+        }
+        let step = journal.with_value(Journal::steps);
+        caption.set(step_caption(step, &happenings));
+        absorb(&happenings);
+    });
+    let on_step_back = Callback::new(move |()| {
+        playing.set(false);
+        let fresh = starting_sim();
+        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
+        let back = journal
+            .try_update_value(|j| j.step_back(fresh, |s, did| absorb_into(&mut layer, s, did)))
+            .flatten();
+        let Some((replayed, landed)) = back else {
+            caption.set(if journal.with_value(Journal::steps) == 0 {
+                "No step yet: Step goes forward one happening at a time, Step back returns.".into()
+            } else {
+                "This is the first step: there is nothing before it to step back to.".into()
+            });
+            return;
+        };
+        layer.prune(replayed.now());
+        sim.set_value(replayed);
+        tokens.set_value(layer);
+        set_clock_now.set(sim.with_value(Sim::now));
+        caption.set(step_caption(landed.step, &landed.happenings));
+        set_version.update(|v| *v += 1);
+    });
+    let on_reset = Callback::new(move |()| {
+        sim.set_value(starting_sim());
+        journal.update_value(Journal::clear);
+        tokens.update_value(TokenLayer::clear);
+        selected_message.set(None);
+        previewed_message.set(None);
+        log_place.set(LogPlace::default());
+        notice.set(None);
+        caption.set(FIRST_CAPTION.to_string());
+        playing_preset.set(None);
+        set_clock_now.set(sim.with_value(Sim::now));
+        set_version.update(|v| *v += 1);
+    });
+    // A what-if input: shown at once, or refused with its reason while the previous
+    // setting stays (the views are told either way, so an input snaps back).
+    let what_if = move |input: Input, what: &str| {
+        match feed(input) {
+            Some(Ok(happenings)) => {
+                notice.set(None);
+                absorb(&happenings);
+            }
+            Some(Err(error)) => notice.set(Some(format!("{what}: {error}"))),
+            None => {}
+        }
+        set_version.update(|v| *v += 1);
+    };
+    let on_fault =
+        Callback::new(move |change: FaultChange| what_if(Input::Fault(change), "What if"));
+    let on_invalid = Callback::new(move |message: String| {
+        notice.set(Some(message));
+        set_version.update(|v| *v += 1);
+    });
+    let on_dead_letter =
+        Callback::new(move |op: DeadLetterOp| what_if(Input::DeadLetter(op), "Dead letters"));
+    let on_preset = Callback::new(move |preset: Preset| {
+        on_reset.run(());
+        what_if(Input::Preset(preset), preset.label());
+        playing_preset.set(Some(preset));
+        caption.set(format!("{}: {}", preset.label(), preset.caption()));
+        playing.set(true);
+    });
+    let on_scenario = Callback::new(move |name: String| {
+        let input = sim.with_value(|s| model.with_value(|m| m.scenario_input(&name, s.topology())));
+        match input.map(feed) {
+            Ok(Some(Ok(happenings))) => {
+                let words = sim.with_value(|s| narration::caption(s, &happenings));
+                caption.set(format!("{name}: {words}"));
+                absorb(&happenings);
+            }
+            Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
+            Ok(None) => {}
+        }
+    });
+    // The composer's examples are the model's.
+    let composer_example =
+        Callback::new(move |choice: Choice| model.with_value(|m| m.example(&choice)));
+    let on_compose = Callback::new(move |message: UserMessage| -> Result<(), String> {
+        let name = message.name.clone();
+        match feed(Input::Send(message)) {
+            Some(Ok(happenings)) => {
+                let words = sim.with_value(|s| narration::caption(s, &happenings));
+                caption.set(format!("Composer, {name}: {words}"));
+                absorb(&happenings);
+                Ok(())
+            }
+            Some(Err(error)) => Err(error.to_string()),
+            None => Err("the page is closing".into()),
+        }
+    });
+    let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
+        Ok(rate) => match feed(Input::Traffic(rate)) {
+            Some(Ok(_)) => {
+                notice.set(None);
+                set_version.update(|v| *v += 1);
+            }
+            Some(Err(error)) => notice.set(Some(format!("Traffic: {error}"))),
+            None => {}
+        },
+        Err(message) => notice.set(Some(message)),
+    });
+    let on_play = Callback::new(move |()| {
+        let now_playing = !playing.get_untracked();
+        playing.set(now_playing);
+        if now_playing {
+            caption.set("Playing. Pause, then Step, to follow one happening at a time.".into());
+        }
+    });
+    let on_select_edge = Callback::new(move |edge: usize| {
+        if let Some(id) = tokens.with_value(|t| t.last_on_edge(edge)) {
+            selected_message.set(Some(id));
+        }
+    });
+    let on_pick = Callback::new(move |at: Point| -> bool {
+        let now = sim.with_value(Sim::now);
+        let hit = geometry
+            .with_value(|g| tokens.with_value(|t| t.hit(g, now, reduced_motion, at, PICK_RADIUS)));
+        let Some(id) = hit else {
+            return false;
+        };
+        selected_message.set(Some(id));
+        if matches!(mode, Mode::Tokens(_)) {
+            bench_mode::note_token_picked(id);
+        }
+        true
+    });
+    let on_select_service =
+        Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
+    // From a log row straight to its payload, instead of tabbing through the log.
+    let on_read_payload = Callback::new(move |()| {
+        if let Some(region) = payload_region.get_untracked() {
+            let _ = region.focus();
+        }
+    });
+
+    // The run so far as a link: the model (a gallery model by its key, a model of the
+    // user's whole), the seed and every input, nothing derived.
+    let run_json = Callback::new(move |()| {
+        let run = SharedRun {
+            model: model.with_value(|m| m.key.map_or_else(|| m.to_json(), Into::into)),
+            seed: config.with_value(|c| c.seed),
+            inputs: journal.with_value(|j| j.inputs().to_vec()),
+        };
+        sim.with_value(|s| run.to_json(s.topology()))
+    });
+    // A shared run is replayed onto the fresh start, which then waits, paused, where it was
+    // shared. A run the model refuses leaves the fresh start, and says why.
+    if let Some(inputs) = start.replay.clone() {
+        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
+        let count = inputs.len();
+        match Journal::replay(starting_sim(), inputs, |s, did| absorb_into(&mut layer, s, did)) {
+            Ok((replayed, replayed_journal)) => {
+                layer.prune(replayed.now());
+                let at = crate::listing::clock_time(replayed.now());
+                sim.set_value(replayed);
+                journal.set_value(replayed_journal);
+                tokens.set_value(layer);
+                set_clock_now.set(sim.with_value(Sim::now));
+                caption.set(format!(
+                    "Opened a shared link: {count} inputs replayed, paused at {at}. Press Play to go on."
+                ));
+            }
+            Err((at, error)) => notice.set(Some(format!(
+                "This link could not be replayed: its input {} was refused ({error}). The model is loaded, fresh.",
+                at + 1
+            ))),
+        }
+    }
+    let model_json = Callback::new(move |()| {
+        model.with_value(|m| serde_json::to_string_pretty(&m.to_json()).unwrap_or_default())
+    });
+    let model_key = model.with_value(|m| m.key);
+    let model_title = model.with_value(|m| m.title.clone());
+    let scenarios = model.with_value(|m| m.scenarios());
+
+    // Escape leaves Present mode from anywhere on the page.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && present.try_get_untracked() == Some(true) {
+            present.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
+
+    match mode {
+        Mode::Tokens(_) => bench_mode::expose_bench_hooks(
+            move || tokens.try_with_value(TokenLayer::len).unwrap_or(0),
+            move |k| {
+                let rect = canvas
+                    .try_get_untracked()
+                    .flatten()?
+                    .get_bounding_client_rect();
+                let now = sim.try_with_value(Sim::now)?;
+                let at = tokens.try_with_value(|t| {
+                    let n = t.len().max(1);
+                    geometry.with_value(|g| t.placed(g, now, reduced_motion).nth(k % n))
+                })??;
+                let p = view_to_client(at.at, (rect.width(), rect.height()));
+                Some((rect.left() + p.x, rect.top() + p.y))
+            },
+        ),
+        Mode::SimThroughput => {
+            request_animation_frame(move || config.with_value(bench_mode::run_sim_benchmark))
+        }
+        Mode::Airline => {}
+    }
+
+    // The page is built over three tasks, each short enough not to block input while the
+    // page loads (in one task it took 60 to 95 ms): now the header, the controls and the
+    // diagram's empty box; in the next task the diagram's nodes and edges; in the one after,
+    // the panels around it. Every place is fixed by the layout, so nothing moves as they
+    // arrive.
+    let (built, set_built) = signal(0u8);
+    let build_next = move || {
+        let _ = set_built.try_update(|stage| *stage += 1);
+    };
+    set_timeout(
+        move || {
+            build_next();
+            set_timeout(build_next, std::time::Duration::ZERO);
+        },
+        std::time::Duration::ZERO,
+    );
+    let diagram_ready = Signal::derive(move || built.get() >= 1);
+    let panels_ready = move || built.get() >= 2;
+
+    let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
+    let clock = move || crate::listing::clock_time(clock_now.get());
+    let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
+
+    view! {
+        <div
+            class="app"
+            class:present=present
+            style:--text-scale=move || format!("{:.2}", text_scale.get())
+        >
+            <header class="app-header">
+                <div class="brand">
+                    <h1>"Contrail"</h1>
+                    <p class="tagline">{TAGLINE}</p>
+                </div>
+                <p class="clock" aria-live="off">
+                    <span class="clock-label">"Simulated time "</span>
+                    <time class="clock-time">{clock}</time>
+                    <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
+                </p>
+                <ModelPicker current=model_key title=model_title model_json on_start on_invalid />
+                <nav class="about" aria-label="About Contrail">
+                    <a href=ARTICLE_URL rel="noopener" target="_blank">"The article"</a>
+                    <a href="README.md" target="_blank">"README"</a>
+                </nav>
+            </header>
+            <Controls
+                playing
+                speed
+                traffic
+                on_play
+                on_step
+                on_step_back
+                on_reset
+                scenarios
+                on_scenario
+                traffic_available=is_airline
+                on_traffic
+            />
+            <div class="caption-row">
+                <p class="step-caption" role="status">{move || caption.get()}</p>
+                <ViewOptions present text_scale />
+                <ShareLink run_json />
+            </div>
+            <Notice message=notice />
+            <main class="workspace">
+                <div class="stage">
+                    <Diagram
+                        live
+                        geometry
+                        selected_service
+                        marked_message
+                        on_select_service
+                        on_select_edge
+                        on_pick
+                        canvas
+                        contents_ready=diagram_ready
+                    />
+                    <Show when=panels_ready>
+                        <Legend />
+                        {is_airline.then(|| view! { <WhatIf on_preset playing=playing_preset /> })}
+                        <ServiceInspector live selected=selected_service on_fault on_invalid />
+                        <DeadLetters live on_dead_letter />
+                        <Composer live example=composer_example on_send=on_compose />
+                    </Show>
+                </div>
+                <aside class="side">
+                    <Show when=panels_ready>
+                        <PayloadInspector live selected=selected_message region=payload_region />
+                        <MessageLog
+                            live
+                            selected=selected_message
+                            preview=previewed_message.write_only()
+                            place=log_place
+                            on_read_payload
+                        />
+                    </Show>
+                </aside>
+            </main>
+        </div>
+    }
+}
+
+/// Raphael De Lio's article, where the airline and its messages come from.
+pub const ARTICLE_URL: &str =
+    "https://dev.to/raphaeldelio/the-3-mechanisms-of-interaction-between-microservices-command-query-and-event-5029";
+
+/// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.
+pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let rate: f64 = trimmed.parse().map_err(|_| {
+        format!("Traffic rate must be a number of bookings per second, not \"{trimmed}\".")
+    })?;
+    if !rate.is_finite() || !(0.0..=TRAFFIC_MAX).contains(&rate) {
+        return Err(format!(
+            "Traffic rate must be between 0 and {TRAFFIC_MAX} bookings per second, not {trimmed}."
+        ));
+    }
+    Ok(rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_traffic_rate;
+
+    #[test]
+    fn traffic_rates_are_checked_before_they_reach_the_simulation() {
+        assert_eq!(parse_traffic_rate(" 2.5 "), Ok(2.5));
+        assert_eq!(parse_traffic_rate("0"), Ok(0.0));
+        assert!(parse_traffic_rate("abc").unwrap_err().contains("\"abc\""));
+        assert!(parse_traffic_rate("-1").is_err());
+        assert!(parse_traffic_rate("1e9").is_err());
+        assert!(parse_traffic_rate("NaN").is_err());
+        assert!(parse_traffic_rate("").is_err());
+    }
+}
