@@ -25,8 +25,9 @@ use super::engine::{Sim, SimConfig, UserMessage};
 use super::error::SimError;
 use super::message::CorrelationId;
 use super::message::MessageKind;
+use super::model::Model;
 use super::rng::SplitMix64;
-use super::topology::{Role, ServiceIdx, Topology};
+use super::topology::{ServiceIdx, Topology};
 
 pub const MOBILE_APP: &str = "mobile-app";
 pub const BOOKING: &str = "booking";
@@ -131,58 +132,28 @@ pub fn new_fare(
     round_cents(base_fare * factor * trend_factor)
 }
 
-/// The airline's services in topology order: mobile-app, booking, loyalty, flights, revenue,
-/// broker.
+/// The airline's topology, read from its model file (`models/airline.json`): services
+/// mobile-app, booking, loyalty, flights, revenue and broker, and what each sends, handles,
+/// publishes, subscribes to, serves and calls.
 pub fn airline_topology() -> Result<Topology, SimError> {
-    let mut t = Topology::new();
-    let app = t.add_service(MOBILE_APP, "Mobile App", Role::Client)?;
-    let booking = t.add_service(BOOKING, "Booking Service", Role::Service)?;
-    let loyalty = t.add_service(LOYALTY, "Loyalty Points Service", Role::Service)?;
-    let flights = t.add_service(FLIGHTS, "Flight Management Service", Role::Service)?;
-    let revenue = t.add_service(REVENUE, "Revenue Management System", Role::Service)?;
-    t.add_service(BROKER, "Message Broker", Role::Broker)?;
-
-    t.add_sender(app, "CreateBooking")?;
-    t.add_sender(app, "CancelBooking")?;
-    t.add_caller(app, ROUTE_POINTS)?;
-    t.add_caller(app, ROUTE_TRANSACTIONS)?;
-    t.add_caller(app, ROUTE_TIERS)?;
-    t.add_caller(app, ROUTE_AVAILABILITY)?;
-    t.add_subscriber(app, "FlightPriceAdjusted")?;
-
-    t.add_handler(booking, "CreateBooking")?;
-    t.add_handler(booking, "CancelBooking")?;
-    t.add_caller(booking, ROUTE_AVAILABILITY)?;
-    t.add_publisher(booking, "BookingCreated")?;
-    t.add_publisher(booking, "BookingCancelled")?;
-    t.add_subscriber(booking, "FlightPriceAdjusted")?;
-
-    t.add_subscriber(loyalty, "BookingCreated")?;
-    t.add_subscriber(loyalty, "BookingCancelled")?;
-    t.add_publisher(loyalty, "LoyaltyPointsCredited")?;
-    t.add_route(loyalty, ROUTE_POINTS)?;
-    t.add_route(loyalty, ROUTE_TRANSACTIONS)?;
-    t.add_route(loyalty, ROUTE_TIERS)?;
-
-    t.add_subscriber(flights, "BookingCreated")?;
-    t.add_subscriber(flights, "BookingCancelled")?;
-    t.add_sender(flights, "AdjustFlightPricing")?;
-    t.add_route(flights, ROUTE_AVAILABILITY)?;
-
-    t.add_handler(revenue, "AdjustFlightPricing")?;
-    t.add_publisher(revenue, "FlightPriceAdjusted")?;
-    Ok(t)
+    let model = Model::parse(payloads::AIRLINE_MODEL).map_err(|e| SimError::InvalidInput {
+        reason: format!("the airline's model file: {e}"),
+    })?;
+    model.to_topology()
 }
 
-fn airline_behaviours() -> Vec<Box<dyn ServiceBehaviour>> {
-    vec![
-        Box::new(MobileApp::default()),
-        Box::new(BookingService::default()),
-        Box::new(LoyaltyService::default()),
-        Box::new(FlightManagement::default()),
-        Box::new(RevenueManagement::default()),
-        Box::new(Passive),
-    ]
+/// The airline's Rust behaviour for a service of its model, by the service's id: the model
+/// file says who talks to whom, these say what each one does (points from distance and
+/// tier, the pricing rule, seats). A service the airline does not know stays passive.
+fn airline_behaviour(id: &str) -> Box<dyn ServiceBehaviour> {
+    match id {
+        MOBILE_APP => Box::new(MobileApp::default()),
+        BOOKING => Box::new(BookingService::default()),
+        LOYALTY => Box::new(LoyaltyService::default()),
+        FLIGHTS => Box::new(FlightManagement::default()),
+        REVENUE => Box::new(RevenueManagement::default()),
+        _ => Box::new(Passive),
+    }
 }
 
 /// A random but well-formed booking for the traffic generator: a seeded customer, a
@@ -223,12 +194,17 @@ fn check_id(what: &str, id: &str) -> Result<(), SimError> {
 impl Sim {
     /// The article's airline with its seed data.
     pub fn airline(config: SimConfig) -> Sim {
-        // The topology is a fixed literal; a unit test proves it builds, so failure here is a
+        // The model file is bundled; a test proves it builds, so failure here is a
         // programming error, not bad input.
-        let topology = airline_topology().expect("the airline topology is statically valid");
+        let topology = airline_topology().expect("the airline's model file is valid");
+        let behaviours = topology
+            .services()
+            .iter()
+            .map(|s| airline_behaviour(&s.id))
+            .collect();
         Sim::build(
             topology,
-            airline_behaviours(),
+            behaviours,
             config,
             Some(payloads::check),
             Some(traffic),
