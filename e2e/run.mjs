@@ -820,6 +820,15 @@ await test("11.4 each gallery model runs and takes a command, an event and a que
       await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
       await until(() => p.locator("g.node").count(), (n) => n === services);
       expect((await p.locator("g.node").count()) === services, `${key}: ${services} services drawn`);
+      // Legible: no two boxes overlap, and every name fits its box.
+      const boxes = await p.locator("g.node").evaluateAll((nodes) => nodes.map((n) => {
+        const box = n.querySelector(".node-box").getBoundingClientRect();
+        return { id: n.dataset.service, box: [box.left, box.top, box.right, box.bottom], nameWidth: n.querySelector(".node-name").getBoundingClientRect().width };
+      }));
+      const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.box[0] < b.box[2] && b.box[0] < a.box[2] && a.box[1] < b.box[3] && b.box[1] < a.box[3]).map((b) => `${a.id}/${b.id}`));
+      expect(overlaps.length === 0, `${key}: boxes overlap: ${overlaps}`);
+      const tight = boxes.filter((b) => b.nameWidth > b.box[2] - b.box[0]).map((b) => b.id);
+      expect(tight.length === 0, `${key}: names wider than their boxes: ${tight}`);
       expect((await p.getByRole("region", { name: "What if" }).count()) === 0, `${key}: the airline's presets are not offered`);
       expect((await p.getByRole("group", { name: "Traffic generator" }).count()) === 0, `${key}: no traffic generator`);
       expect((await p.getByRole("group", { name: "Scenarios" }).getByRole("button").count()) >= 1, `${key}: its scenarios`);

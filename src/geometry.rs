@@ -639,4 +639,35 @@ mod tests {
         let (scale, ox, oy) = view_transform((VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0));
         assert!((scale - 0.5).abs() < 1e-9 && ox.abs() < 1e-9 && oy.abs() < 1e-9);
     }
+
+    #[test]
+    fn up_to_the_crowding_threshold_every_model_s_boxes_fit_the_view_and_stay_apart() {
+        for count in 2..=CROWDED_ABOVE {
+            let mut t = Topology::new();
+            for i in 0..count - 1 {
+                let role = if i == 0 { Role::Client } else { Role::Service };
+                t.add_service(&format!("s{i}"), &format!("Service number {i}"), role)
+                    .unwrap();
+            }
+            t.add_service("broker", "Message Broker", Role::Broker)
+                .unwrap();
+            let positions = layout(&t, VIEW_WIDTH, VIEW_HEIGHT);
+            for (i, p) in positions.iter().enumerate() {
+                let (hw, hh) = node_half_size(t.services()[i].role, count);
+                assert!(
+                    p.x - hw >= 0.0 && p.x + hw <= VIEW_WIDTH,
+                    "{count}: {i} fits"
+                );
+                assert!(
+                    p.y - hh >= 0.0 && p.y + hh <= VIEW_HEIGHT,
+                    "{count}: {i} fits"
+                );
+                for (j, q) in positions.iter().enumerate().skip(i + 1) {
+                    let (qw, qh) = node_half_size(t.services()[j].role, count);
+                    let apart = (p.x - q.x).abs() > hw + qw || (p.y - q.y).abs() > hh + qh;
+                    assert!(apart, "{count} services: boxes {i} and {j} overlap");
+                }
+            }
+        }
+    }
 }
