@@ -17,7 +17,23 @@ pub fn App() -> impl IntoView {
     // patched page would keep the last model's).
     let start = RwSignal::new((0u64, Start::fresh(LoadedModel::airline())));
     let begin = move |next: Start| start.update(|(n, s)| (*n, *s) = (*n + 1, next));
-    let on_start = Callback::new(begin);
+    // A model chosen in the page is not the link in the address any more: drop the link,
+    // so a reload opens what is on screen, not the run the link described.
+    let on_start = Callback::new(move |next: Start| {
+        if let Ok(history) = window().history() {
+            let location = window().location();
+            let page = format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            if location.hash().is_ok_and(|h| !h.is_empty()) {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page));
+            }
+        }
+        begin(next);
+    });
     // A `#pako:` link in the address (on load, or pasted into this tab, which changes only
     // the fragment) chooses the model and the run; Copy link's own replaceState fires no
     // hashchange.
@@ -32,6 +48,9 @@ pub fn App() -> impl IntoView {
             opening_link: true,
             ..Start::fresh(LoadedModel::airline())
         });
+        // Only this opening may replace the page: a later link, or a model picked meanwhile,
+        // wins over a link that unpacks late.
+        let opening = start.with_untracked(|(n, _)| *n);
         leptos::task::spawn_local(async move {
             let Some(opened) = link_codec::unpack(&fragment).await else {
                 return;
@@ -39,7 +58,7 @@ pub fn App() -> impl IntoView {
             let next = opened
                 .and_then(|text| Start::from_link(&text))
                 .unwrap_or_else(|why| Start::refused_link(&why));
-            if start.try_get_untracked().is_some() {
+            if start.try_with_untracked(|(n, _)| *n) == Some(opening) {
                 begin(next);
             }
         });

@@ -26,6 +26,9 @@ pub const LINK_VERSION: u64 = 1;
 pub const MAX_LINK_BYTES: usize = 4 * 1024 * 1024;
 /// The most inputs a link may carry.
 pub const MAX_LINK_INPUTS: usize = 200_000;
+/// The latest simulated time a link may replay to (one hour): opening a link replays it in
+/// one go, and a link that ran traffic for days would freeze the page.
+pub const MAX_LINK_TIME_MS: u64 = 3_600_000;
 /// The built-in model a link names instead of inlining it, so its links stay short.
 pub const AIRLINE: &str = "airline";
 
@@ -243,7 +246,16 @@ fn input_from_json(at: &At<'_>, topology: &Topology) -> Result<Input, LinkError>
             Input::Script(script)
         }
         "traffic" => Input::Traffic(inner.f64()?),
-        "at" => Input::AdvanceTo(inner.u64()?),
+        "at" => {
+            let at = inner.u64()?;
+            if at > MAX_LINK_TIME_MS {
+                return Err(inner.error(&format!(
+                    "the link runs to {at} ms of simulated time; this page replays up to \
+                     {MAX_LINK_TIME_MS} ms (one hour)"
+                )));
+            }
+            Input::AdvanceTo(at)
+        }
         "fault" => {
             let (what, value) = inner.only_field_but("service")?;
             let s = || -> Result<usize, LinkError> { service(&inner.field("service")?) };

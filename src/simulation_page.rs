@@ -149,7 +149,8 @@ pub fn SimulationPage(
             let Some(now) = sim.try_with_value(Sim::now) else {
                 return false;
             };
-            let Some(Ok(happenings)) = feed(Input::AdvanceTo(now + step as u64)) else {
+            let Some(Ok(happenings)) = feed(Input::AdvanceTo(now.saturating_add(step as u64)))
+            else {
                 return false;
             };
             views_stale |= absorb_tokens(&happenings);

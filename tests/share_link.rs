@@ -153,6 +153,12 @@ fn a_damaged_link_says_what_is_wrong() {
         error_of(r#"{"contrailLink":1,"model":"airline","seed":1,"inputs":[{"jump":1}]}"#)
             .contains("/inputs/0")
     );
+    let forever = r#"{"contrailLink":1,"model":"airline","seed":1,"inputs":[{"traffic":"50"},{"at":18446744073709551615}]}"#;
+    let message = error_of(forever);
+    assert!(
+        message.contains("/inputs/1/at") && message.contains("one hour"),
+        "{message}"
+    );
     let huge = "x".repeat(5 * 1024 * 1024);
     assert!(error_of(&huge).contains("more than"), "{}", error_of(&huge));
     let many = format!(

@@ -165,6 +165,10 @@ fn a_send_the_model_forbids_is_refused_and_changes_nothing() {
             MessageKind::QueryResponse,
             "GET /api/loyalty/tiers",
         ),
+        // Routed by the model, but not declared for this sender.
+        send("revenue", MessageKind::Command, "CreateBooking"),
+        send("loyalty", MessageKind::Event, "BookingCreated"),
+        send("booking", MessageKind::Query, "GET /api/loyalty/tiers"),
     ];
     for bad in refused {
         let error = sim.send(&bad).unwrap_err().to_string();
@@ -176,6 +180,14 @@ fn a_send_the_model_forbids_is_refused_and_changes_nothing() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("FlyToTheMoon"), "{error}");
+    let error = sim
+        .send(&send("revenue", MessageKind::Command, "CreateBooking"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("does not let revenue send the command CreateBooking"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -197,6 +209,19 @@ fn a_sent_payload_unlike_its_example_goes_out_and_its_handler_says_what_came_of_
         .unwrap();
     sim.run_until_idle(10_000);
     let outcome = format!("{:?}", sim.outcome_of(id));
+    // Booking's own reading of what it was sent: contact details must be the article's.
+    let mut partial = Scenario::BookFl123
+        .action()
+        .to_send(sim.topology())
+        .unwrap();
+    partial.payload["contactDetails"] = json!({});
+    let partial_id = sim.send(&partial).unwrap();
+    sim.run_until_idle(10_000);
+    let rejected = format!("{:?}", sim.outcome_of(partial_id));
+    assert!(
+        rejected.contains("malformed CreateBooking: /contactDetails/email is not text"),
+        "{rejected}"
+    );
     assert!(
         outcome.contains("Rejected")
             && outcome.contains("malformed CreateBooking: /passengers is not a list"),

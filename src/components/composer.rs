@@ -59,7 +59,7 @@ pub fn Composer(
         topology.with_value(|t| compose::destination(t, s, &c))
     };
     // Checked as the user types: whether it reads as JSON, and how it differs from the example.
-    let check = move || -> (&'static str, String) {
+    let check = Memo::new(move |_| -> (&'static str, String) {
         match compose::read_payload(&payload.get()) {
             Err(error) => ("error", format!("Not JSON yet, {error}.")),
             Ok(value) => {
@@ -75,7 +75,7 @@ pub fn Composer(
                 }
             }
         }
-    };
+    });
     let send = move |_| {
         let (Some(s), Some(c)) = (sender.get_untracked(), choice()) else {
             return;
@@ -149,7 +149,7 @@ pub fn Composer(
                     on:input:target=move |ev| payload.set(ev.target().value())
                 ></textarea>
             </label>
-            <p class="composer-check" role="status" data-check=move || check().0>{move || check().1}</p>
+            <p class="composer-check" data-check=move || check.get().0>{move || check.get().1}</p>
             <div class="composer-send">
                 <button on:click=send>"Send"</button>
                 <span class="composer-sent" role="status">{move || sent.get()}</span>

@@ -17,11 +17,12 @@ fn open_file(file: web_sys::File, on_start: Callback<Start>, on_invalid: Callbac
             .await
             .ok()
             .and_then(|t| t.as_string());
-        match text.map(|t| LoadedModel::from_text(&t)) {
-            Some(Ok(model)) => on_start.run(Start::fresh(model)),
-            Some(Err(why)) => on_invalid.run(refusal(&why)),
-            None => on_invalid.run(refusal("the file is not text")),
-        }
+        // The page may have been replaced while the file was read: then nobody listens.
+        let _ = match text.map(|t| LoadedModel::from_text(&t)) {
+            Some(Ok(model)) => on_start.try_run(Start::fresh(model)),
+            Some(Err(why)) => on_invalid.try_run(refusal(&why)),
+            None => on_invalid.try_run(refusal("the file is not text")),
+        };
     });
 }
 
@@ -40,7 +41,20 @@ fn download(name: &str, text: &str) -> Option<()> {
     link.set_href(&url);
     link.set_download(name);
     link.click();
-    web_sys::Url::revoke_object_url(&url).ok()
+    // Some browsers cancel a download whose URL is revoked before it starts.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Some(())
+}
+
+/// Whether a drag carries files (and not text being dragged into a text area).
+fn carries_files(ev: &web_sys::DragEvent) -> bool {
+    ev.data_transfer()
+        .is_some_and(|d| d.types().includes(&"Files".into(), 0))
 }
 
 /// Which system the page simulates: a gallery model, a model file of the person's (picked,
@@ -62,8 +76,15 @@ pub fn ModelPicker(
     let file_input = NodeRef::<Input>::new();
     let pasted = RwSignal::new(String::new());
     // A model file dropped anywhere on the page opens like a picked one.
-    let drag_over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drag_over = window_event_listener(leptos::ev::dragover, |ev| {
+        if carries_files(&ev) {
+            ev.prevent_default();
+        }
+    });
     let drop = window_event_listener(leptos::ev::drop, move |ev| {
+        if !carries_files(&ev) {
+            return;
+        }
         ev.prevent_default();
         if let Some(file) = ev
             .data_transfer()
@@ -90,7 +111,7 @@ pub fn ModelPicker(
     );
     let opened_title = title.clone();
     view! {
-        <div class="model-picker" role="group" aria-label="Model">
+        <div class="model-picker" role="group" aria-label="Model choice">
             <select aria-label="Model" title="The system to simulate" on:change:target=move |ev| {
                     if let Some(model) = LoadedModel::gallery(&ev.target().value()) {
                         on_start.run(Start::fresh(model));

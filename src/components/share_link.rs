@@ -23,7 +23,9 @@ pub fn ShareLink(
                     return;
                 }
             };
-            let Some(window) = web_sys::window() else {
+            // The page may have been replaced (another model) while the link was packed.
+            let Some(window) = web_sys::window().filter(|_| link.try_get_untracked().is_some())
+            else {
                 return;
             };
             let location = window.location();

@@ -44,7 +44,7 @@ struct BookingRequest<'a> {
     customer_id: &'a str,
     flight_number: &'a str,
     passengers: Vec<&'a str>,
-    contact_details: &'a Value,
+    contact_details: Value,
     payment_method: &'a str,
 }
 
@@ -59,10 +59,11 @@ impl<'a> BookingRequest<'a> {
             customer_id: text(p, "/customerId")?,
             flight_number: text(p, "/flightNumber")?,
             passengers,
-            contact_details: p
-                .pointer("/contactDetails")
-                .filter(|v| v.is_object())
-                .ok_or("/contactDetails is not an object")?,
+            // Rebuilt, not copied: BookingCreated carries exactly the article's two fields.
+            contact_details: json!({
+                "email": text(p, "/contactDetails/email")?,
+                "phone": text(p, "/contactDetails/phone")?,
+            }),
             payment_method: text(p, "/paymentDetails/paymentMethod")?,
         })
     }

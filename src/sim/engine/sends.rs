@@ -29,6 +29,7 @@ impl Sim {
     /// type's example is sent as it is: the composer warns about it, and the receiver's
     /// reaction (a rejection, a skipped event) shows what comes of it.
     pub fn send(&mut self, message: &UserMessage) -> Result<MessageId, SimError> {
+        self.check_send(message)?;
         let s = self.origin_service(&message.from)?;
         let payload = message.payload.clone();
         let out = match message.kind {
@@ -58,14 +59,36 @@ impl Sim {
         Ok(())
     }
 
-    /// Whether [`Sim::send`] would take `message`, without sending it.
+    /// Whether [`Sim::send`] would take `message`, without sending it: the model must
+    /// route it, and declare that its sender sends it (a command among the sender's
+    /// `sends`, an event among its `publishes`, a query's route among its `calls`).
     fn check_send(&self, message: &UserMessage) -> Result<(), SimError> {
-        self.origin_service(&message.from)?;
-        match message.kind {
-            MessageKind::Command => self.command_out(&message.name, Value::Null).map(drop),
-            MessageKind::Event => self.event_out(&message.name, Value::Null).map(drop),
-            MessageKind::Query => self.topology.match_route(&message.name).map(drop),
-            MessageKind::QueryResponse => Err(response_refused()),
+        let s = self.origin_service(&message.from)?;
+        let spec = &self.topology.services()[s];
+        let (declared, what) = match message.kind {
+            MessageKind::Command => {
+                self.command_out(&message.name, Value::Null)?;
+                (spec.sends.contains(&message.name), "send the command")
+            }
+            MessageKind::Event => {
+                self.event_out(&message.name, Value::Null)?;
+                (spec.publishes.contains(&message.name), "publish the event")
+            }
+            MessageKind::Query => {
+                let (_, route) = self.topology.match_route(&message.name)?;
+                (spec.calls.contains(&route.pattern), "call the route of")
+            }
+            MessageKind::QueryResponse => return Err(response_refused()),
+        };
+        if declared {
+            Ok(())
+        } else {
+            Err(SimError::InvalidInput {
+                reason: format!(
+                    "the model does not let {} {what} {}",
+                    message.from, message.name
+                ),
+            })
         }
     }
 }
