@@ -894,6 +894,28 @@ await test("11.4 each gallery model runs and takes a command, an event and a que
       expect((await p.locator('[data-service="orders"]').count()) === 1 && JSON.stringify(await rows(p)) === JSON.stringify(before), `${name}: the model and its run stay`);
       await alert.getByRole("button", { name: "Dismiss" }).click();
     }
+    // Thirty services, the most a model may have: every box apart, every name inside it.
+    const many = {
+      contrail: 1, name: "Thirty services",
+      services: [
+        { id: "gateway", name: "API Gateway", role: "client" },
+        ...Array.from({ length: 28 }, (_, i) => ({ id: `s${i}`, name: `Inventory Reservation Service ${i}`, role: "service" })),
+        { id: "bus", name: "Message Broker", role: "broker" },
+      ],
+      messages: Array.from({ length: 28 }, (_, i) => ({ name: `Reserve${i}`, kind: "command", senders: ["gateway"], handler: `s${i}`, example: {} })),
+    };
+    await p.locator('input[aria-label="Model file"]').setInputFiles({ name: "thirty.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(many)) });
+    await until(() => p.locator("g.node").count(), (n) => n === 30);
+    const placed = await p.locator("g.node").evaluateAll((nodes) => nodes.map((n) => {
+      const box = n.querySelector(".node-box").getBoundingClientRect();
+      const name = n.querySelector(".node-name").getBoundingClientRect();
+      return { id: n.dataset.service, box: [box.left, box.top, box.right, box.bottom], name: [name.left, name.top, name.right, name.bottom] };
+    }));
+    const clash = placed.flatMap((a, i) => placed.slice(i + 1).filter((b) => a.box[0] < b.box[2] && b.box[0] < a.box[2] && a.box[1] < b.box[3] && b.box[1] < a.box[3]).map((b) => `${a.id}/${b.id}`));
+    expect(clash.length === 0, `30 services: boxes overlap: ${clash}`);
+    const spill = placed.filter((n) => n.name[0] < n.box[0] - 0.5 || n.name[2] > n.box[2] + 0.5 || n.name[1] < n.box[1] - 0.5 || n.name[3] > n.box[3] + 0.5).map((n) => n.id);
+    expect(spill.length === 0, `30 services: names outside their boxes: ${spill}`);
+    await p.locator(".diagram").screenshot({ path: join(outDir, "thirty-services.png") });
     // Pasted, too.
     await p.getByText("Paste a model").click();
     await p.getByRole("textbox", { name: "Model text" }).fill('{"contrail": 1, "services": [');

@@ -15,8 +15,16 @@ pub const BROKER_HALF_H: f64 = 34.0;
 /// Half sizes of a box when the diagram is crowded (many services on the ring).
 pub const SMALL_HALF_W: f64 = 24.0;
 pub const SMALL_HALF_H: f64 = 10.0;
-/// More services than this and boxes shrink so the ring does not overlap itself.
-pub const CROWDED_ABOVE: usize = 12;
+/// Half sizes of a box in a busy diagram (a model of 13 to 30 services): names in smaller
+/// type on up to three lines, boxes on two alternating rings.
+pub const MEDIUM_HALF_W: f64 = 50.0;
+pub const MEDIUM_HALF_H: f64 = 27.0;
+/// More services than this and boxes shrink to medium, on two rings.
+pub const BUSY_ABOVE: usize = 12;
+/// More services than this (the 50-service benchmark scene) and boxes shrink to marks.
+pub const CROWDED_ABOVE: usize = 30;
+/// Where the inner ring of a busy diagram lies, as a share of the outer ring's radii.
+const INNER_RING: f64 = 0.72;
 /// Distance between parallel edges joining the same two services.
 const PARALLEL_SPACING: f64 = 26.0;
 
@@ -69,6 +77,7 @@ pub fn node_half_size(role: Role, services: usize) -> (f64, f64) {
     match role {
         _ if services > CROWDED_ABOVE => (SMALL_HALF_W, SMALL_HALF_H),
         Role::Broker => (BROKER_HALF_W, BROKER_HALF_H),
+        _ if services > BUSY_ABOVE => (MEDIUM_HALF_W, MEDIUM_HALF_H),
         _ => (NODE_HALF_W, NODE_HALF_H),
     }
 }
@@ -111,12 +120,20 @@ pub fn layout(topology: &Topology, width: f64, height: f64) -> Vec<Point> {
             centre - radius + (value - low) / (high - low) * 2.0 * radius
         }
     };
+    // A busy diagram alternates an outer and an inner ring: neighbours on the ring then sit
+    // at different radii, which doubles the room each box has on its own ring.
+    let busy = (BUSY_ABOVE + 1..=CROWDED_ABOVE).contains(&services.len());
     let mut positions = vec![centre; services.len()];
     for (slot, &index) in ring.iter().enumerate() {
         let (x, y) = unit[slot];
+        let scale = if busy && slot % 2 == 1 {
+            INNER_RING
+        } else {
+            1.0
+        };
         positions[index] = Point::new(
-            fit(x, min_x, max_x, centre.x, radius_x),
-            fit(y, min_y, max_y, centre.y, radius_y),
+            centre.x + (fit(x, min_x, max_x, centre.x, radius_x) - centre.x) * scale,
+            centre.y + (fit(y, min_y, max_y, centre.y, radius_y) - centre.y) * scale,
         );
     }
     positions
@@ -642,6 +659,10 @@ mod tests {
 
     #[test]
     fn up_to_the_crowding_threshold_every_model_s_boxes_fit_the_view_and_stay_apart() {
+        assert_eq!(
+            CROWDED_ABOVE, 30,
+            "the issue's promise: legible up to 30 services"
+        );
         for count in 2..=CROWDED_ABOVE {
             let mut t = Topology::new();
             for i in 0..count - 1 {

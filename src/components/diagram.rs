@@ -5,8 +5,8 @@ use leptos::tachys::view::{Mountable, Render};
 use crate::bench_mode;
 use crate::components::clicked_attribute;
 use crate::geometry::{
-    client_to_view, name_lines, node_half_size, DiagramGeometry, Point, CROWDED_ABOVE, VIEW_HEIGHT,
-    VIEW_WIDTH,
+    client_to_view, name_lines, node_half_size, DiagramGeometry, Point, BUSY_ABOVE, CROWDED_ABOVE,
+    VIEW_HEIGHT, VIEW_WIDTH,
 };
 use crate::live::LiveSim;
 use crate::sim::{EdgeKind, MessageId, Role, ServiceIdx, ServiceStatus, SimTime};
@@ -20,6 +20,9 @@ pub const REFUSAL_WINDOW_MS: SimTime = 5_000;
 /// node name's font size.
 const NAME_LINE_HEIGHT: f64 = 14.0;
 const NAME_CHAR_WIDTH: f64 = 7.6;
+/// The same in a busy diagram's smaller type (10 px against 12.5 px).
+const BUSY_NAME_LINE_HEIGHT: f64 = 11.0;
+const BUSY_NAME_CHAR_WIDTH: f64 = 6.1;
 
 /// The airline drawn from the simulation's topology: a box per service, one curve per
 /// (kind, sender, receiver) with a line style, arrowhead and token shape per kind, stubs for
@@ -61,6 +64,13 @@ pub fn Diagram(
     let labelled = edges.len() <= MAX_LABELLED_EDGES;
     let node_count = services.len();
     let crowded = node_count > CROWDED_ABOVE;
+    // A busy diagram (13 to 30 services) writes names smaller, on up to three lines.
+    let busy = node_count > BUSY_ABOVE && !crowded;
+    let (line_height, char_width) = if busy {
+        (BUSY_NAME_LINE_HEIGHT, BUSY_NAME_CHAR_WIDTH)
+    } else {
+        (NAME_LINE_HEIGHT, NAME_CHAR_WIDTH)
+    };
 
     // The marked message's route and its label, re-read as the simulation moves, but
     // redrawn only when it changes.
@@ -175,16 +185,19 @@ pub fn Diagram(
                 let lines = if crowded {
                     vec![name.clone()]
                 } else {
-                    name_lines(&name, ((2.0 * hw - 14.0) / NAME_CHAR_WIDTH) as usize)
+                    name_lines(&name, ((2.0 * hw - 10.0) / char_width) as usize)
                 };
                 let extra_lines = lines.len().saturating_sub(1) as f64;
-                let name_y = -4.0 - NAME_LINE_HEIGHT / 2.0 * extra_lines;
-                let status_y = 15.0 + NAME_LINE_HEIGHT / 2.0 * extra_lines;
+                let (name_y, status_y) = if busy {
+                    (-4.0 - line_height / 2.0 * extra_lines, 12.0 + line_height / 2.0 * extra_lines)
+                } else {
+                    (-4.0 - line_height / 2.0 * extra_lines, 15.0 + line_height / 2.0 * extra_lines)
+                };
                 let name_view = lines
                     .into_iter()
                     .enumerate()
                     .map(|(i, line)| view! {
-                        <tspan x="0" y=format!("{:.1}", name_y + NAME_LINE_HEIGHT * i as f64)>{line}</tspan>
+                        <tspan x="0" y=format!("{:.1}", name_y + line_height * i as f64)>{line}</tspan>
                     })
                     .collect_view();
                 // Back-pressure at the broker: refusals in the last few seconds, as a mark
@@ -314,6 +327,7 @@ pub fn Diagram(
             <svg
                 class="diagram-svg"
                 class:crowded=crowded
+                class:busy=busy
                 viewBox=format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}")
                 role="group"
                 aria-label="Diagram of the services and how they interact"
