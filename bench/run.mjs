@@ -4,7 +4,7 @@
 // Not part of CI. Run it through bench/run.sh, on an idle machine:
 //
 //   node bench/run.mjs [--quick] [--only size,load,frames,sim,memory,clicks] [--no-build]
-//                      [--runs 3] [--ns 500,1000] [--memory-minutes 2] [--app-dist DIR]
+//                      [--runs 3] [--ns 500,1000] [--memory-minutes 2] [--user-dist DIR] [--app-dist DIR]
 //
 // Writes bench/out/results.json and bench/out/results.md and prints one markdown table
 // per section. A figure it could not measure is reported as unavailable, never guessed.
@@ -44,7 +44,11 @@ const MEMORY_MINUTES = Number(option("memory-minutes", QUICK ? 2 : 10));
 const MEMORY_EVERY_S = QUICK ? 10 : 30;
 const MEMORY_SETTLE_S = 10;
 const CLICKS = 20;
-// --app-dist DIR measures an app already built elsewhere (and skips building it).
+// Two builds of the app: the user's (what a visitor loads, for the size section) and the
+// bench build with the `bench` cargo feature (the synthetic scenes and the hooks the other
+// sections read). --user-dist DIR and --app-dist DIR measure builds made elsewhere (and skip
+// building them).
+const distUser = resolve(option("user-dist", join(out, "dist-user")));
 const distApp = resolve(option("app-dist", join(out, "dist-app")));
 const VIEWPORT = { width: 1280, height: 800 };
 const UNTHROTTLED_ARGS = ["--disable-frame-rate-limit", "--disable-gpu-vsync"];
@@ -128,9 +132,11 @@ const servers = {};
 async function serve() {
   servers.reference = await serveStatic(join(here, "reference"), "/reference/");
   servers.app = await serveStatic(distApp, "/contrail/");
+  servers.user = await serveStatic(distUser, "/contrail/");
   servers.counter = await serveStatic(distCounter, "/counter/");
 }
 const appBuilt = () => existsSync(join(distApp, "index.html"));
+const userBuilt = () => existsSync(join(distUser, "index.html"));
 const counterBuilt = () => existsSync(join(distCounter, "index.html"));
 const refUrl = (n, variant, width) => `${servers.reference.url}?n=${n}&variant=${variant}${width ? `&w=${Math.round(width)}` : ""}`;
 const appUrl = (bench) => `${servers.app.url}?bench=${bench}`;
@@ -162,12 +168,19 @@ async function build() {
     log("--no-build: using what is already in bench/out/");
     return;
   }
-  // Every section loads the release build of the app (sim loads its wasm side).
-  if (!option("app-dist")) {
+  // Every section but size loads the bench build (sim loads its wasm side); size loads the
+  // user's. They share target/, so the second build recompiles only the app's own crate.
+  if (ONLY.includes("size") && !option("user-dist")) {
     const t = Date.now();
-    const { code } = await run("trunk", ["build", "--release", "--public-url", "/contrail/", "--dist", distApp], root);
+    const { code } = await run("trunk", ["build", "--release", "--public-url", "/contrail/", "--dist", distUser], root);
+    builds.user = { ok: code === 0, seconds: (Date.now() - t) / 1000 };
+    if (code !== 0) log("the app's release build failed; the size figures will be unavailable");
+  }
+  if (ONLY.some((s) => s !== "size") && !option("app-dist")) {
+    const t = Date.now();
+    const { code } = await run("trunk", ["build", "--release", "--features", "bench", "--public-url", "/contrail/", "--dist", distApp], root);
     builds.app = { ok: code === 0, seconds: (Date.now() - t) / 1000 };
-    if (code !== 0) log("the app's release build failed; app figures will be unavailable");
+    if (code !== 0) log("the app's bench build failed; app figures will be unavailable");
   }
   if (ONLY.includes("size")) {
     // The counter has its own workspace and target dir (bench/counter/target).
@@ -218,11 +231,11 @@ async function sizeSection() {
   let app = null;
   let counter = null;
   const notes = [];
-  if (appBuilt()) {
-    // The app in its normal mode: the first load a visitor gets.
-    app = await firstLoad(servers.app, distApp, "svg").catch((e) => (notes.push(`app: ${e.message}`), null));
-    if (app) app.distGzip = await distTotal(distApp);
-  } else notes.push(APP_MISSING);
+  if (userBuilt()) {
+    // The user's build in its normal mode: the first load a visitor gets.
+    app = await firstLoad(servers.user, distUser, "svg").catch((e) => (notes.push(`app: ${e.message}`), null));
+    if (app) app.distGzip = await distTotal(distUser);
+  } else notes.push("the user's build is missing (bench/out/dist-user; run without --no-build)");
   if (existsSync(join(distCounter, "index.html"))) {
     counter = await firstLoad(servers.counter, distCounter, "button").catch((e) => (notes.push(`counter: ${e.message}`), null));
   } else notes.push("counter not built (bench/out/dist-counter is missing)");
@@ -241,7 +254,7 @@ async function sizeSection() {
             ...(app?.files ?? []).map((f) => ["Contrail", f.file, fmt(kb(f.raw)), fmt(kb(f.gzip))]),
             ...(counter?.files ?? []).map((f) => ["Counter", f.file, fmt(kb(f.raw)), fmt(kb(f.gzip))]),
           ],
-        ) + (app ? `\nEverything in dist-app/ gzipped, loaded or not: ${fmt(kb(app.distGzip))} KB.\n` : "")
+        ) + (app ? `\nEverything in the user build gzipped, loaded or not: ${fmt(kb(app.distGzip))} KB.\n` : "")
       : "",
   };
 }
@@ -345,10 +358,13 @@ async function loadSection() {
 
 // ---------- frames: pacing and throughput ----------
 
+/** An animation frame longer than this is counted as long (a visible stutter). */
+const LONG_FRAME_MS = 20;
+
 /** Records requestAnimationFrame timestamps in the page for `ms` and summarises them. */
 function rafIntervals(page, ms) {
   return page.evaluate(
-    (ms) =>
+    ([ms, LONG_FRAME_MS]) =>
       new Promise((done) => {
         const times = [];
         const tick = (t) => {
@@ -356,11 +372,13 @@ function rafIntervals(page, ms) {
           if (t - times[0] < ms) return requestAnimationFrame(tick);
           const iv = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
           const seconds = (times.at(-1) - times[0]) / 1000;
-          done({ frames: iv.length, seconds, fps: iv.length / seconds, p95: iv[Math.ceil(0.95 * iv.length) - 1], max: iv.at(-1) });
+          // A frame over 20 ms is one a watcher sees as a stutter (a 60 Hz frame is 16.7 ms).
+          const long = iv.filter((x) => x > LONG_FRAME_MS).length;
+          done({ frames: iv.length, seconds, fps: iv.length / seconds, p95: iv[Math.ceil(0.95 * iv.length) - 1], max: iv.at(-1), long, longShare: long / iv.length });
         };
         requestAnimationFrame(tick);
       }),
-    ms,
+    [ms, LONG_FRAME_MS],
   );
 }
 
@@ -405,7 +423,7 @@ async function framesSection() {
   }
   const summary = (runs) => {
     const ok = runs.filter((r) => !r.unavailable);
-    return ok.length ? { fps: median(ok.map((r) => r.fps)), p95: median(ok.map((r) => r.p95)), inFlight: median(ok.map((r) => r.inFlight)), runs: ok.length } : null;
+    return ok.length ? { fps: median(ok.map((r) => r.fps)), p95: median(ok.map((r) => r.p95)), long: median(ok.map((r) => r.long)), longShare: median(ok.map((r) => r.longShare)), inFlight: median(ok.map((r) => r.inFlight)), runs: ok.length } : null;
   };
   const med = Object.fromEntries(NS.map((n) => [n, Object.fromEntries(targets.map((t) => [t, summary(perN[n][t])]))]));
   const largest = (t) => {
@@ -436,12 +454,21 @@ async function framesSection() {
     rows: [
       { measure: "fps at 1,000 tokens", goal: ">= 59", contrail: fmt(at1000?.app?.fps), reference: at1000 ? `${fmt(at1000.canvas?.fps)} canvas, ${fmt(at1000.svg?.fps)} svg` : "not run (--ns)", pass: check(at1000?.app?.fps, ">=", 59) },
       { measure: "rAF interval p95 at 1,000 tokens, ms", goal: "<= 16.9", contrail: fmt(at1000?.app?.p95), reference: at1000 ? `${fmt(at1000.canvas?.p95)} canvas, ${fmt(at1000.svg?.p95)} svg` : "not run (--ns)", pass: check(at1000?.app?.p95, "<=", 16.9) },
+      {
+        measure: `Share of frames over ${LONG_FRAME_MS} ms at 1,000 tokens (count of ${MEASURE_S} s)`,
+        goal: "<= 1.2x reference canvas",
+        contrail: at1000?.app ? `${fmt(100 * at1000.app.longShare)} % (${at1000.app.long})` : "n/a",
+        reference: at1000?.canvas ? `${fmt(100 * at1000.canvas.longShare)} % (${at1000.canvas.long}) canvas, ${fmt(100 * (at1000.svg?.longShare ?? NaN))} % (${at1000.svg?.long ?? "n/a"}) svg` : "not run (--ns)",
+        ratio: ratio(at1000?.app?.longShare, at1000?.canvas?.longShare),
+        // Against a reference with no long frame at all, only none passes.
+        pass: at1000?.app && at1000?.canvas ? at1000.app.longShare <= 1.2 * at1000.canvas.longShare : null,
+      },
       { measure: `Largest N holding >= 55 fps (of ${NS.join(", ")})`, goal: ">= 3,000", contrail: l == null ? "n/a" : String(l), reference: `${largest("canvas") ?? "n/a"} canvas, ${largest("svg") ?? "n/a"} svg`, pass: largestPass(l) },
       { measure: "Unthrottled fps at 1,000 tokens", goal: ">= 0.9x reference canvas", contrail: fmt(uApp), reference: fmt(uRef), ratio: ratio(uApp, uRef), pass: check(ratio(uApp, uRef), ">=", 0.9) },
     ],
     extra: table(
-      ["N", "Contrail fps", "p95 ms", "Canvas ref fps", "p95 ms", "SVG ref fps", "p95 ms", "Contrail in flight"],
-      NS.map((n) => [n, fmt(med[n].app?.fps), fmt(med[n].app?.p95), fmt(med[n].canvas?.fps), fmt(med[n].canvas?.p95), fmt(med[n].svg?.fps), fmt(med[n].svg?.p95), med[n].app?.inFlight ?? "n/a"]),
+      ["N", "Contrail fps", "p95 ms", "long frames", "Canvas ref fps", "p95 ms", "long frames", "SVG ref fps", "p95 ms", "long frames", "Contrail in flight"],
+      NS.map((n) => [n, fmt(med[n].app?.fps), fmt(med[n].app?.p95), med[n].app?.long ?? "n/a", fmt(med[n].canvas?.fps), fmt(med[n].canvas?.p95), med[n].canvas?.long ?? "n/a", fmt(med[n].svg?.fps), fmt(med[n].svg?.p95), med[n].svg?.long ?? "n/a", med[n].app?.inFlight ?? "n/a"]),
     ),
     data: { perN, medians: med, unthrottled, width },
     notes,

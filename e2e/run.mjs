@@ -2,6 +2,7 @@
 // driven in headless Chromium through the article's scenarios. Prints "e2e: N passed,
 // M failed" and exits non-zero on any failure.
 import { chromium } from "playwright-core";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,10 +10,13 @@ import { serveStatic, CHROMIUM_ARGS, CHROMIUM_PATH } from "./serve-static.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "dist");
+// The bench build (`--features bench`), for the one test that needs the 1,000-token scene.
+const benchDist = join(here, "..", "dist-bench");
 const outDir = join(here, "out");
 export const SCREENSHOT = join(outDir, "contrail.png");
 
 const server = await serveStatic(dist, "/contrail/");
+const benchServer = existsSync(join(benchDist, "index.html")) ? await serveStatic(benchDist, "/contrail/") : null;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 
@@ -27,7 +31,8 @@ function watch(page) {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
   page.on("request", (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) problems.push(`request outside dist/: ${r.url()}`);
+    const ours = [server.url, benchServer?.url].some((url) => url && r.url().startsWith(url));
+    if (!ours && !r.url().startsWith("data:")) problems.push(`request outside dist/: ${r.url()}`);
   });
 }
 watch(page);
@@ -176,7 +181,8 @@ await test("at 1,000 tokens, every message in flight can be reached through the 
   const busy = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   watch(busy);
   try {
-    await busy.goto(`${server.url}?bench=1000`);
+    expect(benchServer, "dist-bench/ is built: trunk build --release --features bench --public-url /contrail/ --dist dist-bench");
+    await busy.goto(`${benchServer.url}?bench=1000`);
     await busy.waitForFunction(() => window.__benchReady === true && window.__benchInFlight() >= 1000, null, { timeout: 30000 });
     await busy.getByRole("button", { name: "Pause" }).click();
     await busy.getByRole("checkbox", { name: "In flight" }).check();
@@ -213,6 +219,23 @@ await test("at 1,000 tokens, every message in flight can be reached through the 
     expect(shown === id, `the inspector shows #${id}, got #${shown}`);
   } finally {
     await busy.close();
+  }
+});
+
+await test("the user's build ignores ?bench=1000 and says why (the scenes are in the bench build only)", async () => {
+  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  watch(p);
+  try {
+    await p.goto(`${server.url}?bench=1000`, { waitUntil: "load" });
+    const notice = p.locator(".notice");
+    await notice.waitFor({ timeout: 30000 });
+    expect((await notice.textContent()).includes("bench"), "the notice names the bench build");
+    // The airline, not the 50-service scene.
+    await p.locator('.node[data-service="booking"]').waitFor({ timeout: 30000 });
+    expect((await p.locator(".node").count()) < 20, "the airline's services, not the bench scene's");
+    expect((await p.evaluate(() => window.__benchReady)) === undefined, "no bench hooks");
+  } finally {
+    await p.close();
   }
 });
 
@@ -284,10 +307,15 @@ await test("16.2 under traffic the row under the pointer stays put and is the ro
     for (let i = 0; i < 8; i += 1) {
       // The centre of a row in view, a different one each time.
       const { x, y } = await p.locator(".log-scroll").evaluate((box, i) => {
+        // What shows of the scrolling box: its panel clips it when the inspector above
+        // takes most of the column.
         const frame = box.getBoundingClientRect();
+        const panel = box.closest(".panel").getBoundingClientRect();
+        const top = Math.max(frame.top, panel.top);
+        const bottom = Math.min(frame.bottom, panel.bottom, innerHeight);
         const rows = [...box.querySelectorAll(".log-entries > li.log-entry")]
           .map((r) => r.getBoundingClientRect())
-          .filter((r) => r.top >= frame.top && r.bottom <= frame.bottom);
+          .filter((r) => r.top >= top && r.bottom <= bottom);
         const r = rows[(i * 3) % rows.length];
         return { x: r.left + r.width / 3, y: r.top + r.height / 2 };
       }, i);
@@ -493,6 +521,9 @@ await test("16.7 back-pressure shows at the broker and repeated refusals fold in
     await fold.waitFor({ timeout: 30000 });
     await p.getByRole("button", { name: "Pause" }).click();
     await p.waitForTimeout(200);
+    // Rows out of sight are not rendered (content-visibility), so their innerText is empty.
+    await fold.scrollIntoViewIfNeeded();
+    await p.waitForTimeout(100);
     const text = await fold.locator("button").first().innerText();
     expect(/× [\d,]+ \w+((, | and )\w+)* refused: booking's queue is full/.test(text.replace(/\s+/g, " ")), `the folded row: ${text}`);
     const count = Number(await fold.getAttribute("data-count"));

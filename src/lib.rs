@@ -7,16 +7,22 @@
 
 pub mod animation;
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench_hooks;
 pub mod bench_mode;
 pub mod components;
 pub mod compose;
+pub mod dom_patch;
 pub mod geometry;
 pub mod link_codec;
 pub mod listing;
 pub mod live;
 pub mod loaded;
+pub mod log_markup;
+pub mod markup;
 pub mod narration;
 pub mod painter;
+pub mod refresh;
 pub mod share;
 pub mod sim;
 pub mod simulation_page;

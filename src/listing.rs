@@ -464,7 +464,7 @@ pub fn kind_badge(kind: MessageKind) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::sim::{SimConfig, UserAction};
 
@@ -665,16 +665,21 @@ mod tests {
         assert_eq!(grouped(1234567), "1,234,567");
     }
 
-    fn row(id: MessageId, type_name: &str, outcome: &str) -> LogRow {
+    /// A command's row from the Mobile App to Booking, for tests of what rows become.
+    pub(crate) fn row(id: MessageId, type_name: &str, outcome: &str) -> LogRow {
         LogRow {
             id,
             kind: MessageKind::Command,
             type_name: type_name.into(),
             from: "mobile-app".into(),
             to: "booking".into(),
-            time: String::new(),
+            time: "12:00:01.000".into(),
             outcome: outcome.into(),
-            status: "refused",
+            status: if outcome.starts_with("refused") {
+                "refused"
+            } else {
+                "handled"
+            },
             deliveries: Vec::new(),
         }
     }

@@ -5,19 +5,22 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::animation::{prefers_reduced_motion, use_animation_frame};
-use crate::bench_mode::{self, Mode};
+use crate::bench_mode;
+#[cfg(feature = "bench")]
+use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
     Composer, Controls, DeadLetters, Diagram, Legend, MessageLog, ModelPicker, Notice,
     PayloadInspector, ServiceInspector, ShareLink, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
-use crate::geometry::{view_to_client, DiagramGeometry, Point};
+use crate::geometry::{DiagramGeometry, Point};
 use crate::listing::LogPlace;
 use crate::live::LiveSim;
 use crate::loaded::Start;
 use crate::narration;
 use crate::painter::Painter;
+use crate::refresh::{Lane, RefreshSchedule, VIEW_REFRESH_MS};
 use crate::share::SharedRun;
 use crate::sim::{
     DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, Preset, ServiceIdx, Sim,
@@ -25,8 +28,6 @@ use crate::sim::{
 };
 use crate::tokens::{PlacedToken, TokenLayer};
 
-/// The shortest time between two refreshes of the views the animation loop causes.
-const VIEW_REFRESH_MS: f64 = 100.0;
 /// How close, in diagram units, a click must land to a token to pick it.
 const PICK_RADIUS: f64 = 12.0;
 
@@ -54,29 +55,49 @@ pub fn SimulationPage(
         seed: start.seed,
         ..SimConfig::default()
     });
+    // Without the bench feature the mode is always the airline, and only the notice is read.
+    #[cfg_attr(not(feature = "bench"), allow(unused_variables))]
     let (mode, mode_notice) = bench_mode::current_mode();
     let starting_sim = move || {
-        config.with_value(|c| match mode {
+        config.with_value(|c| {
+            #[cfg(feature = "bench")]
+            if mode != Mode::Airline {
+                return crate::bench_hooks::build_sim(mode, c).0;
+            }
             // A gallery or user model was checked when it was loaded; the airline cannot fail.
-            Mode::Airline => model
+            model
                 .with_value(|m| m.start(c))
-                .unwrap_or_else(|_| Sim::airline(c.clone())),
-            _ => bench_mode::build_sim(mode, c).0,
+                .unwrap_or_else(|_| Sim::airline(c.clone()))
         })
     };
     let (first_sim, refused) = match mode {
-        Mode::Airline => (starting_sim(), None),
-        _ => config.with_value(|c| bench_mode::build_sim(mode, c)),
+        #[cfg(feature = "bench")]
+        Mode::Tokens(_) | Mode::SimThroughput => {
+            config.with_value(|c| crate::bench_hooks::build_sim(mode, c))
+        }
+        _ => (starting_sim(), None),
     };
     let sim = StoredValue::new_local(first_sim);
     // Every input the run was fed, so Step back can replay the run to one step earlier.
     let journal = StoredValue::new_local(Journal::default());
     let geometry = StoredValue::new_local(sim.with_value(|s| DiagramGeometry::new(s.topology())));
     let tokens = StoredValue::new_local(TokenLayer::new(geometry.with_value(|g| g.edges.len())));
-    let (version, set_version) = signal(0u64);
+    // One change counter per refresh lane (see `refresh`): the animation loop bumps one
+    // lane per frame; a user's action bumps them all.
+    let lane_versions = Lane::ALL.map(|_| signal(0u64));
+    let refresh_lane = move |lane: Lane| {
+        let _ = lane_versions[lane.index()].1.try_update(|v| *v += 1);
+    };
+    let schedule = StoredValue::new_local(RefreshSchedule::default());
+    let refresh_all = move || {
+        for lane in Lane::ALL {
+            refresh_lane(lane);
+        }
+        schedule.try_update_value(RefreshSchedule::refreshed_all);
+    };
     // The clock moves even when nothing happens; only the header reads it.
     let (clock_now, set_clock_now) = signal::<SimTime>(0);
-    let live = LiveSim::new(sim, version);
+    let live = LiveSim::new(sim, lane_versions.map(|(read, _)| read));
 
     let playing = RwSignal::new(!start.opening_link && start.replay.is_none());
     let speed = RwSignal::new(1.0);
@@ -121,7 +142,7 @@ pub fn SimulationPage(
     // batched.
     let absorb = move |happenings: &[Happening]| {
         if absorb_tokens(happenings) {
-            set_version.update(|v| *v += 1);
+            refresh_all();
         }
         set_clock_now.set(sim.with_value(Sim::now));
     };
@@ -132,8 +153,7 @@ pub fn SimulationPage(
 
     let painter = StoredValue::new_local(None::<Painter>);
     let mut carry_ms = 0.0_f64;
-    let mut views_stale = false;
-    let mut since_views_ms = 0.0_f64;
+    let mut since_clock_ms = 0.0_f64;
     use_animation_frame(move |elapsed_ms| {
         let Some(running) = playing.try_get_untracked() else {
             return false;
@@ -141,6 +161,7 @@ pub fn SimulationPage(
         let Some(speed) = speed.try_get_untracked() else {
             return false;
         };
+        let mut changed = false;
         if running {
             // Whole simulated milliseconds only; the fraction carries into the next frame.
             carry_ms += elapsed_ms * speed;
@@ -153,22 +174,24 @@ pub fn SimulationPage(
             else {
                 return false;
             };
-            views_stale |= absorb_tokens(&happenings);
+            changed = absorb_tokens(&happenings);
         }
-        // Tokens move every frame; the log, statuses and inspectors need not. Under heavy
-        // traffic, re-deriving them sixty times a second cost more than drawing every token.
-        since_views_ms += elapsed_ms;
-        if since_views_ms >= VIEW_REFRESH_MS {
-            if views_stale {
-                let _ = set_version.try_update(|v| *v += 1);
-                views_stale = false;
-            }
+        // Tokens move every frame; the views need not, and refreshing them all in one frame
+        // made it miss its deadline under traffic: one lane of views per frame.
+        if let Some(lane) = schedule
+            .try_update_value(|s| s.frame(elapsed_ms, changed))
+            .flatten()
+        {
+            refresh_lane(lane);
+        }
+        since_clock_ms += elapsed_ms;
+        if since_clock_ms >= VIEW_REFRESH_MS {
             if let Some(now) = sim.try_with_value(Sim::now) {
                 if clock_now.try_get_untracked() != Some(now) {
                     let _ = set_clock_now.try_set(now);
                 }
             }
-            since_views_ms = 0.0;
+            since_clock_ms = 0.0;
         }
         let Some(now) = sim.try_with_value(Sim::now) else {
             return false;
@@ -234,7 +257,7 @@ pub fn SimulationPage(
         tokens.set_value(layer);
         set_clock_now.set(sim.with_value(Sim::now));
         caption.set(step_caption(landed.step, &landed.happenings));
-        set_version.update(|v| *v += 1);
+        refresh_all();
     });
     let on_reset = Callback::new(move |()| {
         sim.set_value(starting_sim());
@@ -247,7 +270,7 @@ pub fn SimulationPage(
         caption.set(FIRST_CAPTION.to_string());
         playing_preset.set(None);
         set_clock_now.set(sim.with_value(Sim::now));
-        set_version.update(|v| *v += 1);
+        refresh_all();
     });
     // A what-if input: shown at once, or refused with its reason while the previous
     // setting stays (the views are told either way, so an input snaps back).
@@ -260,13 +283,13 @@ pub fn SimulationPage(
             Some(Err(error)) => notice.set(Some(format!("{what}: {error}"))),
             None => {}
         }
-        set_version.update(|v| *v += 1);
+        refresh_all();
     };
     let on_fault =
         Callback::new(move |change: FaultChange| what_if(Input::Fault(change), "What if"));
     let on_invalid = Callback::new(move |message: String| {
         notice.set(Some(message));
-        set_version.update(|v| *v += 1);
+        refresh_all();
     });
     let on_dead_letter =
         Callback::new(move |op: DeadLetterOp| what_if(Input::DeadLetter(op), "Dead letters"));
@@ -309,7 +332,7 @@ pub fn SimulationPage(
         Ok(rate) => match feed(Input::Traffic(rate)) {
             Some(Ok(_)) => {
                 notice.set(None);
-                set_version.update(|v| *v += 1);
+                refresh_all();
             }
             Some(Err(error)) => notice.set(Some(format!("Traffic: {error}"))),
             None => {}
@@ -321,6 +344,11 @@ pub fn SimulationPage(
         playing.set(now_playing);
         if now_playing {
             caption.set("Playing. Pause, then Step, to follow one happening at a time.".into());
+        } else {
+            // Paused: the clock and every view show the moment it stopped at once, not at
+            // their next turn.
+            set_clock_now.set(sim.with_value(Sim::now));
+            refresh_all();
         }
     });
     let on_select_edge = Callback::new(move |edge: usize| {
@@ -336,8 +364,9 @@ pub fn SimulationPage(
             return false;
         };
         selected_message.set(Some(id));
+        #[cfg(feature = "bench")]
         if matches!(mode, Mode::Tokens(_)) {
-            bench_mode::note_token_picked(id);
+            crate::bench_hooks::note_token_picked(id);
         }
         true
     });
@@ -398,8 +427,9 @@ pub fn SimulationPage(
     });
     on_cleanup(move || escape.remove());
 
+    #[cfg(feature = "bench")]
     match mode {
-        Mode::Tokens(_) => bench_mode::expose_bench_hooks(
+        Mode::Tokens(_) => crate::bench_hooks::expose_bench_hooks(
             move || tokens.try_with_value(TokenLayer::len).unwrap_or(0),
             move |k| {
                 let rect = canvas
@@ -411,13 +441,13 @@ pub fn SimulationPage(
                     let n = t.len().max(1);
                     geometry.with_value(|g| t.placed(g, now, reduced_motion).nth(k % n))
                 })??;
-                let p = view_to_client(at.at, (rect.width(), rect.height()));
+                let p = crate::geometry::view_to_client(at.at, (rect.width(), rect.height()));
                 Some((rect.left() + p.x, rect.top() + p.y))
             },
         ),
-        Mode::SimThroughput => {
-            request_animation_frame(move || config.with_value(bench_mode::run_sim_benchmark))
-        }
+        Mode::SimThroughput => request_animation_frame(move || {
+            config.with_value(crate::bench_hooks::run_sim_benchmark)
+        }),
         Mode::Airline => {}
     }
 
@@ -440,6 +470,7 @@ pub fn SimulationPage(
     let diagram_ready = Signal::derive(move || built.get() >= 1);
     let panels_ready = move || built.get() >= 2;
 
+    let panels_live = live.lane(Lane::Panels);
     let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
     let clock = move || crate::listing::clock_time(clock_now.get());
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
@@ -501,16 +532,16 @@ pub fn SimulationPage(
                     <Show when=panels_ready>
                         <Legend />
                         {is_airline.then(|| view! { <WhatIf on_preset playing=playing_preset /> })}
-                        <ServiceInspector live selected=selected_service on_fault on_invalid />
-                        <DeadLetters live on_dead_letter />
-                        <Composer live example=composer_example on_send=on_compose />
+                        <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
+                        <DeadLetters live=panels_live on_dead_letter />
+                        <Composer live=panels_live example=composer_example on_send=on_compose />
                     </Show>
                 </div>
                 <aside class="side">
                     <Show when=panels_ready>
-                        <PayloadInspector live selected=selected_message region=payload_region />
+                        <PayloadInspector live=panels_live selected=selected_message region=payload_region />
                         <MessageLog
-                            live
+                            live=live.lane(Lane::Log)
                             selected=selected_message
                             preview=previewed_message.write_only()
                             place=log_place

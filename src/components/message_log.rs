@@ -2,11 +2,13 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
+use crate::dom_patch::patch_children;
 use crate::listing::{
-    empty_note, fold_refusals, grouped, kind_badge, log_page, summary, KindFilter, LogFilter,
-    LogItem, LogPlace, LogRow, Pager,
+    empty_note, fold_refusals, grouped, log_page, summary, KindFilter, LogFilter, LogPlace, Pager,
 };
 use crate::live::LiveSim;
+use crate::log_markup::log_markup;
+use crate::markup::Node;
 use crate::sim::MessageId;
 
 /// How many matching messages one page of the log shows.
@@ -168,50 +170,23 @@ pub fn MessageLog(
         }
     });
 
-    let row_view = move |row: LogRow, current: Option<MessageId>| {
-        let is_selected = current == Some(row.id);
-        view! {
-            <li
-                class="log-entry"
-                class:selected=is_selected
-                data-message-id=row.id.to_string()
-                data-kind=row.kind.as_str()
-                data-type=row.type_name.clone()
-                data-outcome=row.status
-            >
-                <button type="button" aria-current=is_selected.then_some("true")>
-                    <span class=format!("kind-badge kind-{}", row.kind.as_str())>{kind_badge(row.kind)}</span>
-                    <span class="log-type">{row.type_name.clone()}</span>
-                    <span class="log-time">{row.time}</span>
-                    <span class="log-route">{format!("{} → {}", row.from, row.to)}</span>
-                    <span class="log-outcome" title=row.outcome.clone()>{row.outcome.clone()}</span>
-                </button>
-                {is_selected.then(|| view! {
-                    <button type="button" class="to-payload" data-no-select=""
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            pressed.set_value(None);
-                            on_read_payload.run(());
-                        }
-                    >"Read its payload"</button>
-                })}
-            </li>
-            // Retries, duplicates and dead-letterings: one row per delivery, under its message.
-            {row.deliveries.into_iter().map(|d| view! {
-                <li
-                    class="log-entry delivery-row"
-                    class:selected=is_selected
-                    data-message-id=row.id.to_string()
-                    data-attempt=d.attempt.to_string()
-                    data-outcome=d.status
-                >
-                    <button type="button">
-                        <span class="log-attempt">{format!("↳ #{} {}", row.id, d.text)}</span>
-                    </button>
-                </li>
-            }).collect_view()}
-        }
-    };
+    // The rows are patched into the list by hand, from markup built by a pure function:
+    // rebuilt as a view ten times a second with new contents in every row, they cost the
+    // frame they landed in (see `markup`).
+    let list = NodeRef::<leptos::html::Ol>::new();
+    let applied = StoredValue::new_local(Vec::<Node>::new());
+    Effect::new(move |_| {
+        let current = selected.get();
+        let open = expanded.get();
+        let markup = rows.with(|rows| log_markup(&fold_refusals(rows), current, &open));
+        let Some(list) = list.get() else {
+            return;
+        };
+        applied.update_value(|applied| {
+            patch_children(&list, applied, &markup);
+            *applied = markup;
+        });
+    });
 
     view! {
         <section class="panel message-log" aria-label="Message log">
@@ -304,11 +279,12 @@ pub fn MessageLog(
                     <p class="log-empty">
                         {move || listing.with(|page| empty_note(page, &filter(), history_limit))}
                     </p>
-                    // One click handler for the whole list, and rows rebuilt in place from the
-                    // listing: a keyed list with a handler and an owner per row leaked wasm
-                    // memory at 1,600 messages a second (bench/run.sh memory section).
+                    // One click handler for the whole list, and rows patched in place from the
+                    // listing (above): a keyed list with a handler and an owner per row leaked
+                    // wasm memory at 1,600 messages a second (bench/run.sh memory section).
                     <ol
                         class="log-entries"
+                        node_ref=list
                         on:pointerdown=move |ev| pressed.set_value(clicked_attribute(&ev, "data-message-id"))
                         on:pointerover=move |ev| {
                             let id = clicked_attribute(&ev, "data-message-id");
@@ -317,6 +293,10 @@ pub fn MessageLog(
                         on:click=move |ev| {
                             let at_press = pressed.get_value();
                             pressed.set_value(None);
+                            if clicked_attribute::<String>(&ev, "data-read-payload").is_some() {
+                                on_read_payload.run(());
+                                return;
+                            }
                             // A row inside an open fold is a row; the fold's own line toggles it.
                             if let Some(id) = at_press.or_else(|| clicked_attribute(&ev, "data-message-id")) {
                                 selected.set(Some(id));
@@ -330,38 +310,6 @@ pub fn MessageLog(
                             }
                         }
                     >
-                        {move || {
-                            let current = selected.get();
-                            let open = expanded.get();
-                            fold_refusals(&rows.get())
-                                .into_iter()
-                                .map(|item| match item {
-                                    LogItem::One(row) => row_view(row, current).into_any(),
-                                    LogItem::Refusals { text, rows } => {
-                                        let first = rows[0].id;
-                                        let count = rows.len();
-                                        let last_time = rows.last().map(|r| r.time.clone());
-                                        let is_open = open.contains(&first);
-                                        view! {
-                                            <li class="log-fold" data-fold=first.to_string() data-count=count.to_string()>
-                                                <button type="button" aria-expanded=is_open.to_string()>
-                                                    <span class="kind-badge kind-refused">"× "{grouped(count)}</span>
-                                                    <span class="log-type">{text}</span>
-                                                    <span class="log-time">{last_time}</span>
-                                                    <span class="log-route">{if is_open { "Fold them" } else { "Show each one" }}</span>
-                                                </button>
-                                                {is_open.then(|| view! {
-                                                    <ol class="log-folded">
-                                                        {rows.into_iter().map(|row| row_view(row, current)).collect_view()}
-                                                    </ol>
-                                                })}
-                                            </li>
-                                        }
-                                        .into_any()
-                                    }
-                                })
-                                .collect_view()
-                        }}
                     </ol>
                 </div>
                 <Show when=move || place.with(|p| p.held.is_some() && p.chosen.is_none()) && listing.with(|page| page.newer > 0)>

@@ -1,0 +1,228 @@
+//! The message log's rows as markup: a row per message, a row per delivery worth telling
+//! (retries, duplicates, dead-letterings), and a folded run of refusals that opens on
+//! demand. Pure, so what a row says is tested natively; the log patches it into the page.
+
+use crate::listing::{grouped, kind_badge, LogItem, LogRow};
+use crate::markup::{Element, Node};
+use crate::sim::MessageId;
+
+/// The rows for `items`, with `selected` marked and the folds whose first message is in
+/// `open` opened.
+pub fn log_markup(items: &[LogItem], selected: Option<MessageId>, open: &[MessageId]) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for item in items {
+        match item {
+            LogItem::One(row) => row_markup(&mut nodes, row, selected),
+            LogItem::Refusals { text, rows } => {
+                let Some(first) = rows.first().map(|r| r.id) else {
+                    continue;
+                };
+                let is_open = open.contains(&first);
+                let last_time = rows.last().map(|r| r.time.clone()).unwrap_or_default();
+                let mut fold = Element::new("li")
+                    .attr("class", "log-fold")
+                    .attr("data-fold", first.to_string())
+                    .attr("data-count", rows.len().to_string())
+                    .child(
+                        Element::new("button")
+                            .attr("type", "button")
+                            .attr("aria-expanded", is_open.to_string())
+                            .child(span(
+                                "kind-badge kind-refused",
+                                format!("× {}", grouped(rows.len())),
+                            ))
+                            .child(span("log-type", text.clone()))
+                            .child(span("log-time", last_time))
+                            .child(span(
+                                "log-route",
+                                if is_open {
+                                    "Fold them"
+                                } else {
+                                    "Show each one"
+                                },
+                            )),
+                    );
+                if is_open {
+                    let mut folded = Vec::new();
+                    for row in rows {
+                        row_markup(&mut folded, row, selected);
+                    }
+                    let mut list = Element::new("ol").attr("class", "log-folded");
+                    list.children = folded;
+                    fold = fold.child(list);
+                }
+                nodes.push(fold.into());
+            }
+        }
+    }
+    nodes
+}
+
+fn span(class: impl Into<String>, text: impl Into<String>) -> Element {
+    Element::new("span").attr("class", class).text(text)
+}
+
+/// A message's row, then a row for each of its deliveries worth telling.
+fn row_markup(nodes: &mut Vec<Node>, row: &LogRow, selected: Option<MessageId>) {
+    let is_selected = selected == Some(row.id);
+    let kind = row.kind.as_str();
+    let mut entry = Element::new("li")
+        .attr(
+            "class",
+            if is_selected {
+                "log-entry selected"
+            } else {
+                "log-entry"
+            },
+        )
+        .attr("data-message-id", row.id.to_string())
+        .attr("data-kind", kind)
+        .attr("data-type", row.type_name.clone())
+        .attr("data-outcome", row.status)
+        .child(
+            Element::new("button")
+                .attr("type", "button")
+                .attr_if(is_selected, "aria-current", "true")
+                .child(span(
+                    format!("kind-badge kind-{kind}"),
+                    kind_badge(row.kind),
+                ))
+                .child(span("log-type", row.type_name.clone()))
+                .child(span("log-time", row.time.clone()))
+                .child(span("log-route", format!("{} → {}", row.from, row.to)))
+                .child(span("log-outcome", row.outcome.clone()).attr("title", row.outcome.clone())),
+        );
+    if is_selected {
+        // Out of sight until the keyboard reaches it (see the stylesheet).
+        entry = entry.child(
+            Element::new("button")
+                .attr("type", "button")
+                .attr("class", "to-payload")
+                .attr("data-read-payload", "")
+                .text("Read its payload"),
+        );
+    }
+    nodes.push(entry.into());
+    for delivery in &row.deliveries {
+        nodes.push(
+            Element::new("li")
+                .attr(
+                    "class",
+                    if is_selected {
+                        "log-entry delivery-row selected"
+                    } else {
+                        "log-entry delivery-row"
+                    },
+                )
+                .attr("data-message-id", row.id.to_string())
+                .attr("data-attempt", delivery.attempt.to_string())
+                .attr("data-outcome", delivery.status)
+                .child(Element::new("button").attr("type", "button").child(span(
+                    "log-attempt",
+                    format!("↳ #{} {}", row.id, delivery.text),
+                )))
+                .into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listing::tests::row;
+    use crate::listing::{fold_refusals, DeliveryLine};
+    use crate::markup::to_html;
+
+    fn element(node: &Node) -> &Element {
+        match node {
+            Node::Element(e) => e,
+            Node::Text(t) => panic!("text {t:?} where an element was expected"),
+        }
+    }
+
+    #[test]
+    fn a_row_carries_the_automation_contract_and_its_words() {
+        let nodes = log_markup(
+            &[LogItem::One(row(7, "CreateBooking", "handled"))],
+            None,
+            &[],
+        );
+        assert_eq!(nodes.len(), 1);
+        let li = element(&nodes[0]);
+        assert_eq!(li.get("class"), Some("log-entry"));
+        assert_eq!(li.get("data-message-id"), Some("7"));
+        assert_eq!(li.get("data-kind"), Some("command"));
+        assert_eq!(li.get("data-type"), Some("CreateBooking"));
+        assert_eq!(li.get("data-outcome"), Some("handled"));
+        let html = to_html(&nodes);
+        for words in [
+            "CMD",
+            "CreateBooking",
+            "12:00:01.000",
+            "mobile-app → booking",
+        ] {
+            assert!(html.contains(words), "{words} in {html}");
+        }
+        assert!(!html.contains("aria-current") && !html.contains("Read its payload"));
+    }
+
+    #[test]
+    fn the_selected_row_is_marked_and_offers_its_payload() {
+        let mut selected = row(7, "CreateBooking", "handled");
+        selected.deliveries.push(DeliveryLine {
+            attempt: 2,
+            status: "handled",
+            text: "retry 2 handled".into(),
+        });
+        let items = [
+            LogItem::One(row(6, "BookingCreated", "handled")),
+            LogItem::One(selected),
+        ];
+        let nodes = log_markup(&items, Some(7), &[]);
+        assert_eq!(nodes.len(), 3, "two rows and the selected one's delivery");
+        let li = element(&nodes[1]);
+        assert_eq!(li.get("class"), Some("log-entry selected"));
+        let button = element(&li.children[0]);
+        assert_eq!(button.get("aria-current"), Some("true"));
+        assert_eq!(element(&li.children[1]).get("class"), Some("to-payload"));
+        let delivery = element(&nodes[2]);
+        assert_eq!(
+            delivery.get("class"),
+            Some("log-entry delivery-row selected")
+        );
+        assert_eq!(delivery.get("data-attempt"), Some("2"));
+        assert!(to_html(&nodes[2..]).contains("↳ #7 retry 2 handled"));
+        assert_eq!(element(&nodes[0]).get("class"), Some("log-entry"));
+    }
+
+    #[test]
+    fn a_run_of_refusals_folds_and_opens_on_demand() {
+        let rows: Vec<LogRow> = (1..=4)
+            .map(|id| row(id, "CreateBooking", "refused: booking's queue is full"))
+            .collect();
+        let items = fold_refusals(&rows);
+        let closed = log_markup(&items, None, &[]);
+        assert_eq!(closed.len(), 1);
+        let fold = element(&closed[0]);
+        assert_eq!(fold.get("data-fold"), Some("1"));
+        assert_eq!(fold.get("data-count"), Some("4"));
+        assert!(to_html(&closed).contains("Show each one"));
+        assert_eq!(fold.children.len(), 1, "closed: no rows inside");
+
+        let opened = log_markup(&items, None, &[1]);
+        let fold = element(&opened[0]);
+        assert!(to_html(&opened).contains("Fold them"));
+        let list = element(&fold.children[1]);
+        assert_eq!(list.get("class"), Some("log-folded"));
+        assert_eq!(list.children.len(), 4);
+    }
+
+    #[test]
+    fn names_from_a_model_stay_text() {
+        let hostile = "<img src=x onerror=alert(1)>";
+        let nodes = log_markup(&[LogItem::One(row(1, hostile, "handled"))], None, &[]);
+        let html = to_html(&nodes);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+}

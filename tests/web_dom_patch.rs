@@ -1,0 +1,79 @@
+//! `dom_patch` against a real DOM: elements stay in place when only their contents change,
+//! only what differs is touched, and text is never parsed as markup.
+#![cfg(target_arch = "wasm32")]
+
+use contrail::dom_patch::patch_children;
+use contrail::markup::{Element, Node};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn item(id: u32, text: &str, selected: bool) -> Node {
+    Element::new("li")
+        .attr("data-id", id.to_string())
+        .attr_if(selected, "aria-current", "true")
+        .child(Element::new("span").text(text))
+        .into()
+}
+
+fn list() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let list = document.create_element("ol").unwrap();
+    document.body().unwrap().append_child(&list).unwrap();
+    list
+}
+
+#[wasm_bindgen_test]
+fn patching_keeps_elements_and_changes_only_what_differs() {
+    let list = list();
+    let first = vec![
+        item(1, "one", false),
+        item(2, "two", true),
+        item(3, "three", false),
+    ];
+    patch_children(&list, &[], &first);
+    assert_eq!(list.child_element_count(), 3);
+    assert_eq!(list.text_content().unwrap(), "onetwothree");
+    let kept = list.first_element_child().unwrap();
+    let second = list.children().item(1).unwrap();
+    assert_eq!(
+        second.get_attribute("aria-current").as_deref(),
+        Some("true")
+    );
+
+    // An attribute set by someone else on an element whose description did not change
+    // stays: nothing unchanged is written.
+    second.set_attribute("data-untouched", "yes").unwrap();
+    let next = vec![item(9, "nine", false), item(2, "two", false)];
+    patch_children(&list, &first, &next);
+    assert_eq!(list.child_element_count(), 2, "the third row is gone");
+    assert!(
+        list.first_element_child()
+            .unwrap()
+            .is_same_node(Some(&kept)),
+        "the row element stays"
+    );
+    assert_eq!(kept.get_attribute("data-id").as_deref(), Some("9"));
+    assert_eq!(list.text_content().unwrap(), "ninetwo");
+    let second = list.children().item(1).unwrap();
+    assert_eq!(
+        second.get_attribute("aria-current"),
+        None,
+        "a dropped attribute is removed"
+    );
+    assert_eq!(
+        second.get_attribute("data-untouched").as_deref(),
+        Some("yes")
+    );
+    list.remove();
+}
+
+#[wasm_bindgen_test]
+fn text_is_never_parsed_as_markup() {
+    let list = list();
+    let hostile = "<img src=x onerror=alert(1)>";
+    patch_children(&list, &[], &[item(1, hostile, false)]);
+    assert!(list.query_selector("img").unwrap().is_none());
+    assert_eq!(list.text_content().unwrap(), hostile);
+    list.remove();
+}
