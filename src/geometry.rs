@@ -2,7 +2,7 @@
 //! edge. Plain functions over plain numbers so they are tested natively; the view only
 //! binds their results.
 
-use crate::sim::{Edge, EdgeKind, Envelope, MessageKind, Role, ServiceIdx, Topology};
+use crate::sim::{fixed, Edge, EdgeKind, Envelope, MessageKind, Role, ServiceIdx, Topology};
 
 /// The diagram's coordinate space (the SVG viewBox); the canvas maps onto the same space.
 pub const VIEW_WIDTH: f64 = 1000.0;
@@ -65,10 +65,16 @@ impl EdgePath {
 
     /// The SVG path data for this curve.
     pub fn svg_d(&self) -> String {
-        format!(
-            "M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}",
-            self.start.x, self.start.y, self.control.x, self.control.y, self.end.x, self.end.y
-        )
+        let [sx, sy, cx, cy, ex, ey] = [
+            self.start.x,
+            self.start.y,
+            self.control.x,
+            self.control.y,
+            self.end.x,
+            self.end.y,
+        ]
+        .map(|v| fixed(v, 1));
+        format!("M{sx} {sy} Q{cx} {cy} {ex} {ey}")
     }
 }
 

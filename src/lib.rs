@@ -12,6 +12,7 @@ pub mod bench_hooks;
 pub mod bench_mode;
 pub mod components;
 pub mod compose;
+pub mod diagram_markup;
 pub mod dom_patch;
 pub mod geometry;
 pub mod link_codec;

@@ -120,7 +120,10 @@ impl Painter {
         let mut font_set = false;
         for (at, tag) in tagged {
             if !font_set {
-                ctx.set_font(&format!("600 {:.0}px system-ui, sans-serif", 11.0 * px));
+                ctx.set_font(&format!(
+                    "600 {}px system-ui, sans-serif",
+                    crate::sim::fixed(11.0 * px, 0)
+                ));
                 ctx.set_fill_style_str(TAG_COLOUR);
                 font_set = true;
             }

@@ -479,7 +479,7 @@ pub fn SimulationPage(
         <div
             class="app"
             class:present=present
-            style:--text-scale=move || format!("{:.2}", text_scale.get())
+            style:--text-scale=move || crate::sim::fixed(text_scale.get(), 2)
         >
             <header class="app-header">
                 <div class="brand">

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::diagram::dash_pattern;
+use crate::diagram_markup::dash_pattern;
 use crate::sim::EdgeKind;
 
 /// Explains the three kinds of edge by line, arrowhead and token shape, and a service's

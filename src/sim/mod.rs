@@ -64,6 +64,7 @@
 pub mod airline;
 mod behaviour;
 pub mod bench;
+mod decimal;
 mod engine;
 mod error;
 pub mod geo;
@@ -78,6 +79,7 @@ mod topology;
 
 pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
+pub use decimal::fixed;
 pub use engine::{
     DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Outcome, RetryPolicy,
     ServiceFaults, ServiceStatus, Sim, SimConfig, UserMessage, MAX_DUPLICATE_PERCENT, MAX_RETRIES,

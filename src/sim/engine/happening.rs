@@ -129,8 +129,9 @@ impl Happening {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum ServiceStatus {
+    #[default]
     Idle,
     /// Inside its processing time for a message.
     Busy,

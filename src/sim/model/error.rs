@@ -50,9 +50,12 @@ fn place(pointer: &str) -> &str {
 
 fn size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        format!(
+            "{} MB",
+            crate::sim::fixed(bytes as f64 / (1024.0 * 1024.0), 1)
+        )
     } else {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
+        format!("{} KB", crate::sim::fixed(bytes as f64 / 1024.0, 1))
     }
 }
 

@@ -1,0 +1,495 @@
+//! The diagram's nodes and edges as markup, from the topology, its geometry and what each
+//! service is doing. One pure function serves the live page (patched in by the diagram
+//! each time its lane refreshes) and the build, which writes the default model's diagram
+//! into `index.html` so that it is on screen at first paint.
+
+use crate::geometry::{
+    name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE,
+};
+use crate::markup::{Element, Node};
+use crate::sim::{fixed, EdgeKind, Role, ServiceIdx, ServiceStatus, Sim, SimTime, Topology};
+
+/// Above this many edges the per-edge labels would bury the diagram, so they are left to
+/// the service inspector.
+const MAX_LABELLED_EDGES: usize = 40;
+/// The broker counts refusals over this much simulated time.
+pub const REFUSAL_WINDOW_MS: SimTime = 5_000;
+/// A service name's line height and average character width, in view units, at the
+/// node name's font size.
+const NAME_LINE_HEIGHT: f64 = 14.0;
+const NAME_CHAR_WIDTH: f64 = 7.6;
+/// The same in a busy diagram's smaller type (10 px against 12.5 px).
+const BUSY_NAME_LINE_HEIGHT: f64 = 11.0;
+const BUSY_NAME_CHAR_WIDTH: f64 = 6.1;
+
+/// What one service shows on its box.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NodeState {
+    pub status: ServiceStatus,
+    /// Messages waiting for it; the broker's box counts every queue.
+    pub queued: usize,
+    pub dead_letters: usize,
+    /// The broker's refusals in the last [`REFUSAL_WINDOW_MS`].
+    pub refused: usize,
+}
+
+/// Everything on the diagram that changes as the simulation runs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiagramState {
+    pub nodes: Vec<NodeState>,
+    pub selected: Option<ServiceIdx>,
+    /// The marked message's route: its edges drawn thicker and labelled.
+    pub marked: Option<Route>,
+}
+
+impl DiagramState {
+    /// Before anything has happened: every service idle, nothing queued or selected.
+    pub fn at_rest(services: usize) -> Self {
+        Self {
+            nodes: vec![NodeState::default(); services],
+            ..Self::default()
+        }
+    }
+
+    /// What the simulation shows now.
+    pub fn of(sim: &Sim, selected: Option<ServiceIdx>, marked: Option<Route>) -> Self {
+        let topology = sim.topology();
+        let since = sim.now().saturating_sub(REFUSAL_WINDOW_MS);
+        let nodes = (0..topology.services().len())
+            .map(|index| {
+                let broker = topology.role(index) == Some(Role::Broker);
+                NodeState {
+                    status: sim.service_status(index),
+                    queued: if broker {
+                        sim.queue_depths().iter().sum()
+                    } else {
+                        sim.queue_depth(index)
+                    },
+                    dead_letters: sim.dead_letter_count(index),
+                    refused: if broker {
+                        sim.broker_refusals_since(since)
+                    } else {
+                        0
+                    },
+                }
+            })
+            .collect();
+        Self {
+            nodes,
+            selected,
+            marked,
+        }
+    }
+}
+
+/// The diagram's edges and nodes: `<g class="edges">` and `<g class="nodes">`.
+pub fn diagram_markup(
+    topology: &Topology,
+    geometry: &DiagramGeometry,
+    state: &DiagramState,
+) -> Vec<Node> {
+    let services = topology.services();
+    let id_of = |i: ServiceIdx| services.get(i).map(|s| s.id.clone()).unwrap_or_default();
+    let labelled = geometry.edges.len() <= MAX_LABELLED_EDGES;
+    let marks_edge = |index: usize| {
+        state
+            .marked
+            .as_ref()
+            .is_some_and(|route| route.edges.contains(&index))
+    };
+
+    let mut edges = Element::new("g").attr("class", "edges");
+    for drawn in &geometry.edges {
+        let kind = drawn.edge.kind.as_str();
+        let index = drawn.index;
+        let d = drawn.path.svg_d();
+        let mut group = Element::new("g")
+            .attr(
+                "class",
+                marked_class(&format!("edge edge-{kind}"), marks_edge(index)),
+            )
+            .attr("data-kind", kind)
+            .attr("data-from", id_of(drawn.edge.from))
+            .attr("data-to", id_of(drawn.edge.to))
+            .attr("data-types", drawn.edge.types.join(","))
+            .attr("data-edge-index", index.to_string())
+            .child(
+                Element::new("path")
+                    .attr("class", "edge-hit")
+                    .attr("d", d.clone()),
+            )
+            .child(
+                Element::new("path")
+                    .attr("class", "edge-line")
+                    .attr("d", d)
+                    .attr("stroke-dasharray", dash_pattern(drawn.edge.kind))
+                    .attr("marker-end", format!("url(#end-{kind})"))
+                    .attr_if(
+                        drawn.edge.kind == EdgeKind::Query,
+                        "marker-start",
+                        "url(#start-query)",
+                    ),
+            );
+        if labelled {
+            let label_id = format!("edge-label-path-{index}");
+            group = group
+                .child(
+                    Element::new("path")
+                        .attr("id", label_id.clone())
+                        .attr("class", "label-path")
+                        .attr("d", drawn.label_path.svg_d()),
+                )
+                .child(
+                    Element::new("text")
+                        .attr("class", "edge-label")
+                        .attr("dy", "-4")
+                        .child(
+                            Element::new("textPath")
+                                .attr("href", format!("#{label_id}"))
+                                .attr(
+                                    "startOffset",
+                                    format!("{}%", fixed(drawn.label_along * 100.0, 1)),
+                                )
+                                .attr("text-anchor", "middle")
+                                .text(edge_label(&drawn.edge.types)),
+                        ),
+                );
+        }
+        edges = edges.child(group);
+    }
+    let broker_id = topology.broker().map(id_of).unwrap_or_default();
+    for (stub, (event, path)) in geometry.dead_ends.iter().enumerate() {
+        let marked = state
+            .marked
+            .as_ref()
+            .is_some_and(|route| route.dead_end == Some(stub));
+        edges = edges.child(
+            Element::new("g")
+                .attr("class", marked_class("edge edge-event dead-end", marked))
+                .attr("data-kind", "event")
+                .attr("data-from", broker_id.clone())
+                .attr("data-to", "")
+                .attr("data-types", event.clone())
+                .child(
+                    Element::new("path")
+                        .attr("class", "edge-hit")
+                        .attr("d", path.svg_d()),
+                )
+                .child(
+                    Element::new("path")
+                        .attr("class", "edge-line")
+                        .attr("d", path.svg_d())
+                        .attr("stroke-dasharray", dash_pattern(EdgeKind::Event))
+                        .attr("marker-end", "url(#end-nobody)"),
+                )
+                .child(
+                    Element::new("text")
+                        .attr("class", "edge-label dead-end-label")
+                        .attr("x", fixed(path.end.x + 12.0, 1))
+                        .attr("y", fixed(path.end.y + 4.0, 1))
+                        .text(format!("{event}: no subscribers")),
+                ),
+        );
+    }
+
+    let count = services.len();
+    let crowded = count > CROWDED_ABOVE;
+    // A busy diagram (13 to 30 services) writes names smaller, on up to three lines.
+    let busy = count > BUSY_ABOVE && !crowded;
+    let (line_height, char_width) = if busy {
+        (BUSY_NAME_LINE_HEIGHT, BUSY_NAME_CHAR_WIDTH)
+    } else {
+        (NAME_LINE_HEIGHT, NAME_CHAR_WIDTH)
+    };
+    let mut nodes = Element::new("g").attr("class", "nodes");
+    for (index, spec) in services.iter().enumerate() {
+        let at = geometry.nodes[index];
+        let (hw, hh) = node_half_size(spec.role, count);
+        let now = state.nodes.get(index).copied().unwrap_or_default();
+        // Long names take two lines (three in a busy diagram) rather than spill out.
+        let lines = if crowded {
+            vec![spec.name.clone()]
+        } else {
+            name_lines(&spec.name, ((2.0 * hw - 10.0) / char_width) as usize)
+        };
+        let extra_lines = lines.len().saturating_sub(1) as f64;
+        let name_y = -4.0 - line_height / 2.0 * extra_lines;
+        let status_y = if busy { 12.0 } else { 15.0 } + line_height / 2.0 * extra_lines;
+        let mut class = String::from("node");
+        for (on, name) in [
+            (spec.role == Role::Broker, " broker"),
+            (spec.role == Role::Client, " client"),
+            (now.status == ServiceStatus::Busy, " busy"),
+            (now.status == ServiceStatus::Waiting, " waiting"),
+            (now.status == ServiceStatus::Down, " down"),
+            (state.selected == Some(index), " selected"),
+        ] {
+            if on {
+                class.push_str(name);
+            }
+        }
+        let mut name = Element::new("text")
+            .attr("class", "node-name")
+            .attr("text-anchor", "middle");
+        for (i, line) in lines.into_iter().enumerate() {
+            name = name.child(
+                Element::new("tspan")
+                    .attr("x", "0")
+                    .attr("y", fixed(name_y + line_height * i as f64, 1))
+                    .text(line),
+            );
+        }
+        let status = status_text(now.status);
+        let mut node = Element::new("g")
+            .attr("class", class)
+            .attr("data-service", spec.id.clone())
+            .attr("data-service-index", index.to_string())
+            .attr("data-status", status)
+            .attr("data-queue-depth", now.queued.to_string())
+            .attr("data-dead-letters", now.dead_letters.to_string())
+            .attr("transform", translate(at.x, at.y))
+            .attr("role", "button")
+            .attr("tabindex", "0")
+            .attr(
+                "aria-label",
+                format!(
+                    "{}: {status}, {} queued, {} dead letters",
+                    spec.name, now.queued, now.dead_letters
+                ),
+            )
+            .child(
+                Element::new("rect")
+                    .attr("class", "node-box")
+                    .attr("x", fixed(-hw, 1))
+                    .attr("y", fixed(-hh, 1))
+                    .attr("width", fixed(2.0 * hw, 1))
+                    .attr("height", fixed(2.0 * hh, 1))
+                    .attr("rx", "10"),
+            )
+            .child(name)
+            // Busy and waiting are told by an icon and words, not by colour alone.
+            .child(status_icon(
+                "status-icon busy-icon",
+                -hw + 13.0,
+                status_y - 4.0,
+                "M-4 -5 L5 0 L-4 5 Z",
+            ))
+            .child(status_icon(
+                "status-icon waiting-icon",
+                -hw + 13.0,
+                status_y - 4.0,
+                "M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z",
+            ));
+        if spec.role == Role::Broker {
+            // Back-pressure at the broker: refusals in the last few seconds, as a mark and
+            // a count under the box.
+            node = node.child(
+                Element::new("g")
+                    .attr("class", none_class("refusals", now.refused == 0))
+                    .attr("data-refused", now.refused.to_string())
+                    .child(status_icon(
+                        "refusal-mark",
+                        hw - 2.0,
+                        -hh + 2.0,
+                        "M-5 -12 L5 -12 L12 -5 L12 5 L5 12 L-5 12 L-12 5 L-12 -5 Z",
+                    ))
+                    .child(
+                        Element::new("text")
+                            .attr("class", "refusal-bang")
+                            .attr("x", fixed(hw - 2.0, 1))
+                            .attr("y", fixed(-hh + 6.5, 1))
+                            .attr("text-anchor", "middle")
+                            .text("!"),
+                    )
+                    .child(
+                        Element::new("text")
+                            .attr("class", "refusal-count")
+                            .attr("y", fixed(hh + 16.0, 1))
+                            .attr("text-anchor", "middle")
+                            .text(format!(
+                                "{} refused in the last {} s: queues full",
+                                now.refused,
+                                REFUSAL_WINDOW_MS / 1000
+                            )),
+                    ),
+            );
+        }
+        // The icon beside the status says the rest; the full words are in the node's
+        // accessible name and `data-status`.
+        let short = match now.status {
+            ServiceStatus::Waiting => "waiting",
+            other => status_text(other),
+        };
+        node = node
+            .child(
+                Element::new("text")
+                    .attr(
+                        "class",
+                        none_class("dead-letter-badge", now.dead_letters == 0),
+                    )
+                    .attr("y", fixed(hh + 16.0, 1))
+                    .attr("text-anchor", "middle")
+                    .text(format!("✉ {} dead letters", now.dead_letters)),
+            )
+            .child(
+                Element::new("text")
+                    .attr("class", "node-status")
+                    .attr("y", fixed(status_y, 1))
+                    .attr("text-anchor", "middle")
+                    .text(if now.queued > 0 {
+                        format!("{short} · {} queued", now.queued)
+                    } else {
+                        short.to_string()
+                    }),
+            );
+        nodes = nodes.child(node);
+    }
+    vec![edges.into(), nodes.into()]
+}
+
+fn marked_class(class: &str, marked: bool) -> String {
+    if marked {
+        format!("{class} marked")
+    } else {
+        class.to_string()
+    }
+}
+
+fn none_class(class: &str, none: bool) -> String {
+    if none {
+        format!("{class} none")
+    } else {
+        class.to_string()
+    }
+}
+
+fn status_icon(class: &'static str, x: f64, y: f64, d: &'static str) -> Element {
+    Element::new("path")
+        .attr("class", class)
+        .attr("transform", translate(x, y))
+        .attr("d", d)
+}
+
+/// An SVG translation, to a tenth of a unit.
+fn translate(x: f64, y: f64) -> String {
+    format!("translate({} {})", fixed(x, 1), fixed(y, 1))
+}
+
+/// Line styles that tell the kinds apart without colour: solid, dashed, dotted.
+pub fn dash_pattern(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Command => "none",
+        EdgeKind::Event => "9 5",
+        EdgeKind::Query => "2 4",
+    }
+}
+
+fn status_text(status: ServiceStatus) -> &'static str {
+    match status {
+        ServiceStatus::Idle => "idle",
+        ServiceStatus::Busy => "busy",
+        ServiceStatus::Waiting => "waiting for a reply",
+        ServiceStatus::Down => "down",
+    }
+}
+
+/// An edge's label: its message types, with routes shortened to their last segment
+/// ("GET …/points · …/tiers"); the full routes are in the service inspector.
+pub fn edge_label(types: &[String]) -> String {
+    let mut verb_shown = false;
+    types
+        .iter()
+        .map(|message_type| match message_type.split_once(' ') {
+            Some((verb, route)) if route.starts_with('/') => {
+                let last = route.rsplit('/').next().unwrap_or(route);
+                let prefix = if verb_shown {
+                    String::new()
+                } else {
+                    format!("{verb} ")
+                };
+                verb_shown = true;
+                format!("{prefix}…/{last}")
+            }
+            _ => message_type.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markup::to_html;
+    use crate::sim::SimConfig;
+
+    #[test]
+    fn edge_labels_shorten_routes_and_keep_message_names() {
+        let types = [
+            "GET /api/loyalty/customers/{customerId}/points",
+            "GET /api/loyalty/tiers",
+        ];
+        let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+        assert_eq!(edge_label(&types), "GET …/points · …/tiers");
+        assert_eq!(
+            edge_label(&["BookingCreated".to_string()]),
+            "BookingCreated"
+        );
+    }
+
+    fn airline() -> (Sim, DiagramGeometry) {
+        let sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        (sim, geometry)
+    }
+
+    #[test]
+    fn at_rest_the_diagram_is_the_simulations_own_first_state() {
+        let (sim, geometry) = airline();
+        let services = sim.topology().services().len();
+        assert_eq!(
+            DiagramState::of(&sim, None, None),
+            DiagramState::at_rest(services)
+        );
+        let html = to_html(&diagram_markup(
+            sim.topology(),
+            &geometry,
+            &DiagramState::at_rest(services),
+        ));
+        for service in sim.topology().services() {
+            assert!(html.contains(&format!("data-service=\"{}\"", service.id)));
+        }
+        assert_eq!(
+            html.matches("class=\"edge edge-").count(),
+            geometry.edges.len() + geometry.dead_ends.len()
+        );
+        assert!(html.contains("aria-label=\"Booking Service: idle, 0 queued, 0 dead letters\""));
+        assert!(html.contains("class=\"refusals none\""));
+    }
+
+    #[test]
+    fn a_services_state_shows_in_its_classes_words_and_data() {
+        let (sim, geometry) = airline();
+        let topology = sim.topology();
+        let booking = topology.index_of("booking").unwrap();
+        let mut state = DiagramState::at_rest(topology.services().len());
+        state.nodes[booking] = NodeState {
+            status: ServiceStatus::Down,
+            queued: 3,
+            dead_letters: 2,
+            refused: 0,
+        };
+        state.selected = Some(booking);
+        state.marked = Some(Route {
+            edges: vec![0],
+            dead_end: None,
+        });
+        let html = to_html(&diagram_markup(topology, &geometry, &state));
+        assert!(html.contains("class=\"node down selected\" data-service=\"booking\""));
+        assert!(html.contains("data-queue-depth=\"3\" data-dead-letters=\"2\""));
+        assert!(html.contains("Booking Service: down, 3 queued, 2 dead letters"));
+        assert!(html.contains(">down · 3 queued<"));
+        assert!(html.contains("class=\"dead-letter-badge\""));
+        assert!(html.contains(">✉ 2 dead letters<"));
+        assert_eq!(html.matches(" marked\"").count(), 1, "one marked edge");
+    }
+}
