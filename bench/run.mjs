@@ -170,7 +170,7 @@ async function build() {
   }
   // Every section but size loads the bench build (sim loads its wasm side); size loads the
   // user's. They share target/, so the second build recompiles only the app's own crate.
-  if (ONLY.includes("size") && !option("user-dist")) {
+  if ((ONLY.includes("size") || ONLY.includes("load")) && !option("user-dist")) {
     const t = Date.now();
     const { code } = await run("trunk", ["build", "--release", "--public-url", "/contrail/", "--dist", distUser], root);
     builds.user = { ok: code === 0, seconds: (Date.now() - t) / 1000 };
@@ -270,6 +270,19 @@ const LOAD_OBSERVERS = `
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__benchPerf.longtasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: "longtask", buffered: true });
+  window.__benchPerf.cls = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__benchPerf.cls += e.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  // When a diagram node is first in the document: from the HTML itself when it is
+  // prerendered, from the wasm otherwise.
+  window.__benchPerf.node = null;
+  new MutationObserver((_, observer) => {
+    if (document.querySelector(".diagram-svg .node")) {
+      window.__benchPerf.node = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, childList: true });
 `;
 const DIAGRAM_MARK = `performance.getEntriesByName("contrail:diagram", "mark").length > 0`;
 // When the first <button> enters the DOM: neither index.html has one, so it times the first
@@ -293,7 +306,11 @@ async function coldLoad(url, what, ready = DIAGRAM_MARK) {
     const nav = performance.getEntriesByType("navigation")[0];
     const end = Math.max(mark ?? window.__firstButton ?? 0, nav?.loadEventEnd ?? 0);
     const tasks = window.__benchPerf.longtasks.filter((t) => t.start <= end);
-    return { fcp: window.__benchPerf.paint["first-contentful-paint"] ?? null, firstButton: window.__firstButton, mark, loadEnd: nav?.loadEventEnd ?? null, longTasks: tasks.length, longestTask: tasks.reduce((m, t) => Math.max(m, t.duration), 0) };
+    const fcp = window.__benchPerf.paint["first-contentful-paint"] ?? null;
+    // The diagram is visible at the first paint after its nodes are in the document.
+    const node = window.__benchPerf.node;
+    const diagramVisible = node == null || fcp == null ? null : Math.max(node, fcp);
+    return { fcp, firstButton: window.__firstButton, mark, diagramVisible, cls: window.__benchPerf.cls, loadEnd: nav?.loadEventEnd ?? null, longTasks: tasks.length, longestTask: tasks.reduce((m, t) => Math.max(m, t.duration), 0) };
   });
   await context.close();
   return r;
@@ -303,6 +320,8 @@ async function loadSection() {
   const app = [];
   const ref = [];
   const counter = [];
+  // The airline as a visitor first sees it: the user's build, no bench scene.
+  const airline = [];
   let unavailable = appBuilt() ? null : APP_MISSING;
   const appLoad = async () => {
     if (unavailable) return null;
@@ -324,6 +343,7 @@ async function loadSection() {
     if (a) app.push(a);
     ref.push(await coldLoad(refUrl(50, "canvas"), "reference"));
     if (counterBuilt()) counter.push(await coldLoad(servers.counter.url, "counter", "window.__firstButton != null"));
+    if (userBuilt()) airline.push(await coldLoad(servers.user.url, "Contrail's airline (user build)"));
     log(`load run ${i + 1}/${loads}: app ${JSON.stringify(app.at(-1) ?? unavailable)} ref ${JSON.stringify(ref.at(-1))} counter ${JSON.stringify(counter.at(-1) ?? null)}`);
   }
   const m = (xs, k) => median(xs.map((x) => x[k]));
@@ -340,8 +360,17 @@ async function loadSection() {
       { measure: "First contentful paint, ms", goal: "<= 1.5x reference", contrail: fmt(appFcp, 0), reference: fmt(refFcp, 0), ratio: ratio(appFcp, refFcp), pass: check(ratio(appFcp, refFcp), "<=", 1.5) },
       { measure: 'Diagram drawn (mark "contrail:diagram"), ms', goal: "<= 1.5x reference", contrail: fmt(appMark, 0), reference: fmt(refMark, 0), ratio: ratio(appMark, refMark), pass: check(ratio(appMark, refMark), "<=", 1.5) },
       { measure: `Loads with a task over 50 ms, of ${loads} / longest task ms`, goal: "0", contrail: app.length ? `${withLong(app)} / ${fmt(longest(app), 0)}` : "n/a", reference: `${withLong(ref)} / ${fmt(longest(ref), 0)}`, pass: app.length ? withLong(app) === 0 : null },
+      ...(airline.length
+        ? [
+            { measure: "Airline (user build): first contentful paint, ms", goal: "<= 1.5x reference", contrail: fmt(m(airline, "fcp"), 0), reference: fmt(refFcp, 0), ratio: ratio(m(airline, "fcp"), refFcp), pass: check(ratio(m(airline, "fcp"), refFcp), "<=", 1.5) },
+            { measure: "Airline: diagram visible (first paint with its nodes), ms", goal: "<= reference's diagram mark", contrail: fmt(m(airline, "diagramVisible"), 0), reference: fmt(refMark, 0), ratio: ratio(m(airline, "diagramVisible"), refMark), pass: check(ratio(m(airline, "diagramVisible"), refMark), "<=", 1) },
+            { measure: 'Airline: wasm took over (mark "contrail:diagram"), ms', goal: "(for scale)", contrail: fmt(m(airline, "mark"), 0), reference: fmt(refMark, 0), ratio: ratio(m(airline, "mark"), refMark), pass: null },
+            { measure: `Airline: loads with a task over 50 ms, of ${airline.length} / longest task ms`, goal: "0", contrail: `${withLong(airline)} / ${fmt(longest(airline), 0)}`, reference: `${withLong(ref)} / ${fmt(longest(ref), 0)}`, pass: withLong(airline) === 0 },
+            { measure: "Airline: cumulative layout shift (largest of the loads)", goal: "0", contrail: fmt(Math.max(...airline.map((x) => x.cls ?? 0)), 3), reference: fmt(Math.max(...ref.map((x) => x.cls ?? 0)), 3), pass: Math.max(...airline.map((x) => x.cls ?? 0)) === 0 },
+          ]
+        : []),
     ],
-    data: { app, reference: ref, counter },
+    data: { app, reference: ref, counter, airline },
     notes: [
       ...(unavailable ? [unavailable] : []),
       `Medians of ${loads} cold loads of each page, interleaved.`,

@@ -239,6 +239,50 @@ await test("the user's build ignores ?bench=1000 and says why (the scenes are in
   }
 });
 
+await test("12.3 the airline's diagram and legend are in index.html at first paint, and the app draws the same in the same place", async () => {
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 1280, height: 800 }]) {
+    const shape = () => {
+      const svg = document.querySelector(".diagram-svg");
+      const legend = document.querySelector(".legend");
+      return {
+        markup: svg?.outerHTML ?? null,
+        legend: legend?.innerHTML ?? null,
+        svg: svg && JSON.stringify(svg.getBoundingClientRect()),
+        legendBox: legend && JSON.stringify(legend.getBoundingClientRect()),
+        nodes: document.querySelectorAll(".diagram-svg .node").length,
+      };
+    };
+    // The page as it paints before any wasm has run.
+    const boot = await browser.newPage({ viewport });
+    await boot.route("**/*.wasm", (r) => r.abort());
+    await boot.goto(server.url, { waitUntil: "load" });
+    const before = await boot.evaluate(shape);
+    await boot.close();
+    expect(before.nodes === 6, `the six airline services at first paint, got ${before.nodes}`);
+    const app = await browser.newPage({ viewport });
+    watch(app);
+    await app.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    await app.goto(server.url, { waitUntil: "load" });
+    await app.waitForFunction(() => !document.getElementById("boot") && document.querySelectorAll(".diagram-svg .node").length === 6);
+    await app.waitForTimeout(300);
+    const after = await app.evaluate(shape);
+    const shift = await app.evaluate(() => window.__shift);
+    await app.close();
+    // Same browser, same serialiser: the prerendered SVG is the app's own at rest.
+    expect(before.markup === after.markup, `the same diagram markup at ${viewport.width}px`);
+    expect(before.legend === after.legend, "the same legend");
+    const near = (a, b) => ["x", "y", "width", "height"].every((k) => Math.abs(JSON.parse(a)[k] - JSON.parse(b)[k]) <= 1);
+    expect(near(before.svg, after.svg), `the diagram stays in place: ${before.svg} then ${after.svg}`);
+    expect(near(before.legendBox, after.legendBox), `the legend stays in place: ${before.legendBox} then ${after.legendBox}`);
+    expect(shift === 0, `no layout shift, got ${shift}`);
+  }
+});
+
 // ---------- Issue 16: follow the story ----------
 
 /** A fresh page at `viewport`, loaded and mounted, watched for console problems. */

@@ -4,7 +4,8 @@
 //! into `index.html` so that it is on screen at first paint.
 
 use crate::geometry::{
-    name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE,
+    name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE, VIEW_HEIGHT,
+    VIEW_WIDTH,
 };
 use crate::markup::{Element, Node};
 use crate::sim::{fixed, EdgeKind, Role, ServiceIdx, ServiceStatus, Sim, SimTime, Topology};
@@ -79,6 +80,191 @@ impl DiagramState {
             selected,
             marked,
         }
+    }
+}
+
+/// The whole diagram: the SVG, its arrowheads, and inside it the edges and nodes.
+pub fn diagram_svg(topology: &Topology, geometry: &DiagramGeometry, state: &DiagramState) -> Node {
+    let count = topology.services().len();
+    let crowded = count > CROWDED_ABOVE;
+    let class = match (crowded, count > BUSY_ABOVE) {
+        (true, _) => "diagram-svg crowded",
+        (false, true) => "diagram-svg busy",
+        _ => "diagram-svg",
+    };
+    let marker =
+        |id: &'static str, view_box: &'static str, refx: &'static str, size: &'static str| {
+            Element::new("marker")
+                .attr("id", id)
+                .attr("viewBox", view_box)
+                .attr("refX", refx)
+                .attr("refY", if view_box.ends_with("12") { "6" } else { "5" })
+                .attr("markerWidth", size)
+                .attr("markerHeight", size)
+                .attr(
+                    "orient",
+                    if id == "end-nobody" {
+                        "auto"
+                    } else {
+                        "auto-start-reverse"
+                    },
+                )
+        };
+    let shape = |tag: &'static str, class: &'static str| Element::new(tag).attr("class", class);
+    let defs = Element::new("defs")
+        .child(
+            marker("end-command", "0 0 10 10", "9", "7")
+                .child(shape("path", "marker-command").attr("d", "M0 0 L10 5 L0 10 z")),
+        )
+        .child(
+            marker("end-event", "0 0 10 10", "9", "8")
+                .child(shape("path", "marker-event").attr("d", "M1 1 L9 5 L1 9")),
+        )
+        .child(
+            marker("end-query", "0 0 10 10", "9", "7")
+                .child(shape("path", "marker-query").attr("d", "M1 5 L5 1 L9 5 L5 9 z")),
+        )
+        .child(
+            marker("start-query", "0 0 10 10", "2", "6").child(
+                shape("circle", "marker-query-start")
+                    .attr("cx", "5")
+                    .attr("cy", "5")
+                    .attr("r", "3.5"),
+            ),
+        )
+        .child(
+            marker("end-nobody", "0 0 12 12", "6", "10")
+                .child(
+                    shape("circle", "marker-nobody")
+                        .attr("cx", "6")
+                        .attr("cy", "6")
+                        .attr("r", "4.5"),
+                )
+                .child(shape("path", "marker-nobody").attr("d", "M3 9 L9 3")),
+        );
+    let mut contents = Element::new("g").attr("class", "diagram-contents");
+    contents.children = diagram_markup(topology, geometry, state);
+    Element::new("svg")
+        .attr("class", class)
+        .attr("viewBox", format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}"))
+        .attr("role", "group")
+        .attr(
+            "aria-label",
+            "Diagram of the services and how they interact",
+        )
+        .child(defs)
+        .child(contents)
+        .into()
+}
+
+/// The legend's items: each kind of edge by line, arrowhead and token shape, and a
+/// service's busy and waiting states by icon, so the diagram reads without colour.
+pub fn legend_markup() -> Vec<Node> {
+    let kinds = [
+        (
+            EdgeKind::Command,
+            "Command",
+            "solid line, filled arrow, square token",
+            "to exactly one handler; the sender goes on",
+        ),
+        (
+            EdgeKind::Event,
+            "Event",
+            "dashed line, open arrow, round token",
+            "a fact, to every subscriber (maybe none)",
+        ),
+        (
+            EdgeKind::Query,
+            "Query",
+            "dotted line, diamond ends, triangle token out, hollow triangle back",
+            "request and answer; the caller waits",
+        ),
+    ];
+    let words = |item: Element, name: &str, meaning: &str| {
+        item.child(Element::new("span").attr("class", "legend-name").text(name))
+            .child(
+                Element::new("span")
+                    .attr("class", "legend-meaning")
+                    .text(meaning),
+            )
+    };
+    let sample_svg = |view_box: &'static str, size: &'static str| {
+        Element::new("svg")
+            .attr("viewBox", view_box)
+            .attr("width", size)
+            .attr("height", size)
+            .attr("aria-hidden", "true")
+    };
+    let mut items: Vec<Node> = kinds
+        .into_iter()
+        .map(|(kind, name, look, meaning)| {
+            let kind_name = kind.as_str();
+            let item = Element::new("li")
+                .attr("class", format!("legend-item legend-{kind_name}"))
+                .attr("data-kind", kind_name)
+                .attr("title", look)
+                .child(
+                    Element::new("svg")
+                        .attr("class", "legend-sample")
+                        .attr("viewBox", "0 0 64 16")
+                        .attr("width", "64")
+                        .attr("height", "16")
+                        .attr("aria-hidden", "true")
+                        .child(
+                            Element::new("path")
+                                .attr("class", format!("edge-line edge-{kind_name}"))
+                                .attr("d", "M9 8 L54 8")
+                                .attr("stroke-dasharray", dash_pattern(kind))
+                                .attr("marker-end", format!("url(#end-{kind_name})"))
+                                .attr_if(
+                                    kind == EdgeKind::Query,
+                                    "marker-start",
+                                    "url(#start-query)",
+                                ),
+                        ),
+                )
+                .child(
+                    sample_svg("-9 -9 18 18", "16")
+                        .attr("class", "legend-token")
+                        .child(
+                            Element::new("path")
+                                .attr("class", format!("token-shape token-{kind_name}"))
+                                .attr("d", token_shape(kind)),
+                        ),
+                );
+            words(item, name, meaning).into()
+        })
+        .collect();
+    for (status, name, meaning, d) in [
+        ("busy", "Busy", "handling a message", "M-4 -5 L5 0 L-4 5 Z"),
+        (
+            "waiting",
+            "Waiting",
+            "blocked on a query's answer",
+            "M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z",
+        ),
+    ] {
+        let item = Element::new("li")
+            .attr("class", "legend-item legend-status")
+            .attr("data-status", status)
+            .child(
+                sample_svg("-7 -7 14 14", "14").child(
+                    Element::new("path")
+                        .attr("class", format!("status-icon-sample {status}-sample"))
+                        .attr("d", d),
+                ),
+            );
+        items.push(words(item, name, meaning).into());
+    }
+    items
+}
+
+/// The token's shape, as the canvas draws it: a square, a circle, a triangle.
+fn token_shape(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Command => "M-6 -6 H6 V6 H-6 Z",
+        EdgeKind::Event => "M6 0 A6 6 0 1 1 -6 0 A6 6 0 1 1 6 0 Z",
+        EdgeKind::Query => "M0 -7.5 L7 5.5 L-7 5.5 Z",
     }
 }
 

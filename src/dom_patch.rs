@@ -10,6 +10,8 @@ use web_sys::{Document, Element as DomElement, Node as DomNode};
 
 use crate::markup::{Element, Node};
 
+const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
+
 /// Patches `parent`'s children from `old` (what was applied last, empty the first time) to
 /// `new`.
 pub fn patch_children(parent: &DomElement, old: &[Node], new: &[Node]) {
@@ -87,7 +89,12 @@ fn create_element(
     namespace: Option<&str>,
     element: &Element,
 ) -> Option<DomElement> {
-    // Inside an SVG, elements are SVG elements; elsewhere, HTML.
+    // An `svg` starts the SVG namespace, and everything inside it stays there.
+    let namespace = if element.tag == "svg" {
+        Some(SVG_NAMESPACE)
+    } else {
+        namespace
+    };
     let dom = document.create_element_ns(namespace, element.tag).ok()?;
     for (name, value) in &element.attrs {
         let _ = dom.set_attribute(name, value);

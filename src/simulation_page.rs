@@ -451,24 +451,19 @@ pub fn SimulationPage(
         Mode::Airline => {}
     }
 
-    // The page is built over three tasks, each short enough not to block input while the
-    // page loads (in one task it took 60 to 95 ms): now the header, the controls and the
-    // diagram's empty box; in the next task the diagram's nodes and edges; in the one after,
-    // the panels around it. Every place is fixed by the layout, so nothing moves as they
-    // arrive.
-    let (built, set_built) = signal(0u8);
-    let build_next = move || {
-        let _ = set_built.try_update(|stage| *stage += 1);
-    };
+    // The page is built over two tasks, each short enough not to block input while the
+    // page loads (in one task it took 60 to 95 ms): now the header, the controls, the
+    // diagram and its legend, which take the place of the same diagram prerendered into
+    // index.html; in the next task the panels around them. Every place is fixed by the
+    // layout, so nothing moves as they arrive.
+    let (built, set_built) = signal(false);
     set_timeout(
         move || {
-            build_next();
-            set_timeout(build_next, std::time::Duration::ZERO);
+            let _ = set_built.try_set(true);
         },
         std::time::Duration::ZERO,
     );
-    let diagram_ready = Signal::derive(move || built.get() >= 1);
-    let panels_ready = move || built.get() >= 2;
+    let panels_ready = move || built.get();
 
     let panels_live = live.lane(Lane::Panels);
     let traffic = Signal::derive(move || live.read(Sim::traffic).unwrap_or(0.0));
@@ -527,10 +522,9 @@ pub fn SimulationPage(
                         on_select_edge
                         on_pick
                         canvas
-                        contents_ready=diagram_ready
                     />
+                    <Legend />
                     <Show when=panels_ready>
-                        <Legend />
                         {is_airline.then(|| view! { <WhatIf on_preset playing=playing_preset /> })}
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
                         <DeadLetters live=panels_live on_dead_letter />

@@ -77,3 +77,23 @@ fn text_is_never_parsed_as_markup() {
     assert_eq!(list.text_content().unwrap(), hostile);
     list.remove();
 }
+
+#[wasm_bindgen_test]
+fn an_svg_and_what_is_inside_it_are_svg_elements() {
+    let list = list();
+    let svg: Node = Element::new("svg")
+        .attr("viewBox", "0 0 10 10")
+        .child(Element::new("path").attr("d", "M0 0 L10 10"))
+        .into();
+    patch_children(&list, &[], &[svg]);
+    let svg_ns = Some("http://www.w3.org/2000/svg".to_string());
+    let drawn = list.first_element_child().unwrap();
+    assert_eq!(drawn.namespace_uri(), svg_ns);
+    assert_eq!(drawn.first_element_child().unwrap().namespace_uri(), svg_ns);
+    assert_eq!(
+        list.namespace_uri().as_deref(),
+        Some("http://www.w3.org/1999/xhtml"),
+        "the list itself stays HTML"
+    );
+    list.remove();
+}

@@ -3,11 +3,9 @@ use leptos::prelude::*;
 
 use crate::bench_mode;
 use crate::components::clicked_attribute;
-use crate::diagram_markup::{diagram_markup, DiagramState};
+use crate::diagram_markup::{diagram_svg, DiagramState};
 use crate::dom_patch::patch_children;
-use crate::geometry::{
-    client_to_view, DiagramGeometry, Point, BUSY_ABOVE, CROWDED_ABOVE, VIEW_HEIGHT, VIEW_WIDTH,
-};
+use crate::geometry::{client_to_view, DiagramGeometry, Point};
 use crate::live::LiveSim;
 use crate::markup::Node as MarkupNode;
 use crate::sim::{MessageId, ServiceIdx};
@@ -38,20 +36,8 @@ pub fn Diagram(
     on_pick: Callback<Point, bool>,
     /// The canvas the animation loop draws tokens on.
     canvas: NodeRef<Canvas>,
-    /// Whether to build the nodes and edges yet. Until then the diagram is its empty box,
-    /// already at its final size: building them is a task of its own while the page loads.
-    #[prop(into)]
-    contents_ready: Signal<bool>,
 ) -> impl IntoView {
     let container = NodeRef::<Div>::new();
-    let crowded = live
-        .peek(|sim| sim.topology().services().len() > CROWDED_ABOVE)
-        .unwrap_or(false);
-    let busy = live
-        .peek(|sim| sim.topology().services().len() > BUSY_ABOVE)
-        .unwrap_or(false)
-        && !crowded;
-
     // The marked message's route, re-read as the simulation moves.
     let mark = Memo::new(move |_| {
         let id = marked_message.get()?;
@@ -64,21 +50,18 @@ pub fn Diagram(
     // Nodes and edges are markup from a pure function (the same that prerenders the
     // diagram into index.html), patched into the SVG whenever the Diagram lane refreshes:
     // only what changed is touched, and no view code is compiled per node and edge.
-    let contents_host = NodeRef::<leptos::svg::G>::new();
+    let drawing = NodeRef::<Div>::new();
     let applied = StoredValue::new_local(None::<Vec<MarkupNode>>);
     Effect::new(move |_| {
-        if !contents_ready.get() {
-            return;
-        }
         let selected = selected_service.get();
         let marked = mark.get();
         let Some(markup) = live.read(|sim| {
             let state = DiagramState::of(sim, selected, marked);
-            geometry.with_value(|g| diagram_markup(sim.topology(), g, &state))
+            geometry.with_value(|g| vec![diagram_svg(sim.topology(), g, &state)])
         }) else {
             return;
         };
-        let Some(host) = contents_host.get() else {
+        let Some(host) = drawing.get() else {
             return;
         };
         let first = applied.with_value(Option::is_none);
@@ -128,34 +111,9 @@ pub fn Diagram(
                 }
             }
         >
-            <svg
-                class="diagram-svg"
-                class:crowded=crowded
-                class:busy=busy
-                viewBox=format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}")
-                role="group"
-                aria-label="Diagram of the services and how they interact"
-            >
-                <defs>
-                    <marker id="end-command" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path class="marker-command" d="M0 0 L10 5 L0 10 z" />
-                    </marker>
-                    <marker id="end-event" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-                        <path class="marker-event" d="M1 1 L9 5 L1 9" />
-                    </marker>
-                    <marker id="end-query" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path class="marker-query" d="M1 5 L5 1 L9 5 L5 9 z" />
-                    </marker>
-                    <marker id="start-query" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                        <circle class="marker-query-start" cx="5" cy="5" r="3.5" />
-                    </marker>
-                    <marker id="end-nobody" viewBox="0 0 12 12" refX="6" refY="6" markerWidth="10" markerHeight="10" orient="auto">
-                        <circle class="marker-nobody" cx="6" cy="6" r="4.5" />
-                        <path class="marker-nobody" d="M3 9 L9 3" />
-                    </marker>
-                </defs>
-                <g class="diagram-contents" node_ref=contents_host></g>
-            </svg>
+            // The SVG is patched in whole (see above); `display: contents` leaves the
+            // layout as if it were the diagram's own child.
+            <div class="diagram-drawing" node_ref=drawing></div>
             <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
         </div>
     }
