@@ -810,6 +810,10 @@ await test("11.6 Copy link opens the exact run, paused, faults included; a damag
     await q.evaluate((hash) => { window.location.hash = hash; }, link.slice(link.indexOf("#")));
     await q.locator(".step-caption", { hasText: "Opened a shared link" }).waitFor({ timeout: 30000 });
     expect(JSON.stringify(await rows(q)) === JSON.stringify(before.rows), "the pasted link's run");
+    // Reset replaces the run: the copied link is no longer offered as this run's.
+    await p.getByRole("button", { name: "Reset" }).click();
+    await p.locator(".share-status", { hasText: "The run changed" }).waitFor({ timeout: 10000 });
+    expect((await p.getByRole("textbox", { name: "Share link" }).count()) === 0, "no stale link after Reset");
   } finally {
     await p.close();
     await q?.close();

@@ -116,6 +116,8 @@ pub fn SimulationPage(
         FIRST_CAPTION.to_string()
     });
     let present = RwSignal::new(false);
+    // Bumped when the run on screen is replaced by another (Reset, Step back).
+    let run_replaced = RwSignal::new(0u32);
     let playing_preset = RwSignal::new(None::<Preset>);
     let text_scale = RwSignal::new(1.0_f64);
     let canvas = NodeRef::<Canvas>::new();
@@ -257,6 +259,7 @@ pub fn SimulationPage(
         tokens.set_value(layer);
         set_clock_now.set(sim.with_value(Sim::now));
         caption.set(step_caption(landed.step, &landed.happenings));
+        run_replaced.update(|n| *n += 1);
         refresh_all();
     });
     let on_reset = Callback::new(move |()| {
@@ -268,6 +271,7 @@ pub fn SimulationPage(
         log_place.set(LogPlace::default());
         notice.set(None);
         caption.set(FIRST_CAPTION.to_string());
+        run_replaced.update(|n| *n += 1);
         playing_preset.set(None);
         set_clock_now.set(sim.with_value(Sim::now));
         refresh_all();
@@ -508,7 +512,7 @@ pub fn SimulationPage(
             <div class="caption-row">
                 <p class="step-caption" role="status">{move || caption.get()}</p>
                 <ViewOptions present text_scale />
-                <ShareLink run_json />
+                <ShareLink run_json run_replaced />
             </div>
             <Notice message=notice />
             <main class="workspace">

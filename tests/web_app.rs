@@ -705,8 +705,9 @@ async fn copy_link_shows_a_link_that_unpacks_to_the_run() {
     let container = fresh_container();
     let run = r#"{"contrailLink":1,"model":"airline","seed":3,"inputs":[]}"#;
     let run_json = Callback::new(move |()| run.to_string());
+    let run_replaced = RwSignal::new(0u32);
     let _handle = leptos::mount::mount_to(container.clone(), move || {
-        view! { <ShareLink run_json /> }
+        view! { <ShareLink run_json run_replaced /> }
     });
     settle().await;
     assert!(
@@ -750,6 +751,15 @@ async fn copy_link_shows_a_link_that_unpacks_to_the_run() {
         ["Link copied", "Copy it from the field"].contains(&status.as_str()),
         "a status says what happened: {status:?}"
     );
+    // Reset or Step back replace the run: the link shown was to the run before.
+    run_replaced.set(1);
+    settle().await;
+    assert!(
+        one(&container, "input.share-url").is_none(),
+        "a link to a run no longer on screen is not offered"
+    );
+    let status = text(&one(&container, ".share-status").unwrap());
+    assert!(status.contains("The run changed"), "{status:?}");
     // Leave the runner's page as it was.
     location.set_hash("").unwrap();
 }

@@ -10,9 +10,21 @@ use crate::link_codec;
 pub fn ShareLink(
     /// The run so far as a shared link's JSON text.
     run_json: Callback<(), String>,
+    /// Changes when the run is replaced by another (Reset, Step back): a link copied before
+    /// describes a run no longer on screen.
+    #[prop(into)]
+    run_replaced: Signal<u32>,
 ) -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
+    Effect::new(move |previous: Option<u32>| {
+        let now = run_replaced.get();
+        if previous.is_some_and(|p| p != now) && link.get_untracked().is_some() {
+            link.set(None);
+            status.set("The run changed: Copy link makes a link to this one".into());
+        }
+        now
+    });
     let copy = move |_| {
         let json = run_json.run(());
         spawn_local(async move {
