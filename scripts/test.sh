@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test tier, installing whatever is missing first. CI runs exactly this.
 #   1. format and clippy (host and wasm32)
-#   2. native cargo test: simulation core, geometry, token layer
+#   2. native cargo test: simulation core, geometry, token layer, AsyncAPI in and out, then
+#      the reference AsyncAPI parser on the bundled examples and every gallery model's export
 #   3. wasm-bindgen-test in headless Chromium: real components mounted, DOM asserted
 #   4. end-to-end: release build served statically under /contrail/, driven by Playwright
 # Each tier fails loudly when it breaks, and when it ran no test at all.
@@ -49,6 +50,12 @@ cargo clippy --locked --lib --bins --target wasm32-unknown-unknown --features be
 stage "native tests"
 cargo test --locked 2>&1 | tee "$LOG_DIR/native.log"
 count_cargo_tests "$LOG_DIR/native.log" "native tests"
+
+stage "AsyncAPI validity (reference parser, @asyncapi/parser)"
+# The bundled examples, and every gallery model's export that tests/asyncapi.rs just wrote.
+node scripts/validate-asyncapi.mjs models/asyncapi target/tmp/asyncapi-exports 2>&1 | tee "$LOG_DIR/asyncapi.log"
+asyncapi_valid=$(grep -Eo '^asyncapi: [0-9]+ valid' "$LOG_DIR/asyncapi.log" | awk '{print $2}')
+PASSED=$((PASSED + asyncapi_valid))
 
 stage "browser tests (wasm-bindgen-test, headless Chromium)"
 web_tests=()

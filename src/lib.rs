@@ -7,6 +7,7 @@
 
 pub mod animation;
 pub mod app;
+pub mod asyncapi;
 #[cfg(feature = "bench")]
 pub mod bench_hooks;
 pub mod bench_mode;

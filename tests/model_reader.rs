@@ -893,6 +893,8 @@ fn model_of(p: &Plan) -> Model {
                 name: format!("M{i}"),
                 kind,
                 example,
+                // Every rule and none travel through the writer and the reader.
+                kind_rule: KindRule::ALL.get(i % (KindRule::ALL.len() + 1)).copied(),
             }
         })
         .collect();

@@ -118,7 +118,7 @@ pub const TIMING_FIELDS: &[&str] = &[
 /// Fields of a service.
 pub const SERVICE_FIELDS: &[&str] = &["id", "name", "role", "processingMs"];
 /// Fields a message of any kind may have.
-pub const MESSAGE_COMMON_FIELDS: &[&str] = &["name", "kind", "example"];
+pub const MESSAGE_COMMON_FIELDS: &[&str] = &["name", "kind", "example", "kindRule"];
 /// Fields only a command may have.
 pub const COMMAND_FIELDS: &[&str] = &["senders", "handler"];
 /// Fields only an event may have.
@@ -175,6 +175,68 @@ pub struct MessageDef {
     pub kind: MessageSpec,
     /// The payload new messages of this type start from; for a query, its route parameters.
     pub example: Value,
+    /// How the kind was decided when the model came from elsewhere (an AsyncAPI import), or
+    /// that the person chose it; `None` for a model written as Contrail's own.
+    pub kind_rule: Option<KindRule>,
+}
+
+/// What decided a message's kind, strongest first: the rules an AsyncAPI import applies in
+/// order, and the person's own choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindRule {
+    /// The message's `x-eventcatalog-message-type`.
+    Extension,
+    /// An operation with a `reply` (request and response): a query.
+    Reply,
+    /// A tag named `command`, `event` or `query`.
+    Tag,
+    /// Who receives it: several receivers make an event, one receiver on a queue a command.
+    Topology,
+    /// Guessed from the name alone: verb-noun, past participle, Get/List/Find.
+    Name,
+    /// The person chose the kind.
+    Override,
+}
+
+impl KindRule {
+    /// Every rule, in the order an import tries them.
+    pub const ALL: [KindRule; 6] = [
+        KindRule::Extension,
+        KindRule::Reply,
+        KindRule::Tag,
+        KindRule::Topology,
+        KindRule::Name,
+        KindRule::Override,
+    ];
+
+    /// The rule as the model and the page's `data-kind-rule` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindRule::Extension => "extension",
+            KindRule::Reply => "reply",
+            KindRule::Tag => "tag",
+            KindRule::Topology => "topology",
+            KindRule::Name => "name",
+            KindRule::Override => "override",
+        }
+    }
+
+    /// The rule written as [`KindRule::as_str`] does.
+    pub fn parse(text: &str) -> Option<KindRule> {
+        KindRule::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Why the message has its kind, in words a learner reads.
+    pub fn reason(self) -> &'static str {
+        match self {
+            KindRule::Extension => "stated by x-eventcatalog-message-type",
+            KindRule::Reply => "an operation waits for a reply",
+            KindRule::Tag => "from its tag",
+            KindRule::Topology => "from who receives it",
+            KindRule::Name => "guessed from its name",
+            KindRule::Override => "chosen by you",
+        }
+    }
 }
 
 /// What routes a message type, by kind.

@@ -685,10 +685,22 @@ impl Reader {
         }
         self.message_at
             .insert(name.clone(), (self.messages.len(), f.at.clone()));
+        let kind_rule = match f.get("kindRule") {
+            None => None,
+            Some(v) => Some(v.as_str().and_then(KindRule::parse).ok_or_else(|| {
+                let names: Vec<&str> = KindRule::ALL.iter().map(|r| r.as_str()).collect();
+                expected(
+                    &f.path("kindRule"),
+                    &format!("one of {}", names.join(", ")),
+                    v,
+                )
+            })?),
+        };
         self.messages.push(MessageDef {
             name,
             kind: spec,
             example,
+            kind_rule,
         });
         Ok(())
     }

@@ -105,6 +105,9 @@ fn message(m: &MessageDef) -> Value {
         }
     }
     map.insert("example".into(), m.example.clone());
+    if let Some(rule) = m.kind_rule {
+        map.insert("kindRule".into(), Value::from(rule.as_str()));
+    }
     if let MessageSpec::Query {
         response, answer, ..
     } = &m.kind
