@@ -2,7 +2,7 @@
 // driven in headless Chromium through the article's scenarios. Prints "e2e: N passed,
 // M failed" and exits non-zero on any failure.
 import { chromium } from "playwright-core";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -1005,6 +1005,232 @@ await test("11.4 each gallery model runs and takes a command, an event and a que
   } finally {
     await p.close();
     await q?.close();
+  }
+});
+
+// ---------- Issue 13: AsyncAPI in and out ----------
+
+const threeDir = join(here, "..", "models", "asyncapi", "three-services");
+const threeNames = ["mobile-app", "booking", "loyalty"].map((s) => `${s}.asyncapi.yaml`);
+const threeTexts = threeNames.map((n) => readFileSync(join(threeDir, n), "utf8"));
+const yamlFiles = (texts, names = threeNames) =>
+  texts.map((text, i) => ({ name: names[i], mimeType: "application/yaml", buffer: Buffer.from(text) }));
+/** The example without x-eventcatalog-message-type and with neutral bindings: only the reply and the names decide. */
+const bareTexts = threeTexts.map((t) =>
+  t.split("\n").filter((l) => !l.includes("x-eventcatalog-message-type")).join("\n")
+    .replace("is: queue", "is: routingKey").replaceAll("type: topic", "type: direct"));
+const asyncapiInput = (p) => p.getByLabel("AsyncAPI files");
+const edgeFacts = (p) => p.locator("g.edge").evaluateAll((es) => es.map((e) => ({
+  kind: e.dataset.kind, rule: e.dataset.kindRule ?? null, types: e.dataset.types, label: e.querySelector(".edge-label")?.textContent ?? "",
+})));
+const importFiles = async (p, files, services) => {
+  await asyncapiInput(p).setInputFiles(files);
+  await until(() => p.locator("g.node").count(), (n) => n === services);
+};
+/** The log's rows as the trace a run left: id, kind, type and outcome, in order. */
+const trace = (p) => p.locator(".log-entry").evaluateAll((rows) =>
+  rows.map((r) => `${r.dataset.messageId}:${r.dataset.kind}:${r.dataset.type}:${r.dataset.outcome}`));
+
+await test("13.1 the first load fetches no AsyncAPI worker; dropping the three example files shows three services and the broker, one edge of each kind, each with the rule that decided it", async () => {
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  watch(p);
+  const fetched = [];
+  p.on("request", (r) => fetched.push(r.url()));
+  try {
+    await p.goto(server.url, { waitUntil: "load" });
+    await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+    await p.waitForTimeout(500);
+    expect(!fetched.some((u) => u.includes("import_worker")), `the first load fetched the worker: ${fetched.filter((u) => u.includes("import_worker"))}`);
+    // Dropped on the page, as a person drags them from a file manager.
+    await p.evaluate(([names, texts]) => {
+      const dt = new DataTransfer();
+      names.forEach((n, i) => dt.items.add(new File([texts[i]], n, { type: "application/yaml" })));
+      window.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      window.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [threeNames, threeTexts]);
+    await until(() => p.locator("g.node").count(), (n) => n === 4);
+    const ids = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).sort());
+    expect(JSON.stringify(ids) === JSON.stringify(["booking", "broker", "loyalty", "mobile-app"]), `the services: ${ids}`);
+    expect(fetched.some((u) => u.endsWith("import_worker_bg.wasm")), "the worker loaded on the first import");
+    const edges = await edgeFacts(p);
+    for (const [kind, type] of [["command", "BookFlight"], ["event", "BookingCreated"], ["query", "GET /api/loyalty/customers/{customerId}/points"]]) {
+      const edge = edges.find((e) => e.kind === kind && e.types.split(",").includes(type));
+      expect(edge, `an edge of kind ${kind} carries ${type}: ${JSON.stringify(edges)}`);
+      expect(edge.rule === "extension", `${type}'s rule is the extension: ${edge.rule}`);
+    }
+    const kinds = p.getByRole("region", { name: "Message kinds" });
+    await kinds.waitFor({ timeout: 30000 });
+    expect((await kinds.getByText("stated by x-eventcatalog-message-type").count()) === 3, "the rule in words for each message");
+    expect((await p.getByRole("alert").innerText()).includes('Opened 3 AsyncAPI files as "From AsyncAPI: Mobile App, Booking, Loyalty Points"'), "the notice says what was opened");
+    await p.screenshot({ path: join(outDir, "asyncapi-import.png"), fullPage: true });
+  } finally {
+    await p.close();
+  }
+});
+
+await test("13.2 without the extension the reply and the names decide, a guess says so; overriding a kind keeps it in the model and in a share link", async () => {
+  const p = await freshPage({ width: 1440, height: 900 });
+  let q;
+  try {
+    await importFiles(p, yamlFiles(bareTexts), 4);
+    let edges = await edgeFacts(p);
+    const byType = (type) => edges.find((e) => e.types.split(",").includes(type));
+    expect(byType("GET /api/loyalty/customers/{customerId}/points")?.rule === "reply", `the query by its reply: ${JSON.stringify(edges)}`);
+    expect(byType("BookFlight")?.rule === "name" && byType("BookFlight").kind === "command", "BookFlight guessed a command from its name");
+    expect(byType("BookFlight").label.includes("(guessed)"), `the edge says guessed: ${byType("BookFlight").label}`);
+    expect(byType("BookingCreated")?.rule === "name" && byType("BookingCreated").kind === "event", "BookingCreated guessed an event");
+    const kinds = p.getByRole("region", { name: "Message kinds" });
+    await kinds.waitFor({ timeout: 30000 });
+    expect((await kinds.locator(".guessed").count()) === 2, "two rows say guessed");
+    // The event has one subscriber, so it can be made a command.
+    await kinds.getByRole("combobox", { name: "Kind of BookingCreated" }).selectOption("command");
+    await until(async () => (await edgeFacts(p)).find((e) => e.types.split(",").includes("BookingCreated"))?.kind, (k) => k === "command");
+    edges = await edgeFacts(p);
+    expect(byType("BookingCreated").kind === "command" && byType("BookingCreated").rule === "override", `the override is drawn: ${JSON.stringify(byType("BookingCreated"))}`);
+    await p.getByRole("region", { name: "Message kinds" }).getByText("chosen by you").waitFor({ timeout: 30000 });
+    // The override travels in a share link.
+    await p.getByRole("button", { name: "Copy link" }).click();
+    await p.waitForFunction(() => location.hash.startsWith("#pako:"), null, { timeout: 30000 });
+    q = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    watch(q);
+    await q.goto(p.url(), { waitUntil: "load" });
+    await until(() => q.locator("g.node").count(), (n) => n === 4);
+    const shared = (await edgeFacts(q)).find((e) => e.types.split(",").includes("BookingCreated"));
+    expect(shared?.kind === "command" && shared.rule === "override", `the link keeps the override: ${JSON.stringify(shared)}`);
+  } finally {
+    await p.close();
+    await q?.close();
+  }
+});
+
+await test("13.3 an imported model runs: the composer sends its command and asks its query", async () => {
+  const p = await freshPage();
+  try {
+    await importFiles(p, yamlFiles(threeTexts), 4);
+    await p.getByRole("slider", { name: "Speed" }).fill("4");
+    const composer = p.getByRole("region", { name: "Composer" });
+    const message = composer.getByRole("combobox", { name: "Message" });
+    await composer.getByRole("combobox", { name: "Sender" }).selectOption({ label: "Mobile App" });
+    for (const [label, kind, type] of [["Command: BookFlight", "command", "BookFlight"], ["Query: GET /api/loyalty/customers/{customerId}/points", "query", "GetPointsBalance"]]) {
+      const options = await message.locator("option").allTextContents();
+      expect(options.includes(label), `the composer offers ${label}: ${options}`);
+      await message.selectOption({ label });
+      await composer.getByRole("button", { name: "Send" }).click();
+      await until(() => p.locator(`.log-entry[data-kind="${kind}"]`).count(), (n) => n > 0);
+      expect((await p.locator(`.log-entry[data-kind="${kind}"]`).count()) > 0, `the ${kind} ${type} reached the log`);
+    }
+    await until(() => p.locator('.log-entry[data-kind="command"][data-outcome="handled"]').count(), (n) => n > 0);
+    expect((await p.locator('.log-entry[data-kind="command"][data-outcome="handled"]').count()) === 1, "Booking handled BookFlight");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("13.4 a reaction added in the page, exported as AsyncAPI and imported again gives the same model and the same trace", async () => {
+  const p = await freshPage();
+  try {
+    await importFiles(p, yamlFiles(threeTexts), 4);
+    const reactions = p.getByRole("region", { name: "Reactions" });
+    await reactions.waitFor({ timeout: 30000 });
+    await reactions.getByRole("combobox", { name: "Reaction to add" }).selectOption({ label: "When Booking handles BookFlight: publish BookingCreated" });
+    await reactions.getByRole("button", { name: "Add reaction" }).click();
+    await p.getByRole("button", { name: "Remove reaction: When Booking handles BookFlight: publish BookingCreated" }).waitFor({ timeout: 30000 });
+    // Booking publishes BookingCreated when it reacts, so it cannot become a query: refused
+    // in words, and the kind stays.
+    await p.getByRole("region", { name: "Message kinds" }).getByRole("combobox", { name: "Kind of BookingCreated" }).selectOption("query");
+    await p.getByRole("alert").getByText("BookingCreated cannot become query: booking sends BookingCreated when it reacts").waitFor({ timeout: 30000 });
+    expect((await edgeFacts(p)).find((e) => e.types.split(",").includes("BookingCreated"))?.kind === "event", "a refused change leaves the kind");
+    expect((await p.getByRole("region", { name: "Message kinds" }).getByRole("combobox", { name: "Kind of BookingCreated" }).inputValue()) === "event", "the choice shows the kind kept");
+    const runOnce = async () => {
+      await p.getByRole("button", { name: "Pause" }).click();
+      await p.getByRole("button", { name: "Reset" }).click();
+      const composer = p.getByRole("region", { name: "Composer" });
+      await composer.getByRole("combobox", { name: "Sender" }).selectOption({ label: "Mobile App" });
+      await composer.getByRole("combobox", { name: "Message" }).selectOption({ label: "Command: BookFlight" });
+      await composer.getByRole("button", { name: "Send" }).click();
+      for (let i = 0; i < 12; i += 1) await p.getByRole("button", { name: "Step", exact: true }).click();
+      return trace(p);
+    };
+    const saved = async () => {
+      const [download] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: "Save model" }).click()]);
+      return JSON.parse(readFileSync(await download.path(), "utf8"));
+    };
+    const before = await runOnce();
+    expect(before.some((r) => r.includes(":event:BookingCreated:")), `the reaction published BookingCreated: ${before}`);
+    const modelBefore = await saved();
+    const [zip] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: "Export AsyncAPI" }).click()]);
+    expect(zip.suggestedFilename().endsWith("-asyncapi.zip"), `a zip: ${zip.suggestedFilename()}`);
+    const zipPath = join(outDir, "exported-asyncapi.zip");
+    await zip.saveAs(zipPath);
+    // Back to the airline, then the export comes in again, as the person's own zip.
+    await p.getByRole("combobox", { name: "Model" }).selectOption("airline");
+    await until(() => p.locator("g.node").count(), (n) => n === 6);
+    await importFiles(p, [zipPath], 4);
+    const modelAfter = await saved();
+    // Every kind is now stated by the extension the export wrote; nothing else changes.
+    for (const m of modelBefore.messages) m.kindRule = "extension";
+    expect(JSON.stringify(modelAfter) === JSON.stringify(modelBefore), `the same model:\n${JSON.stringify(modelBefore)}\n${JSON.stringify(modelAfter)}`);
+    const after = await runOnce();
+    expect(JSON.stringify(after) === JSON.stringify(before), `the same trace:\n${before}\n${after}`);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("13.5 bad AsyncAPI input names the file and the place, and the model stays", async () => {
+  const p = await freshPage();
+  try {
+    const lol = 'asyncapi: 3.0.0\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' +
+      Array.from({ length: 9 }, (_, i) => { const c = String.fromCharCode(98 + i); const prev = String.fromCharCode(97 + i); return `${c}: &${c} [${Array(9).fill(`*${prev}`).join(",")}]`; }).join("\n") + "\n";
+    const deep = `${"[".repeat(100)}1${"]".repeat(100)}`;
+    const cases = [
+      ["YAML syntax", [["broken.yaml", "asyncapi: 3.0.0\ninfo:\n  title: [unclosed\n  version: 1\n"]], /^broken\.yaml, line \d+, column \d+: this YAML cannot be read/],
+      ["alias bomb", [["bomb.yaml", lol]], /^bomb\.yaml, line \d+, column \d+: this YAML cannot be read/],
+      ["100 levels deep", [["deep.json", `{"asyncapi": "3.0.0", "x": ${deep}}`]], /^deep\.json, at \/x\/0\/0.*: the document is nested more than 64 levels deep/],
+      ["10 MB", [["huge.yaml", "#".repeat(10 * 1024 * 1024)]], /^huge\.yaml: the file is 10\.0 MB; files up to 4\.0 MB are read/],
+      ["AsyncAPI 2", [["old.yaml", "asyncapi: 2.6.0\ninfo: {title: Old, version: '1'}\n"]], /^old\.yaml, at \/asyncapi: this is AsyncAPI 2\.6\.0; only AsyncAPI 3\.x is read/],
+      ["unknown $ref", [[threeNames[1], threeTexts[1].replace("$ref: '#/channels/bookingCommands'\n    messages", "$ref: '#/channels/nowhere'\n    messages")]], /^booking\.asyncapi\.yaml, at \/operations\/handleBookFlight\/channel: "\$ref": "#\/channels\/nowhere" points at nothing/],
+      ["one service twice", [[threeNames[1], threeTexts[1]], ["booking-copy.yaml", threeTexts[1]]], /^booking-copy\.yaml: booking\.asyncapi\.yaml and booking-copy\.yaml both describe the service "booking"/],
+    ];
+    for (const [what, files, pattern] of cases) {
+      await asyncapiInput(p).setInputFiles(files.map(([name, text]) => ({ name, mimeType: "application/yaml", buffer: Buffer.from(text) })));
+      const alert = p.getByRole("alert");
+      await alert.getByText("could not be opened").waitFor({ timeout: 30000 });
+      const said = (await alert.innerText()).replace(/^These AsyncAPI files could not be opened: /, "");
+      expect(pattern.test(said), `${what}: ${said}`);
+      expect(said.includes("The model you had stays loaded"), `${what}: says the model stays`);
+      expect((await p.locator("g.node").count()) === 6, `${what}: the airline stays`);
+      await alert.getByRole("button", { name: "Dismiss" }).click();
+    }
+    // A remote $ref is never fetched, only reported; the rest imports.
+    const remote = threeTexts[2].replace("      x-eventcatalog-message-type: query\n      bindings:", "      x-eventcatalog-message-type: query\n      correlationId:\n        $ref: 'https://schemas.example.com/correlation.yaml'\n      bindings:");
+    await importFiles(p, yamlFiles([threeTexts[0], threeTexts[1], remote]), 4);
+    expect((await p.getByRole("alert").innerText()).includes("https://schemas.example.com/correlation.yaml, which is not fetched"), "the remote $ref is reported");
+    // A send nobody receives is drawn as a dead end; markup in a title is text.
+    const lonely = threeTexts[1].replace("  title: Booking\n", '  title: "<img src=x onerror=window.__pwned=1>Booking"\n');
+    await importFiles(p, yamlFiles([lonely], [threeNames[1]]), 2);
+    const names = await p.locator("g.node .node-name").allTextContents();
+    expect(names.some((n) => n.startsWith("<img src=x")), `the title shows as text: ${names}`);
+    expect((await p.evaluate(() => window.__pwned)) === undefined, "nothing in a document runs");
+    expect((await p.locator("g.edge.dead-end[data-types='BookingCreated']").count()) === 1, "BookingCreated, which nobody receives, ends in a dead end");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("13.6 the gallery offers the three-service example and the airline's own export, read from AsyncAPI", async () => {
+  const p = await freshPage();
+  try {
+    const models = p.getByRole("combobox", { name: "Model" });
+    await models.selectOption({ label: "Three services, from AsyncAPI" });
+    await until(() => p.locator("g.node").count(), (n) => n === 4);
+    expect((await p.locator("g.edge[data-kind-rule]").count()) > 0, "its edges carry their rules");
+    await models.selectOption({ label: "Airline, exported as AsyncAPI" });
+    await until(async () => (await p.getByRole("alert").innerText().catch(() => "")).includes("Opened the bundled 5 AsyncAPI files"), (ok) => ok);
+    expect((await p.locator("g.node").count()) === 6, "the airline's six services, from its export");
+    expect((await p.locator("g.edge").count()) > 10, "and its edges");
+  } finally {
+    await p.close();
   }
 });
 

@@ -8,7 +8,9 @@ use crate::geometry::{
     VIEW_WIDTH,
 };
 use crate::markup::{Element, Node};
-use crate::sim::{fixed, EdgeKind, Role, ServiceIdx, ServiceStatus, Sim, SimTime, Topology};
+use crate::sim::{
+    fixed, EdgeKind, KindRule, Role, ServiceIdx, ServiceStatus, Sim, SimTime, Topology,
+};
 
 /// Above this many edges the per-edge labels would bury the diagram, so they are left to
 /// the service inspector.
@@ -298,7 +300,19 @@ pub fn diagram_markup(
             .attr("data-from", id_of(drawn.edge.from))
             .attr("data-to", id_of(drawn.edge.to))
             .attr("data-types", drawn.edge.types.join(","))
-            .attr("data-edge-index", index.to_string())
+            .attr("data-edge-index", index.to_string());
+        // The most doubtful rule among the edge's messages, so a guess is never hidden; the
+        // model editor says each rule in words.
+        let doubt = drawn
+            .edge
+            .types
+            .iter()
+            .filter_map(|t| topology.kind_rule(t))
+            .max_by_key(|r| doubt_rank(*r));
+        if let Some(doubt) = doubt {
+            group = group.attr("data-kind-rule", doubt.as_str());
+        }
+        group = group
             .child(
                 Element::new("path")
                     .attr("class", "edge-hit")
@@ -337,7 +351,7 @@ pub fn diagram_markup(
                                     format!("{}%", fixed(drawn.label_along * 100.0, 1)),
                                 )
                                 .attr("text-anchor", "middle")
-                                .text(edge_label(&drawn.edge.types)),
+                                .text(guessed_label(topology, &drawn.edge.types)),
                         ),
                 );
         }
@@ -559,6 +573,32 @@ fn status_icon(class: &'static str, x: f64, y: f64, d: &'static str) -> Element 
 /// An SVG translation, to a tenth of a unit.
 fn translate(x: f64, y: f64) -> String {
     format!("translate({} {})", fixed(x, 1), fixed(y, 1))
+}
+
+/// How doubtful a rule is: an edge shows its most doubtful message's rule, so a guess is
+/// never hidden behind a certainty.
+fn doubt_rank(rule: KindRule) -> u8 {
+    match rule {
+        KindRule::Extension => 0,
+        KindRule::Reply => 1,
+        KindRule::Tag => 2,
+        KindRule::Topology => 3,
+        KindRule::Override => 4,
+        KindRule::Name => 5,
+    }
+}
+
+/// The edge's label, saying "guessed" when only a name decided a kind.
+fn guessed_label(topology: &Topology, types: &[String]) -> String {
+    let label = edge_label(types);
+    if types
+        .iter()
+        .any(|t| topology.kind_rule(t) == Some(KindRule::Name))
+    {
+        format!("{label} (guessed)")
+    } else {
+        label
+    }
 }
 
 /// Line styles that tell the kinds apart without colour: solid, dashed, dotted.

@@ -8,6 +8,7 @@
 pub mod animation;
 pub mod app;
 pub mod asyncapi;
+pub mod asyncapi_worker;
 #[cfg(feature = "bench")]
 pub mod bench_hooks;
 pub mod bench_mode;
@@ -22,6 +23,7 @@ pub mod live;
 pub mod loaded;
 pub mod log_markup;
 pub mod markup;
+pub mod model_edit_markup;
 pub mod narration;
 pub mod painter;
 pub mod refresh;
@@ -29,5 +31,6 @@ pub mod share;
 pub mod sim;
 pub mod simulation_page;
 pub mod tokens;
+pub mod worker_ops;
 
 pub use app::App;

@@ -59,11 +59,16 @@ extern "C" {
     async fn inflate_base64url(text: &str, max_bytes: f64) -> Result<JsValue, JsValue>;
 }
 
-fn reason(error: JsValue) -> String {
+/// The `message` of an error a JavaScript promise rejected with, or `otherwise`.
+pub(crate) fn error_message(error: JsValue, otherwise: &str) -> String {
     web_sys::js_sys::Reflect::get(&error, &JsValue::from_str("message"))
         .ok()
         .and_then(|message| message.as_string())
-        .unwrap_or_else(|| "the browser could not read it".into())
+        .unwrap_or_else(|| otherwise.into())
+}
+
+fn reason(error: JsValue) -> String {
+    error_message(error, "the browser could not read it")
 }
 
 /// The fragment (`#pako:…`) for a run's JSON text.

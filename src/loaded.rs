@@ -84,6 +84,20 @@ impl LoadedModel {
         Self::declared(model)
     }
 
+    /// The model Contrail's reader made of a document, for the changes the person makes to it
+    /// (a kind overridden, a reaction added); `None` for the airline, whose behaviours are Rust.
+    pub fn model(&self) -> Option<&Arc<Model>> {
+        match &self.behaviour {
+            Behaviour::Airline => None,
+            Behaviour::Declared(model) => Some(model),
+        }
+    }
+
+    /// A model the person changed or imported, checked as one they opened would be.
+    pub fn from_model(model: Model) -> Result<Self, String> {
+        Self::declared(model)
+    }
+
     fn declared(model: Model) -> Result<Self, String> {
         // A model that parses may still be refused by the engine (a topology rule the
         // reader does not know); find out now, not when the page starts it.

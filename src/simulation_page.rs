@@ -10,7 +10,7 @@ use crate::bench_mode;
 use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Composer, Controls, DeadLetters, Diagram, Legend, MessageLog, ModelPicker, Notice,
+    Composer, Controls, DeadLetters, Diagram, Legend, MessageLog, ModelEditor, ModelPicker, Notice,
     PayloadInspector, ServiceInspector, ShareLink, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
@@ -50,6 +50,12 @@ pub fn SimulationPage(
 ) -> impl IntoView {
     let model = StoredValue::new(start.model.clone());
     let is_airline = start.model.is_airline();
+    // A model read from a document can be changed in the page (kinds, reactions); the
+    // editor opens at once when rules decided its kinds (an AsyncAPI import).
+    let declared = start.model.model().map(|m| {
+        let json = m.to_json().to_string();
+        (json, m.messages.iter().any(|x| x.kind_rule.is_some()))
+    });
     // A shared link may bring its own seed; Step back and Reset start from it again.
     let config = StoredValue::new(SimConfig {
         seed: start.seed,
@@ -533,6 +539,7 @@ pub fn SimulationPage(
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
                         <DeadLetters live=panels_live on_dead_letter />
                         <Composer live=panels_live example=composer_example on_send=on_compose />
+                        {declared.clone().map(|(model_json, open)| view! { <ModelEditor model_json open on_start on_invalid /> })}
                     </Show>
                 </div>
                 <aside class="side">

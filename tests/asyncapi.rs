@@ -503,3 +503,41 @@ fn a_payload_without_examples_starts_from_its_schema() {
         json!({"bookingId": "text", "customerId": "text", "flightNumber": "text"})
     );
 }
+
+#[test]
+fn the_bundled_sets_list_exactly_the_files_shipped() {
+    for set in contrail::asyncapi_worker::BUNDLED {
+        let dir = Path::new("models/asyncapi").join(set.key);
+        let mut shipped: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("{} exists", dir.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        shipped.sort();
+        let mut listed: Vec<String> = set.files.iter().map(|f| f.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, shipped, "{}", set.key);
+        // Each set imports into a model that runs.
+        let files: Vec<SourceFile> = set
+            .files
+            .iter()
+            .map(|f| file(f, &std::fs::read_to_string(dir.join(f)).unwrap()))
+            .collect();
+        let (model, notes) = import_files(&files).unwrap();
+        assert!(notes.is_empty(), "{}: {notes:?}", set.key);
+        assert!(model.services.len() >= 4, "{}", set.key);
+    }
+}
+
+#[test]
+fn the_worker_reply_reader_takes_models_and_reasons() {
+    use contrail::asyncapi_worker::{read_import_reply, read_reply};
+    let reply = read_import_reply(r#"{"model": {"contrail": 1}, "notes": ["a"]}"#).unwrap();
+    assert_eq!(reply.model, json!({"contrail": 1}));
+    assert_eq!(reply.notes, ["a"]);
+    assert_eq!(
+        read_reply(r#"{"error": "x.yaml: bad"}"#).unwrap_err(),
+        "x.yaml: bad"
+    );
+    assert!(read_import_reply("{}").unwrap_err().contains("no model"));
+    assert!(read_reply("<html>").unwrap_err().contains("unreadable"));
+}

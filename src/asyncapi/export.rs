@@ -304,17 +304,11 @@ pub fn export(model: &Model) -> Vec<ExportedFile> {
 
 /// Whether service `id` sends and whether it receives message `m`.
 fn roles(m: &MessageDef, id: &str) -> (bool, bool) {
-    let has = |list: &[String]| list.iter().any(|s| s == id);
-    match &m.kind {
-        MessageSpec::Command { senders, handler } => (has(senders), handler == id),
-        MessageSpec::Event {
-            publishers,
-            subscribers,
-        } => (has(publishers), has(subscribers)),
-        MessageSpec::Query {
-            server, callers, ..
-        } => (has(callers), server == id),
-    }
+    let (senders, receivers) = m.kind.parties();
+    (
+        senders.iter().any(|s| s == id),
+        receivers.iter().any(|s| s == id),
+    )
 }
 
 /// The export as one zip of YAML documents.

@@ -187,11 +187,8 @@ pub fn import(docs: &[Document]) -> Result<Imported, ImportError> {
             {
                 broker_title = Some(match server.get("title").and_then(Value::as_str) {
                     Some(t) => t.to_string(),
-                    None => format!(
-                        "{} broker ({})",
-                        protocol.to_ascii_uppercase(),
-                        server.get("host").and_then(Value::as_str).unwrap_or("?")
-                    ),
+                    // The host (rabbitmq.internal:5672) would not fit in the node's box.
+                    None => format!("{} broker", protocol.to_ascii_uppercase()),
                 });
             }
         }

@@ -1,5 +1,6 @@
 //! The Leptos components, one per file, named for what the user sees.
 
+pub mod asyncapi_transfer;
 pub mod composer;
 pub mod controls;
 pub mod dead_letters;
@@ -8,6 +9,7 @@ pub mod fault_controls;
 pub mod json_view;
 pub mod legend;
 pub mod message_log;
+pub mod model_editor;
 pub mod model_picker;
 pub mod notice;
 pub mod payload_inspector;
@@ -16,6 +18,7 @@ pub mod share_link;
 pub mod view_options;
 pub mod what_if;
 
+pub use asyncapi_transfer::AsyncApiTransfer;
 pub use composer::Composer;
 pub use controls::Controls;
 pub use dead_letters::DeadLetters;
@@ -24,6 +27,7 @@ pub use fault_controls::FaultControls;
 pub use json_view::JsonView;
 pub use legend::Legend;
 pub use message_log::MessageLog;
+pub use model_editor::ModelEditor;
 pub use model_picker::ModelPicker;
 pub use notice::Notice;
 pub use payload_inspector::PayloadInspector;

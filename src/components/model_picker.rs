@@ -3,6 +3,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::asyncapi_worker::{self, Bundled, BUNDLED};
+use crate::components::asyncapi_transfer::{files_in_words, open_import};
+use crate::components::AsyncApiTransfer;
 use crate::loaded::{LoadedModel, Start, GALLERY};
 
 /// What a model that cannot be opened leaves: the one the person had.
@@ -17,6 +20,15 @@ fn open_file(file: web_sys::File, on_start: Callback<Start>, on_invalid: Callbac
             .await
             .ok()
             .and_then(|t| t.as_string());
+        let is_asyncapi = text.as_deref().is_some_and(|t| {
+            serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.get("asyncapi").is_some())
+        });
+        if is_asyncapi {
+            let files = web_sys::js_sys::Array::of1(&file);
+            let reading = async move { asyncapi_worker::import_files(&files.into()).await };
+            open_import(Box::pin(reading), files_in_words(1), on_start, on_invalid);
+            return;
+        }
         // The page may have been replaced while the file was read: then nobody listens.
         let _ = match text.map(|t| LoadedModel::from_text(&t)) {
             Some(Ok(model)) => on_start.try_run(Start::fresh(model)),
@@ -49,6 +61,24 @@ fn download(name: &str, text: &str) -> Option<()> {
         std::time::Duration::from_secs(10),
     );
     Some(())
+}
+
+/// A file name made of a model's title.
+pub(crate) fn file_slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "model".into()
+    } else {
+        slug.into()
+    }
 }
 
 /// Whether a drag carries files (and not text being dragged into a text area).
@@ -86,40 +116,52 @@ pub fn ModelPicker(
             return;
         }
         ev.prevent_default();
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0))
-        {
-            open_file(file, on_start, on_invalid);
+        let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
+            return;
+        };
+        match files.get(0) {
+            // One .json file is a Contrail model (or, if it says so, AsyncAPI).
+            Some(file)
+                if files.length() == 1 && file.name().to_ascii_lowercase().ends_with(".json") =>
+            {
+                open_file(file, on_start, on_invalid)
+            }
+            Some(_) => {
+                let what = files_in_words(files.length());
+                // Copied now: the list empties when the input is cleared or the drop event ends.
+                let files: wasm_bindgen::JsValue = web_sys::js_sys::Array::from(&files).into();
+                open_import(
+                    Box::pin(async move { asyncapi_worker::import_files(&files).await }),
+                    what,
+                    on_start,
+                    on_invalid,
+                );
+            }
+            None => {}
         }
     });
     on_cleanup(move || {
         drag_over.remove();
         drop.remove();
     });
-    let save_name = format!(
-        "{}.contrail.json",
-        title
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            })
-            .collect::<String>()
-    );
+    let save_name = format!("{}.contrail.json", file_slug(&title));
     let opened_title = title.clone();
     view! {
         <div class="model-picker" role="group" aria-label="Model choice">
             <select aria-label="Model" title="The system to simulate" on:change:target=move |ev| {
-                    if let Some(model) = LoadedModel::gallery(&ev.target().value()) {
+                    let value = ev.target().value();
+                    if let Some(model) = LoadedModel::gallery(&value) {
                         on_start.run(Start::fresh(model));
+                    } else if let Some(set) = Bundled::by_value(&value) {
+                        let what = format!("the bundled {}", files_in_words(set.files.len() as u32));
+                        open_import(Box::pin(asyncapi_worker::import_bundled(set)), what, on_start, on_invalid);
                     }
                 }>
                     {GALLERY
                         .into_iter()
-                        .map(|(key, name)| view! { <option value=key selected=current == Some(key)>{name}</option> })
+                        .map(|(key, name)| (key.to_string(), name, current == Some(key)))
+                        .chain(BUNDLED.into_iter().map(|set| (format!("asyncapi:{}", set.key), set.title, false)))
+                        .map(|(value, name, selected)| view! { <option value=value selected=selected>{name}</option> })
                         .collect::<Vec<_>>()}
                     {current.is_none().then(|| view! { <option value="" selected>{format!("{opened_title} (opened)")}</option> })}
             </select>
@@ -145,6 +187,7 @@ pub fn ModelPicker(
             <button on:click=move |_| {
                 let _ = download(&save_name, &model_json.run(()));
             }>"Save model"</button>
+            <AsyncApiTransfer model_json title=opened_title.clone() on_start on_invalid />
             <details class="paste-model">
                 <summary>"Paste a model"</summary>
                 <textarea

@@ -69,6 +69,7 @@ mod engine;
 mod error;
 pub mod geo;
 mod journal;
+mod kind_rule;
 mod maps;
 mod message;
 pub mod model;
@@ -87,6 +88,7 @@ pub use engine::{
 };
 pub use error::SimError;
 pub use journal::{DeadLetterOp, Input, Journal, SteppedBack};
+pub use kind_rule::KindRule;
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};
 pub use rng::SplitMix64;
 pub use time::{iso_time, SimTime, EPOCH_ISO};

@@ -2,6 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::maps::{map_of, set_of};
 
+use super::kind_rule::KindRule;
 use serde::Serialize;
 
 use super::error::SimError;
@@ -115,6 +116,9 @@ pub struct Topology {
     /// without scanning all services.
     known_events: BTreeSet<String>,
     routes: Vec<RouteEntry>,
+    /// What decided each message type's kind (by name, a query by its route), for models
+    /// that came from elsewhere; the diagram shows it on the edges.
+    kind_rules: Vec<(String, KindRule)>,
 }
 
 fn split_request(line: &str) -> Result<(&str, &str), String> {
@@ -482,5 +486,24 @@ impl Topology {
                 .filter(|e| self.subscribers.get(*e).is_none_or(Vec::is_empty)),
         );
         set.into_iter().cloned().collect()
+    }
+}
+
+impl Topology {
+    /// Records what decided the kind of `message` (a command's or event's name, a query's
+    /// route).
+    pub fn set_kind_rule(&mut self, message: &str, rule: KindRule) {
+        match self.kind_rules.iter_mut().find(|(m, _)| m == message) {
+            Some((_, r)) => *r = rule,
+            None => self.kind_rules.push((message.to_string(), rule)),
+        }
+    }
+
+    /// What decided the kind of `message`, when the model said.
+    pub fn kind_rule(&self, message: &str) -> Option<KindRule> {
+        self.kind_rules
+            .iter()
+            .find(|(m, _)| m == message)
+            .map(|(_, r)| *r)
     }
 }

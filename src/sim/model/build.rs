@@ -55,6 +55,13 @@ impl Model {
                     }
                 }
             }
+            if let Some(rule) = m.kind_rule {
+                let key = match &m.kind {
+                    MessageSpec::Query { route, .. } => route,
+                    _ => &m.name,
+                };
+                t.set_kind_rule(key, rule);
+            }
         }
         Ok(t)
     }
