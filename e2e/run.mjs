@@ -1158,6 +1158,7 @@ await test("13.4 a reaction added in the page, exported as AsyncAPI and imported
     const before = await runOnce();
     expect(before.some((r) => r.includes(":event:BookingCreated:")), `the reaction published BookingCreated: ${before}`);
     const modelBefore = await saved();
+    await p.locator(".asyncapi-menu summary").click();
     const [zip] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: "Export AsyncAPI" }).click()]);
     expect(zip.suggestedFilename().endsWith("-asyncapi.zip"), `a zip: ${zip.suggestedFilename()}`);
     const zipPath = join(outDir, "exported-asyncapi.zip");
@@ -1222,10 +1223,10 @@ await test("13.6 the gallery offers the three-service example and the airline's 
   const p = await freshPage();
   try {
     const models = p.getByRole("combobox", { name: "Model" });
-    await models.selectOption({ label: "Three services, from AsyncAPI" });
+    await models.selectOption({ label: "Three services (AsyncAPI)" });
     await until(() => p.locator("g.node").count(), (n) => n === 4);
     expect((await p.locator("g.edge[data-kind-rule]").count()) > 0, "its edges carry their rules");
-    await models.selectOption({ label: "Airline, exported as AsyncAPI" });
+    await models.selectOption({ label: "Airline (AsyncAPI export)" });
     await until(async () => (await p.getByRole("alert").innerText().catch(() => "")).includes("Opened the bundled 5 AsyncAPI files"), (ok) => ok);
     expect((await p.locator("g.node").count()) === 6, "the airline's six services, from its export");
     expect((await p.locator("g.edge").count()) > 10, "and its edges");

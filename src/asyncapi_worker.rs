@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 pub const BUNDLED: [Bundled; 2] = [
     Bundled {
         key: "three-services",
-        title: "Three services, from AsyncAPI",
+        title: "Three services (AsyncAPI)",
         files: &[
             "mobile-app.asyncapi.yaml",
             "booking.asyncapi.yaml",
@@ -20,7 +20,7 @@ pub const BUNDLED: [Bundled; 2] = [
     },
     Bundled {
         key: "airline",
-        title: "Airline, exported as AsyncAPI",
+        title: "Airline (AsyncAPI export)",
         files: &[
             "mobile-app.asyncapi.yaml",
             "booking.asyncapi.yaml",

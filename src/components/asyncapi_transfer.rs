@@ -56,11 +56,15 @@ pub(crate) fn files_in_words(n: u32) -> String {
 }
 
 /// The controls, as fixed markup: one element and delegated handlers cost the first load
-/// far less than a view per control.
+/// far less than a view per control. They fold under "AsyncAPI", as "Paste a model" does,
+/// so the header keeps to one line.
 const CONTROLS: &str = concat!(
+    r#"<details class="asyncapi-menu"><summary>AsyncAPI</summary>"#,
+    r#"<div class="asyncapi-buttons" role="group" aria-label="AsyncAPI">"#,
     r#"<button type="button" data-asyncapi="import">Import AsyncAPI</button>"#,
     r#"<input class="model-file" type="file" multiple accept=".yaml,.yml,.json,.zip,application/yaml,application/json,application/zip" aria-label="AsyncAPI files">"#,
     r#"<button type="button" data-asyncapi="export">Export AsyncAPI</button>"#,
+    r#"</div></details>"#,
     r#"<span class="transfer-status" role="status"></span>"#,
 );
 
@@ -144,6 +148,6 @@ pub fn AsyncApiTransfer(
         input.set_value("");
     };
     view! {
-        <div class="asyncapi-transfer" role="group" aria-label="AsyncAPI" inner_html=CONTROLS on:click=click on:change=picked></div>
+        <div class="asyncapi-transfer" inner_html=CONTROLS on:click=click on:change=picked></div>
     }
 }
