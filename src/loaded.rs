@@ -178,6 +178,24 @@ impl LoadedModel {
     }
 }
 
+/// A file name made of a model's title.
+pub fn file_slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "model".into()
+    } else {
+        slug.into()
+    }
+}
+
 /// How the page starts: which model, which seed, and the run a link brought, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Start {

@@ -541,3 +541,19 @@ fn the_worker_reply_reader_takes_models_and_reasons() {
     assert!(read_import_reply("{}").unwrap_err().contains("no model"));
     assert!(read_reply("<html>").unwrap_err().contains("unreadable"));
 }
+
+#[test]
+fn asyncapi_3_1_documents_read_as_3_0_ones_do() {
+    let v31: Vec<SourceFile> = three_files()
+        .into_iter()
+        .map(|f| {
+            let text = String::from_utf8(f.bytes)
+                .unwrap()
+                .replace("asyncapi: 3.0.0", "asyncapi: 3.1.0");
+            file(&f.name, &text)
+        })
+        .collect();
+    let (model, notes) = import_files(&v31).unwrap();
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(model, import_files(&three_files()).unwrap().0);
+}

@@ -88,10 +88,7 @@ pub fn AsyncApiTransfer(
     /// Explains files that could not be imported or a model that could not be exported.
     on_invalid: Callback<String>,
 ) -> impl IntoView {
-    let zip_name = format!(
-        "{}-asyncapi.zip",
-        crate::components::model_picker::file_slug(&title)
-    );
+    let zip_name = format!("{}-asyncapi.zip", crate::loaded::file_slug(&title));
     let holder_of = |ev: &web_sys::Event| {
         ev.current_target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

@@ -63,24 +63,6 @@ fn download(name: &str, text: &str) -> Option<()> {
     Some(())
 }
 
-/// A file name made of a model's title.
-pub(crate) fn file_slug(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    if slug.is_empty() {
-        "model".into()
-    } else {
-        slug.into()
-    }
-}
-
 /// Whether a drag carries files (and not text being dragged into a text area).
 fn carries_files(ev: &web_sys::DragEvent) -> bool {
     ev.data_transfer()
@@ -144,7 +126,7 @@ pub fn ModelPicker(
         drag_over.remove();
         drop.remove();
     });
-    let save_name = format!("{}.contrail.json", file_slug(&title));
+    let save_name = format!("{}.contrail.json", crate::loaded::file_slug(&title));
     let opened_title = title.clone();
     view! {
         <div class="model-picker" role="group" aria-label="Model choice">

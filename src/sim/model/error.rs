@@ -1,5 +1,7 @@
 use std::fmt;
 
+use serde_json::Value;
+
 /// The rule a command with two handlers breaks.
 pub const RULE_ONE_HANDLER: &str = "a command has exactly one handler";
 /// The rule a reaction cycle breaks.
@@ -106,3 +108,23 @@ impl fmt::Display for ModelError {
 }
 
 impl std::error::Error for ModelError {}
+
+/// How a value is described in "found ..." messages: strings and scalars verbatim (cut
+/// short), containers by type.
+pub(super) fn type_name(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let cut: String = s.chars().take(40).collect();
+            if cut.len() < s.len() {
+                format!("\"{cut}...\"")
+            } else {
+                format!("\"{s}\"")
+            }
+        }
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}

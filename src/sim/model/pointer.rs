@@ -82,7 +82,7 @@ pub fn set_pointer(target: &mut Value, pointer: &str, value: Value) -> Result<()
             _ => {
                 return Err(format!(
                     "{pointer}: cannot go into a {} at \"{token}\"",
-                    super::read::type_name(here)
+                    super::error::type_name(here)
                 ))
             }
         };

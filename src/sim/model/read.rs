@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::error::{ModelError, RULE_NO_CYCLE, RULE_ONE_HANDLER};
+use super::error::{type_name, ModelError, RULE_NO_CYCLE, RULE_ONE_HANDLER};
 use super::pointer::{check_pointer, escape_token};
 use super::*;
 use crate::sim::topology::{Role, Topology};
@@ -104,26 +104,6 @@ fn version(root: &Map<String, Value>) -> Result<(), ModelError> {
         }),
         Some(FORMAT_VERSION) => Ok(()),
         _ => Err(expected("/contrail", &format!("{FORMAT_VERSION}"), found)),
-    }
-}
-
-/// How a value is described in "found ..." messages: strings and scalars verbatim (cut
-/// short), containers by type.
-pub(super) fn type_name(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            let cut: String = s.chars().take(40).collect();
-            if cut.len() < s.len() {
-                format!("\"{cut}...\"")
-            } else {
-                format!("\"{s}\"")
-            }
-        }
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
     }
 }
 
