@@ -351,7 +351,7 @@ pub fn diagram_markup(
                                     format!("{}%", fixed(drawn.label_along * 100.0, 1)),
                                 )
                                 .attr("text-anchor", "middle")
-                                .text(guessed_label(topology, &drawn.edge.types)),
+                                .text(drawn.label.clone()),
                         ),
                 );
         }
@@ -588,19 +588,6 @@ fn doubt_rank(rule: KindRule) -> u8 {
     }
 }
 
-/// The edge's label, saying "guessed" when only a name decided a kind.
-fn guessed_label(topology: &Topology, types: &[String]) -> String {
-    let label = edge_label(types);
-    if types
-        .iter()
-        .any(|t| topology.kind_rule(t) == Some(KindRule::Name))
-    {
-        format!("{label} (guessed)")
-    } else {
-        label
-    }
-}
-
 /// Line styles that tell the kinds apart without colour: solid, dashed, dotted.
 pub fn dash_pattern(kind: EdgeKind) -> &'static str {
     match kind {
@@ -619,48 +606,11 @@ fn status_text(status: ServiceStatus) -> &'static str {
     }
 }
 
-/// An edge's label: its message types, with routes shortened to their last segment
-/// ("GET …/points · …/tiers"); the full routes are in the service inspector.
-pub fn edge_label(types: &[String]) -> String {
-    let mut verb_shown = false;
-    types
-        .iter()
-        .map(|message_type| match message_type.split_once(' ') {
-            Some((verb, route)) if route.starts_with('/') => {
-                let last = route.rsplit('/').next().unwrap_or(route);
-                let prefix = if verb_shown {
-                    String::new()
-                } else {
-                    format!("{verb} ")
-                };
-                verb_shown = true;
-                format!("{prefix}…/{last}")
-            }
-            _ => message_type.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::markup::to_html;
     use crate::sim::SimConfig;
-
-    #[test]
-    fn edge_labels_shorten_routes_and_keep_message_names() {
-        let types = [
-            "GET /api/loyalty/customers/{customerId}/points",
-            "GET /api/loyalty/tiers",
-        ];
-        let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
-        assert_eq!(edge_label(&types), "GET …/points · …/tiers");
-        assert_eq!(
-            edge_label(&["BookingCreated".to_string()]),
-            "BookingCreated"
-        );
-    }
 
     fn airline() -> (Sim, DiagramGeometry) {
         let sim = Sim::airline(SimConfig::default());

@@ -2,7 +2,9 @@
 //! edge. Plain functions over plain numbers so they are tested natively; the view only
 //! binds their results.
 
-use crate::sim::{fixed, Edge, EdgeKind, Envelope, MessageKind, Role, ServiceIdx, Topology};
+use crate::sim::{
+    fixed, Edge, EdgeKind, Envelope, KindRule, MessageKind, Role, ServiceIdx, Topology,
+};
 
 /// The diagram's coordinate space (the SVG viewBox); the canvas maps onto the same space.
 pub const VIEW_WIDTH: f64 = 1000.0;
@@ -61,6 +63,16 @@ impl EdgePath {
             u * u * self.start.x + 2.0 * u * t * self.control.x + t * t * self.end.x,
             u * u * self.start.y + 2.0 * u * t * self.control.y + t * t * self.end.y,
         )
+    }
+
+    /// The curve's length, summed over short chords.
+    pub fn length(&self) -> f64 {
+        (1..=48)
+            .map(|i| {
+                self.point_at((i - 1) as f64 / 48.0)
+                    .distance(self.point_at(i as f64 / 48.0))
+            })
+            .sum()
     }
 
     /// The SVG path data for this curve.
@@ -235,9 +247,12 @@ pub struct DrawnEdge {
     /// The curve the label is written along: the edge itself, or the edge reversed when it
     /// runs right to left, so that no label is upside down.
     pub label_path: EdgePath,
-    /// Where along `label_path` the label is centred, from 0 to 1: off-centre on edges into
-    /// and out of the broker, so the labels of the many edges meeting there stay apart.
+    /// Where along `label_path` the label is centred, from 0 to 1: chosen so that no label
+    /// sits on another (see [`place_labels`]).
     pub label_along: f64,
+    /// The label's text: the message types, routes shortened, "(guessed)" when only a
+    /// name decided a kind.
+    pub label: String,
 }
 
 /// Everything static about the diagram, computed once per topology.
@@ -255,7 +270,7 @@ impl DiagramGeometry {
         let services = topology.services();
         let edges = topology.edges();
         let bends = parallel_bends(&edges);
-        let drawn = edges
+        let mut drawn = edges
             .into_iter()
             .zip(bends)
             .enumerate()
@@ -267,27 +282,34 @@ impl DiagramGeometry {
                     node_half_size(services[edge.to].role, services.len()),
                     bend,
                 );
-                let along = if Some(edge.to) == topology.broker() {
-                    0.35
-                } else if Some(edge.from) == topology.broker() {
-                    0.65
-                } else {
-                    0.5
-                };
-                let (label_path, label_along) = readable(path, along);
+                let (label_path, _) = readable(path, 0.5);
                 DrawnEdge {
                     index,
+                    label: edge_label_text(topology, &edge.types),
                     edge,
                     path,
                     label_path,
-                    label_along,
+                    label_along: 0.5,
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
         let dead_ends = match topology.broker() {
             Some(broker) => dead_end_stubs(nodes[broker], &topology.unsubscribed_events()),
             None => Vec::new(),
         };
+        let boxes: Vec<(Point, f64, f64)> = nodes
+            .iter()
+            .zip(services)
+            .map(|(&centre, s)| {
+                let (w, h) = node_half_size(s.role, services.len());
+                (centre, w, h)
+            })
+            .collect();
+        let stub_labels: Vec<Vec<Point>> = dead_ends
+            .iter()
+            .map(|(event, path)| dead_end_label_points(path, event))
+            .collect();
+        place_labels(&mut drawn, topology.broker(), &boxes, stub_labels);
         Self {
             nodes,
             edges: drawn,
@@ -367,6 +389,231 @@ pub fn name_lines(name: &str, max_chars: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The label an edge carries: its message types, a query's route shortened to its last
+/// segment (the verb once), joined by " · "; "(guessed)" when only a name decided a kind.
+pub fn edge_label_text(topology: &Topology, types: &[String]) -> String {
+    let label = edge_label(types);
+    if types
+        .iter()
+        .any(|t| topology.kind_rule(t) == Some(KindRule::Name))
+    {
+        format!("{label} (guessed)")
+    } else {
+        label
+    }
+}
+
+/// The message types (or routes, shortened) joined for an edge's label.
+pub fn edge_label(types: &[String]) -> String {
+    let mut verb_shown = false;
+    types
+        .iter()
+        .map(|message_type| match message_type.split_once(' ') {
+            Some((verb, route)) if route.starts_with('/') => {
+                let last = route.rsplit('/').next().unwrap_or(route);
+                let prefix = if verb_shown {
+                    String::new()
+                } else {
+                    format!("{verb} ")
+                };
+                verb_shown = true;
+                format!("{prefix}…/{last}")
+            }
+            _ => message_type.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A label's average character width and the gap placement aims for between two labels'
+/// centre lines, in view units (the labels are set at 10.5, their glyphs about 8 tall).
+const LABEL_CHAR_W: f64 = 6.0;
+const LABEL_CLEARANCE: f64 = 11.0;
+/// Closer than this, two labels' glyphs touch: placement never settles for less where the
+/// diagrams of the gallery are concerned (a test checks it).
+#[cfg(test)]
+const LABEL_MIN_GAP: f64 = 9.0;
+/// How far above its curve a label's glyphs sit (baseline 4 above, glyphs 8 tall).
+const LABEL_RISE: f64 = 8.0;
+
+/// Points along the middle of a label's glyphs, `text_w` wide, centred at `along` on `path`.
+pub fn label_points(path: &EdgePath, along: f64, text_w: f64) -> Vec<Point> {
+    const STEPS: usize = 48;
+    let mut lengths = vec![0.0; STEPS + 1];
+    let mut prev = path.point_at(0.0);
+    for (i, slot) in lengths.iter_mut().enumerate().skip(1) {
+        let p = path.point_at(i as f64 / STEPS as f64);
+        *slot = prev.distance(p);
+        prev = p;
+    }
+    let mut total = 0.0;
+    for l in lengths.iter_mut() {
+        total += *l;
+        *l = total;
+    }
+    // The curve's parameter at arc length `s`.
+    let t_at = |s: f64| {
+        let s = s.clamp(0.0, total);
+        let i = lengths.partition_point(|&l| l < s).clamp(1, STEPS);
+        let (a, b) = (lengths[i - 1], lengths[i]);
+        let frac = if b > a { (s - a) / (b - a) } else { 0.0 };
+        ((i - 1) as f64 + frac) / STEPS as f64
+    };
+    let centre = along * total;
+    let text_w = text_w.min(total);
+    let mut points = Vec::new();
+    let mut s = centre - text_w / 2.0;
+    while s <= centre + text_w / 2.0 {
+        let t = t_at(s);
+        let p = path.point_at(t);
+        let ahead = path.point_at((t + 0.01).min(1.0));
+        let behind = path.point_at((t - 0.01).max(0.0));
+        let (dx, dy) = (ahead.x - behind.x, ahead.y - behind.y);
+        let norm = dx.hypot(dy).max(1e-9);
+        // "Up" for text running along (dx, dy).
+        points.push(Point::new(
+            p.x + dy / norm * LABEL_RISE,
+            p.y - dx / norm * LABEL_RISE,
+        ));
+        s += 5.0;
+    }
+    points
+}
+
+/// Points along the middle of a dead-end stub's label, "Event: no subscribers", written
+/// level from just past the stub's end (as the diagram draws it).
+pub fn dead_end_label_points(stub: &EdgePath, event: &str) -> Vec<Point> {
+    let text_w = (event.chars().count() + ": no subscribers".len()) as f64 * LABEL_CHAR_W;
+    let mut points = Vec::new();
+    let mut x = stub.end.x + 12.0;
+    while x <= stub.end.x + 12.0 + text_w {
+        points.push(Point::new(x, stub.end.y));
+        x += 4.0;
+    }
+    points
+}
+
+/// How far outside the nearest box a label comes: 0 when a point of it is inside one.
+fn clear_of_boxes(points: &[Point], boxes: &[(Point, f64, f64)]) -> f64 {
+    points
+        .iter()
+        .flat_map(|p| {
+            boxes.iter().map(move |(c, w, h)| {
+                let dx = ((p.x - c.x).abs() - w).max(0.0);
+                let dy = ((p.y - c.y).abs() - h).max(0.0);
+                dx.hypot(dy)
+            })
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The nearest two points of two labels come.
+fn nearest(a: &[Point], b: &[Point]) -> f64 {
+    a.iter()
+        .flat_map(|p| b.iter().map(move |q| p.distance(*q)))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A label's points with their bounding box (min x, min y, max x, max y).
+struct Placed {
+    points: Vec<Point>,
+    bounds: [f64; 4],
+}
+
+impl Placed {
+    fn new(points: Vec<Point>) -> Self {
+        let bounds = points.iter().fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |[x0, y0, x1, y1], p| [x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y)],
+        );
+        Placed { points, bounds }
+    }
+
+    /// How near two labels come, or a lower bound of it that is already at least `enough`
+    /// (their boxes are that far apart), which spares comparing every pair of points.
+    fn gap(&self, other: &Placed, enough: f64) -> f64 {
+        let [a0, b0, a1, b1] = self.bounds;
+        let [c0, d0, c1, d1] = other.bounds;
+        let dx = (c0 - a1).max(a0 - c1).max(0.0);
+        let dy = (d0 - b1).max(b0 - d1).max(0.0);
+        let apart = dx.hypot(dy);
+        if apart >= enough {
+            apart
+        } else {
+            nearest(&self.points, &other.points)
+        }
+    }
+}
+
+/// Chooses where along its edge each label sits, edge by edge: the first place where it
+/// keeps clear of the service boxes, the dead-end stubs' labels and the labels already
+/// placed, trying the middle first (off-centre toward the far end on edges at the broker,
+/// where many meet), or else the place where it comes least close.
+pub fn place_labels(
+    edges: &mut [DrawnEdge],
+    broker: Option<ServiceIdx>,
+    boxes: &[(Point, f64, f64)],
+    fixed_labels: Vec<Vec<Point>>,
+) {
+    let mut placed: Vec<Placed> = fixed_labels.into_iter().map(Placed::new).collect();
+    for edge in edges.iter_mut() {
+        let text_w = edge.label.chars().count() as f64 * LABEL_CHAR_W;
+        let length = edge.path.length();
+        // The label stays on its edge; the preferred spot is on the label's own path,
+        // which runs reversed when the edge runs right to left.
+        let reversed = edge.label_path.start != edge.path.start;
+        let preferred = if Some(edge.edge.to) == broker {
+            0.4
+        } else if Some(edge.edge.from) == broker {
+            0.6
+        } else {
+            0.5
+        };
+        let preferred = if reversed { 1.0 - preferred } else { preferred };
+        let margin = if text_w >= length {
+            0.5
+        } else {
+            (text_w / 2.0 + 6.0) / length
+        };
+        let mut candidates = vec![preferred];
+        for k in 1..=16 {
+            let step = 0.03 * f64::from(k);
+            candidates.push(preferred + step);
+            candidates.push(preferred - step);
+        }
+        let mut best = (f64::NEG_INFINITY, preferred, Placed::new(Vec::new()));
+        for along in candidates {
+            let along = along.clamp(margin.min(0.5), (1.0 - margin).max(0.5));
+            let points = label_points(&edge.label_path, along, text_w);
+            // Touching a box counts as on top of a label: glyphs over a name are unreadable.
+            let boxed = clear_of_boxes(&points, boxes) * LABEL_CLEARANCE / 3.0;
+            let label = Placed::new(points);
+            // Stops as soon as this spot cannot beat the best one so far.
+            let mut gap = boxed;
+            for other in &placed {
+                if gap <= best.0 {
+                    break;
+                }
+                gap = gap.min(label.gap(other, LABEL_CLEARANCE));
+            }
+            if gap >= LABEL_CLEARANCE {
+                best = (gap, along, label);
+                break;
+            }
+            if gap > best.0 {
+                best = (gap, along, label);
+            }
+        }
+        edge.label_along = best.1;
+        placed.push(best.2);
+    }
 }
 
 /// The path to write a label along so it reads left to right, and where along it the
@@ -637,6 +884,101 @@ mod tests {
         assert!(geometry
             .edge_for_hop(MessageKind::Command, loyalty, mobile)
             .is_none());
+    }
+
+    #[test]
+    fn edge_labels_shorten_routes_and_keep_message_names() {
+        let types = [
+            "GET /api/loyalty/customers/{customerId}/points",
+            "GET /api/loyalty/tiers",
+        ];
+        let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+        assert_eq!(edge_label(&types), "GET …/points · …/tiers");
+        assert_eq!(
+            edge_label(&["BookingCreated".to_string()]),
+            "BookingCreated"
+        );
+    }
+
+    #[test]
+    fn no_label_sits_on_another() {
+        use crate::sim::model::Model;
+        let airline = Sim::airline(SimConfig::default()).topology().clone();
+        let saga = Model::parse(include_str!("../models/saga.json"))
+            .unwrap()
+            .to_topology()
+            .unwrap();
+        let cqrs = Model::parse(include_str!("../models/cqrs.json"))
+            .unwrap()
+            .to_topology()
+            .unwrap();
+        for (name, topology) in [("airline", airline), ("saga", saga), ("cqrs", cqrs)] {
+            let geometry = DiagramGeometry::new(&topology);
+            let mut labels: Vec<(String, Vec<Point>)> = geometry
+                .edges
+                .iter()
+                .map(|e| {
+                    let w = e.label.chars().count() as f64 * LABEL_CHAR_W;
+                    (
+                        e.label.clone(),
+                        label_points(&e.label_path, e.label_along, w),
+                    )
+                })
+                .collect();
+            labels.extend(
+                geometry
+                    .dead_ends
+                    .iter()
+                    .map(|(event, stub)| (event.clone(), dead_end_label_points(stub, event))),
+            );
+            let services = topology.services();
+            let boxes: Vec<(Point, f64, f64)> = geometry
+                .nodes
+                .iter()
+                .zip(services)
+                .map(|(&c, s)| {
+                    // A label may graze a box's rim (its centre line 4 inside the border,
+                    // where no name is written), never cross into it.
+                    let (w, h) = node_half_size(s.role, services.len());
+                    (c, w - 4.0, h - 4.0)
+                })
+                .collect();
+            for (i, (a_name, a)) in labels.iter().enumerate() {
+                // A label longer than its edge is cut at the edge's ends by the browser
+                // (a `textPath` draws no glyph past its path), so it reaches both boxes.
+                let fits = geometry.edges.get(i).is_some_and(|e| {
+                    (e.label.chars().count() as f64) * LABEL_CHAR_W < e.path.length()
+                });
+                if fits {
+                    assert!(
+                        clear_of_boxes(a, &boxes) > 0.0,
+                        "{name}: \"{a_name}\" runs over a service's box"
+                    );
+                }
+                for (b_name, b) in labels.iter().skip(i + 1) {
+                    let gap = nearest(a, b);
+                    assert!(
+                        gap >= LABEL_MIN_GAP,
+                        "{name}: \"{a_name}\" and \"{b_name}\" come within {gap:.1} of each other"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_runs_along_its_curve_above_it() {
+        let path = EdgePath {
+            start: Point::new(0.0, 100.0),
+            control: Point::new(100.0, 100.0),
+            end: Point::new(200.0, 100.0),
+        };
+        let points = label_points(&path, 0.5, 40.0);
+        assert!(points.len() >= 8, "{}", points.len());
+        for p in &points {
+            assert!((p.y - (100.0 - LABEL_RISE)).abs() < 1e-6, "{p:?}");
+            assert!((80.0 - 0.5..=120.0 + 0.5).contains(&p.x), "{p:?}");
+        }
     }
 
     #[test]
