@@ -136,7 +136,14 @@ pub fn ModelPicker(
                         on_start.run(Start::fresh(model));
                     } else if let Some(set) = Bundled::by_value(&value) {
                         let what = format!("the bundled {}", files_in_words(set.files.len() as u32));
-                        open_import(Box::pin(asyncapi_worker::import_bundled(set)), what, on_start, on_invalid);
+                        // If the set cannot be opened, the list goes back to the model in use.
+                        let select = ev.target();
+                        let kept = current.unwrap_or_default();
+                        let refused = Callback::new(move |why: String| {
+                            select.set_value(kept);
+                            on_invalid.run(why);
+                        });
+                        open_import(Box::pin(asyncapi_worker::import_bundled(set)), what, on_start, refused);
                     }
                 }>
                     {GALLERY
