@@ -1235,6 +1235,33 @@ await test("13.6 the gallery offers the three-service example and the airline's 
   }
 });
 
+await test("13.7 without a mouse: the AsyncAPI menu opens from the keyboard, Export downloads with Enter, and a kind is overridden from the keyboard", async () => {
+  const p = await freshPage();
+  try {
+    await importFiles(p, yamlFiles(bareTexts), 4);
+    const summary = p.locator(".asyncapi-menu summary");
+    await summary.focus();
+    await p.keyboard.press("Enter");
+    const exportButton = p.getByRole("button", { name: "Export AsyncAPI" });
+    expect(await exportButton.isVisible(), "Enter on the summary opens the menu");
+    await p.keyboard.press("Tab");
+    expect((await p.evaluate(() => document.activeElement?.textContent)) === "Import AsyncAPI", "Tab reaches Import AsyncAPI");
+    await exportButton.focus();
+    const [download] = await Promise.all([p.waitForEvent("download"), p.keyboard.press("Enter")]);
+    expect(download.suggestedFilename().endsWith("-asyncapi.zip"), `Enter exports: ${download.suggestedFilename()}`);
+    // BookFlight was guessed a command; the keyboard makes it an event.
+    const kind = p.getByRole("region", { name: "Message kinds" }).getByRole("combobox", { name: "Kind of BookFlight" });
+    await kind.waitFor({ timeout: 30000 });
+    await kind.focus();
+    await kind.selectOption("event");
+    await until(async () => (await edgeFacts(p)).find((e) => e.types.split(",").includes("BookFlight"))?.kind, (k) => k === "event");
+    const edge = (await edgeFacts(p)).find((e) => e.types.split(",").includes("BookFlight"));
+    expect(edge?.kind === "event" && edge.rule === "override", `the override is drawn: ${JSON.stringify(edge)}`);
+  } finally {
+    await p.close();
+  }
+});
+
 await test("no console errors or warnings, no failed requests", async () => {
   await page.waitForTimeout(500);
   expect(problems.length === 0, problems.join("\n"));
