@@ -702,7 +702,9 @@ await test("10.4 Poison message: retries with attempts, a dead letter appears, i
   const letters = p.getByRole("region", { name: "Dead letters" });
   const retry = letters.getByRole("button", { name: "Retry", exact: true });
   await retry.waitFor({ timeout: 40000 });
-  expect((await nodeNumber(p, "revenue", "data-dead-letters")) === 1, "Revenue's dead-letter badge says 1");
+  // The badge and the Dead letters list refresh in different passes, so wait for the badge.
+  const badge = await until(() => nodeNumber(p, "revenue", "data-dead-letters"), (n) => n === 1, 5000);
+  expect(badge === 1, `Revenue's dead-letter badge says 1 (it says ${badge})`);
   expect((await letters.textContent()).includes("6 attempts"), "the dead letter counts its attempts");
   const attempts = await p.locator('.log-entry.delivery-row[data-type], .log-entry.delivery-row').evaluateAll((rows) => rows.map((r) => r.dataset.attempt));
   expect(["2", "3", "4", "5", "6"].every((a) => attempts.includes(a)), `each retry has its row: ${attempts}`);
@@ -715,7 +717,8 @@ await test("10.4 Poison message: retries with attempts, a dead letter appears, i
   await rate.blur();
   await retry.click();
   await p.locator('.log-entry.delivery-row[data-attempt="7"][data-outcome="handled"]').waitFor({ timeout: 30000 });
-  expect((await nodeNumber(p, "revenue", "data-dead-letters")) === 0, "the dead letter is gone");
+  const after = await until(() => nodeNumber(p, "revenue", "data-dead-letters"), (n) => n === 0, 5000);
+  expect(after === 0, `the dead letter is gone (the badge says ${after})`);
   await p.close();
 });
 
