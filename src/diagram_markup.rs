@@ -3,6 +3,7 @@
 //! each time its lane refreshes) and the build, which writes the default model's diagram
 //! into `index.html` so that it is on screen at first paint.
 
+use crate::flow::chain::{Chain, ChainMark};
 use crate::geometry::{
     name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE, VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -43,6 +44,9 @@ pub struct DiagramState {
     pub selected: Option<ServiceIdx>,
     /// The marked message's route: its edges drawn thicker and labelled.
     pub marked: Option<Route>,
+    /// The selected message's causal chain: each edge its causes, itself or its effects
+    /// travelled, by index, with the nearest relation (selected, then cause, then effect).
+    pub chain: Vec<(usize, ChainMark)>,
 }
 
 impl DiagramState {
@@ -81,19 +85,49 @@ impl DiagramState {
             nodes,
             selected,
             marked,
+            chain: Vec::new(),
         }
     }
+}
+
+/// The edges the messages of `chain` travelled, each with the nearest relation among the
+/// messages that travelled it: the selected message's own edges first, then its causes',
+/// then its effects'.
+pub fn chain_edges(
+    sim: &Sim,
+    geometry: &DiagramGeometry,
+    chain: &Chain,
+) -> Vec<(usize, ChainMark)> {
+    let mut out: Vec<(usize, ChainMark)> = Vec::new();
+    let members = std::iter::once((chain.selected, ChainMark::Selected))
+        .chain(chain.causes.iter().map(|&c| (c, ChainMark::Cause)))
+        .chain(chain.effects.iter().map(|&e| (e, ChainMark::Effect)));
+    for (id, mark) in members {
+        let Some(message) = sim.message(id) else {
+            continue;
+        };
+        for edge in geometry.route(sim.topology(), message).edges {
+            if !out.iter().any(|(e, _)| *e == edge) {
+                out.push((edge, mark));
+            }
+        }
+    }
+    out
 }
 
 /// The whole diagram: the SVG, its arrowheads, and inside it the edges and nodes.
 pub fn diagram_svg(topology: &Topology, geometry: &DiagramGeometry, state: &DiagramState) -> Node {
     let count = topology.services().len();
     let crowded = count > CROWDED_ABOVE;
-    let class = match (crowded, count > BUSY_ABOVE) {
+    let mut class = match (crowded, count > BUSY_ABOVE) {
         (true, _) => "diagram-svg crowded",
         (false, true) => "diagram-svg busy",
         _ => "diagram-svg",
-    };
+    }
+    .to_string();
+    if !state.chain.is_empty() {
+        class.push_str(" has-chain");
+    }
     let marker =
         |id: &'static str, view_box: &'static str, refx: &'static str, size: &'static str| {
             Element::new("marker")
@@ -159,29 +193,32 @@ pub fn diagram_svg(topology: &Topology, geometry: &DiagramGeometry, state: &Diag
         .into()
 }
 
+/// Each kind of edge: its name, how it looks, and what it means.
+pub const LEGEND_KINDS: [(EdgeKind, &str, &str, &str); 3] = [
+    (
+        EdgeKind::Command,
+        "Command",
+        "solid line, filled arrow, square token",
+        "to exactly one handler; the sender goes on",
+    ),
+    (
+        EdgeKind::Event,
+        "Event",
+        "dashed line, open arrow, round token",
+        "a fact, to every subscriber (maybe none)",
+    ),
+    (
+        EdgeKind::Query,
+        "Query",
+        "dotted line, diamond ends, triangle token out, hollow triangle back",
+        "request and answer; the caller waits",
+    ),
+];
+
 /// The legend's items: each kind of edge by line, arrowhead and token shape, and a
 /// service's busy and waiting states by icon, so the diagram reads without colour.
 pub fn legend_markup() -> Vec<Node> {
-    let kinds = [
-        (
-            EdgeKind::Command,
-            "Command",
-            "solid line, filled arrow, square token",
-            "to exactly one handler; the sender goes on",
-        ),
-        (
-            EdgeKind::Event,
-            "Event",
-            "dashed line, open arrow, round token",
-            "a fact, to every subscriber (maybe none)",
-        ),
-        (
-            EdgeKind::Query,
-            "Query",
-            "dotted line, diamond ends, triangle token out, hollow triangle back",
-            "request and answer; the caller waits",
-        ),
-    ];
+    let kinds = LEGEND_KINDS;
     let words = |item: Element, name: &str, meaning: &str| {
         item.child(Element::new("span").attr("class", "legend-name").text(name))
             .child(
@@ -262,7 +299,7 @@ pub fn legend_markup() -> Vec<Node> {
 }
 
 /// The token's shape, as the canvas draws it: a square, a circle, a triangle.
-fn token_shape(kind: EdgeKind) -> &'static str {
+pub fn token_shape(kind: EdgeKind) -> &'static str {
     match kind {
         EdgeKind::Command => "M-6 -6 H6 V6 H-6 Z",
         EdgeKind::Event => "M6 0 A6 6 0 1 1 -6 0 A6 6 0 1 1 6 0 Z",
@@ -301,6 +338,9 @@ pub fn diagram_markup(
             .attr("data-to", id_of(drawn.edge.to))
             .attr("data-types", drawn.edge.types.join(","))
             .attr("data-edge-index", index.to_string());
+        if let Some((_, mark)) = state.chain.iter().find(|(edge, _)| *edge == index) {
+            group = group.attr("data-chain", mark.as_str());
+        }
         // The most doubtful rule among the edge's messages, so a guess is never hidden; the
         // model editor says each rule in words.
         let doubt = drawn

@@ -16,6 +16,8 @@ pub mod components;
 pub mod compose;
 pub mod diagram_markup;
 pub mod dom_patch;
+pub mod file_save;
+pub mod flow;
 pub mod geometry;
 pub mod link_codec;
 pub mod listing;

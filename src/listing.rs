@@ -2,8 +2,8 @@
 //! of rows they select, and the text of each row. The log component only binds the results.
 
 use crate::sim::{
-    iso_time, Delivery, DeliveryEnd, Envelope, MessageId, MessageKind, Outcome, Sim, SimTime,
-    Topology,
+    iso_time, CorrelationId, Delivery, DeliveryEnd, Envelope, MessageId, MessageKind, Outcome, Sim,
+    SimTime, Topology,
 };
 
 /// Which kinds of message the log shows.
@@ -53,6 +53,8 @@ pub struct LogRow {
     pub id: MessageId,
     pub kind: MessageKind,
     pub type_name: String,
+    /// Its user action, so a row can be marked as part of a selected chain.
+    pub correlation: CorrelationId,
     pub from: String,
     pub to: String,
     pub time: String,
@@ -337,6 +339,7 @@ pub fn log_row(sim: &Sim, message: &Envelope) -> LogRow {
         id: message.message_id,
         kind: message.kind,
         type_name: message.type_name.clone(),
+        correlation: message.correlation_id,
         from: topology.id(message.source).to_string(),
         to: destination_text(topology, message),
         time: clock_time(message.timestamp),
@@ -671,6 +674,7 @@ pub(crate) mod tests {
             id,
             kind: MessageKind::Command,
             type_name: type_name.into(),
+            correlation: 1,
             from: "mobile-app".into(),
             to: "booking".into(),
             time: "12:00:01.000".into(),

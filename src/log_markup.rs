@@ -2,17 +2,23 @@
 //! (retries, duplicates, dead-letterings), and a folded run of refusals that opens on
 //! demand. Pure, so what a row says is tested natively; the log patches it into the page.
 
+use crate::flow::chain::{Chain, ChainMark};
 use crate::listing::{grouped, kind_badge, LogItem, LogRow};
 use crate::markup::{Element, Node};
 use crate::sim::MessageId;
 
-/// The rows for `items`, with `selected` marked and the folds whose first message is in
-/// `open` opened.
-pub fn log_markup(items: &[LogItem], selected: Option<MessageId>, open: &[MessageId]) -> Vec<Node> {
+/// The rows for `items`, with `selected` marked, each row's place in the selected
+/// message's causal `chain` marked, and the folds whose first message is in `open` opened.
+pub fn log_markup(
+    items: &[LogItem],
+    selected: Option<MessageId>,
+    chain: Option<&Chain>,
+    open: &[MessageId],
+) -> Vec<Node> {
     let mut nodes = Vec::new();
     for item in items {
         match item {
-            LogItem::One(row) => row_markup(&mut nodes, row, selected),
+            LogItem::One(row) => row_markup(&mut nodes, row, selected, chain),
             LogItem::Refusals { text, rows } => {
                 let Some(first) = rows.first().map(|r| r.id) else {
                     continue;
@@ -45,7 +51,7 @@ pub fn log_markup(items: &[LogItem], selected: Option<MessageId>, open: &[Messag
                 if is_open {
                     let mut folded = Vec::new();
                     for row in rows {
-                        row_markup(&mut folded, row, selected);
+                        row_markup(&mut folded, row, selected, chain);
                     }
                     let mut list = Element::new("ol").attr("class", "log-folded");
                     list.children = folded;
@@ -63,7 +69,12 @@ fn span(class: impl Into<String>, text: impl Into<String>) -> Element {
 }
 
 /// A message's row, then a row for each of its deliveries worth telling.
-fn row_markup(nodes: &mut Vec<Node>, row: &LogRow, selected: Option<MessageId>) {
+fn row_markup(
+    nodes: &mut Vec<Node>,
+    row: &LogRow,
+    selected: Option<MessageId>,
+    chain: Option<&Chain>,
+) {
     let is_selected = selected == Some(row.id);
     let kind = row.kind.as_str();
     let mut entry = Element::new("li")
@@ -78,20 +89,25 @@ fn row_markup(nodes: &mut Vec<Node>, row: &LogRow, selected: Option<MessageId>) 
         .attr("data-message-id", row.id.to_string())
         .attr("data-kind", kind)
         .attr("data-type", row.type_name.clone())
-        .attr("data-outcome", row.status)
-        .child(
-            Element::new("button")
-                .attr("type", "button")
-                .attr_if(is_selected, "aria-current", "true")
-                .child(span(
-                    format!("kind-badge kind-{kind}"),
-                    kind_badge(row.kind),
-                ))
-                .child(span("log-type", row.type_name.clone()))
-                .child(span("log-time", row.time.clone()))
-                .child(span("log-route", format!("{} → {}", row.from, row.to)))
-                .child(span("log-outcome", row.outcome.clone()).attr("title", row.outcome.clone())),
-        );
+        .attr("data-outcome", row.status);
+    entry = match chain.and_then(|c| c.mark_of(row.id, row.correlation)) {
+        Some(ChainMark::Related) => entry.attr("data-related", "true"),
+        Some(mark) => entry.attr("data-chain", mark.as_str()),
+        None => entry,
+    };
+    entry = entry.child(
+        Element::new("button")
+            .attr("type", "button")
+            .attr_if(is_selected, "aria-current", "true")
+            .child(span(
+                format!("kind-badge kind-{kind}"),
+                kind_badge(row.kind),
+            ))
+            .child(span("log-type", row.type_name.clone()))
+            .child(span("log-time", row.time.clone()))
+            .child(span("log-route", format!("{} → {}", row.from, row.to)))
+            .child(span("log-outcome", row.outcome.clone()).attr("title", row.outcome.clone())),
+    );
     if is_selected {
         // Out of sight until the keyboard reaches it (see the stylesheet).
         entry = entry.child(
@@ -145,6 +161,7 @@ mod tests {
         let nodes = log_markup(
             &[LogItem::One(row(7, "CreateBooking", "handled"))],
             None,
+            None,
             &[],
         );
         assert_eq!(nodes.len(), 1);
@@ -178,7 +195,7 @@ mod tests {
             LogItem::One(row(6, "BookingCreated", "handled")),
             LogItem::One(selected),
         ];
-        let nodes = log_markup(&items, Some(7), &[]);
+        let nodes = log_markup(&items, Some(7), None, &[]);
         assert_eq!(nodes.len(), 3, "two rows and the selected one's delivery");
         let li = element(&nodes[1]);
         assert_eq!(li.get("class"), Some("log-entry selected"));
@@ -201,7 +218,7 @@ mod tests {
             .map(|id| row(id, "CreateBooking", "refused: booking's queue is full"))
             .collect();
         let items = fold_refusals(&rows);
-        let closed = log_markup(&items, None, &[]);
+        let closed = log_markup(&items, None, None, &[]);
         assert_eq!(closed.len(), 1);
         let fold = element(&closed[0]);
         assert_eq!(fold.get("data-fold"), Some("1"));
@@ -209,7 +226,7 @@ mod tests {
         assert!(to_html(&closed).contains("Show each one"));
         assert_eq!(fold.children.len(), 1, "closed: no rows inside");
 
-        let opened = log_markup(&items, None, &[1]);
+        let opened = log_markup(&items, None, None, &[1]);
         let fold = element(&opened[0]);
         assert!(to_html(&opened).contains("Fold them"));
         let list = element(&fold.children[1]);
@@ -220,9 +237,47 @@ mod tests {
     #[test]
     fn names_from_a_model_stay_text() {
         let hostile = "<img src=x onerror=alert(1)>";
-        let nodes = log_markup(&[LogItem::One(row(1, hostile, "handled"))], None, &[]);
+        let nodes = log_markup(&[LogItem::One(row(1, hostile, "handled"))], None, None, &[]);
         let html = to_html(&nodes);
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+
+    #[test]
+    fn rows_carry_their_place_in_the_selected_chain() {
+        use crate::flow::chain::Chain;
+        let chain = Chain {
+            selected: 2,
+            correlation: 1,
+            causes: vec![1],
+            effects: [3].into_iter().collect(),
+        };
+        let mut other = row(5, "Other", "handled");
+        other.correlation = 2;
+        let items: Vec<LogItem> = [
+            row(1, "A", "handled"),
+            row(2, "B", "handled"),
+            row(3, "C", "handled"),
+            row(4, "D", "handled"),
+            other,
+        ]
+        .into_iter()
+        .map(LogItem::One)
+        .collect();
+        let nodes = log_markup(&items, Some(2), Some(&chain), &[]);
+        let marks: Vec<(Option<&str>, Option<&str>)> = nodes
+            .iter()
+            .map(|n| (element(n).get("data-chain"), element(n).get("data-related")))
+            .collect();
+        assert_eq!(
+            marks,
+            vec![
+                (Some("cause"), None),
+                (Some("selected"), None),
+                (Some("effect"), None),
+                (None, Some("true")),
+                (None, None)
+            ]
+        );
     }
 }

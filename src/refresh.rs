@@ -19,10 +19,12 @@ pub enum Lane {
     Log,
     /// The inspectors, the what-if controls and the dead letters.
     Panels,
+    /// The sequence view and the Trace panel.
+    Flow,
 }
 
 impl Lane {
-    pub const ALL: [Lane; 3] = [Lane::Diagram, Lane::Log, Lane::Panels];
+    pub const ALL: [Lane; 4] = [Lane::Diagram, Lane::Log, Lane::Panels, Lane::Flow];
 
     pub fn index(self) -> usize {
         self as usize
@@ -87,11 +89,16 @@ mod tests {
     fn each_frame_refreshes_at_most_one_lane_and_every_lane_gets_its_turn() {
         let mut schedule = RefreshSchedule::default();
         // 100 ms of frames: the sixth frame makes every lane due.
-        let first = run(&mut schedule, 8, true);
+        let first = run(&mut schedule, 9, true);
         assert_eq!(first[..5], [None; 5]);
         assert_eq!(
             first[5..],
-            [Some(Lane::Diagram), Some(Lane::Log), Some(Lane::Panels)]
+            [
+                Some(Lane::Diagram),
+                Some(Lane::Log),
+                Some(Lane::Panels),
+                Some(Lane::Flow)
+            ]
         );
     }
 
@@ -116,7 +123,7 @@ mod tests {
     #[test]
     fn a_refresh_of_every_lane_at_once_leaves_nothing_due() {
         let mut schedule = RefreshSchedule::default();
-        run(&mut schedule, 6, true); // the Diagram lane refreshed; two lanes still due
+        run(&mut schedule, 6, true); // the Diagram lane refreshed; three lanes still due
         schedule.refreshed_all();
         assert!(run(&mut schedule, 5, false).iter().all(Option::is_none));
     }
@@ -125,9 +132,12 @@ mod tests {
     fn a_change_during_the_round_is_caught_by_the_next_round() {
         let mut schedule = RefreshSchedule::default();
         run(&mut schedule, 6, true);
-        // Changes while the Log and Panels lanes take their turns, then none.
-        let rest = run(&mut schedule, 2, true);
-        assert_eq!(rest, [Some(Lane::Log), Some(Lane::Panels)]);
+        // Changes while the other lanes take their turns, then none.
+        let rest = run(&mut schedule, 3, true);
+        assert_eq!(
+            rest,
+            [Some(Lane::Log), Some(Lane::Panels), Some(Lane::Flow)]
+        );
         let later = run(&mut schedule, 12, false);
         assert_eq!(
             later.iter().flatten().copied().collect::<Vec<_>>(),

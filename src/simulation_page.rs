@@ -10,10 +10,17 @@ use crate::bench_mode;
 use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Composer, Controls, DeadLetters, Diagram, Legend, MessageLog, ModelEditor, ModelPicker, Notice,
-    PayloadInspector, ServiceInspector, ShareLink, ViewOptions, WhatIf,
+    Composer, Controls, DeadLetters, Diagram, FlowExport, FlowExports, Legend, MessageLog,
+    ModelEditor, ModelPicker, Notice, PayloadInspector, SequenceView, ServiceInspector, ShareLink,
+    StageView, TracePanel, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
+use crate::diagram_markup::DiagramState;
+use crate::flow::chain::Chain;
+use crate::flow::mermaid::{correlation_messages, sequence_diagram, window_messages};
+use crate::flow::otlp::{envelopes_jsonl, traces};
+use crate::flow::sequence::Window;
+use crate::flow::svg_export::standalone_svg;
 use crate::geometry::{DiagramGeometry, Point};
 use crate::listing::LogPlace;
 use crate::live::LiveSim;
@@ -427,6 +434,50 @@ pub fn SimulationPage(
     });
     let model_key = model.with_value(|m| m.key);
     let model_title = model.with_value(|m| m.title.clone());
+    let file_stem = crate::loaded::file_slug(&model_title);
+
+    // The selected message's causes and effects, which every view marks.
+    let flow_live = live.lane(Lane::Flow);
+    let chain = Memo::new(move |_| {
+        let id = selected_message.get()?;
+        flow_live.read(|sim| Chain::of(sim, id)).flatten()
+    });
+    let stage_view = RwSignal::new(StageView::default());
+    let sequence_shown = move || stage_view.get().shows_sequence();
+    let (visible_window, set_visible_window) = signal(None::<Window>);
+    // Each export is written from the simulation as it is now.
+    let make_export = Callback::new(move |what: FlowExport| -> Result<String, String> {
+        let selected = selected_message.get_untracked();
+        let window = visible_window.get_untracked();
+        let made = sim.try_with_value(|s| match what {
+            FlowExport::Mermaid => {
+                let ids = match selected.filter(|&id| s.message(id).is_some()) {
+                    Some(id) => correlation_messages(s, id),
+                    None => window.map(|w| window_messages(s, w)).unwrap_or_default(),
+                };
+                if ids.is_empty() {
+                    return Err("Nothing to draw yet: select a message, or show the sequence while messages travel.".to_string());
+                }
+                Ok(sequence_diagram(s, &ids))
+            }
+            FlowExport::Svg => {
+                let now = s.now();
+                let placed: Vec<PlacedToken> = geometry.with_value(|g| {
+                    tokens.with_value(|t| t.placed(g, now, reduced_motion).collect())
+                });
+                let state = DiagramState::of(s, None, None);
+                Ok(geometry.with_value(|g| {
+                    standalone_svg(s.topology(), g, &state, &placed, &crate::file_save::diagram_css())
+                }))
+            }
+            FlowExport::Otlp | FlowExport::Log if s.messages().len() == 0 => {
+                Err("No messages yet: start a scenario first.".to_string())
+            }
+            FlowExport::Otlp => Ok(traces(s).to_string()),
+            FlowExport::Log => Ok(envelopes_jsonl(s)),
+        });
+        made.unwrap_or_else(|| Err("The page was replaced.".to_string()))
+    });
     let scenarios = model.with_value(|m| m.scenarios());
 
     // Escape leaves Present mode from anywhere on the page.
@@ -517,24 +568,34 @@ pub fn SimulationPage(
             />
             <div class="caption-row">
                 <p class="step-caption" role="status">{move || caption.get()}</p>
-                <ViewOptions present text_scale />
+                <ViewOptions present text_scale stage_view />
+                <FlowExports make=make_export file_stem />
                 <ShareLink run_json run_replaced />
             </div>
             <Notice message=notice />
             <main class="workspace">
-                <div class="stage">
+                <div
+                    class="stage"
+                    class:both=move || stage_view.get() == StageView::Both
+                    class:sequence-only=move || stage_view.get() == StageView::Sequence
+                >
                     <Diagram
                         live
                         geometry
                         selected_service
                         marked_message
+                        chain
                         on_select_service
                         on_select_edge
                         on_pick
                         canvas
                     />
                     <Legend />
+                    <Show when=sequence_shown>
+                        <SequenceView live=flow_live selected=selected_message chain visible=set_visible_window />
+                    </Show>
                     <Show when=panels_ready>
+                        <TracePanel live=flow_live selected=selected_message chain />
                         {is_airline.then(|| view! { <WhatIf on_preset playing=playing_preset /> })}
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
                         <DeadLetters live=panels_live on_dead_letter />
@@ -548,6 +609,7 @@ pub fn SimulationPage(
                         <MessageLog
                             live=live.lane(Lane::Log)
                             selected=selected_message
+                            chain
                             preview=previewed_message.write_only()
                             place=log_place
                             on_read_payload

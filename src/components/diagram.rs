@@ -3,8 +3,9 @@ use leptos::prelude::*;
 
 use crate::bench_mode;
 use crate::components::clicked_attribute;
-use crate::diagram_markup::{diagram_svg, DiagramState};
+use crate::diagram_markup::{chain_edges, diagram_svg, DiagramState};
 use crate::dom_patch::patch_children;
+use crate::flow::chain::Chain;
 use crate::geometry::{client_to_view, DiagramGeometry, Point};
 use crate::live::LiveSim;
 use crate::markup::Node as MarkupNode;
@@ -26,6 +27,10 @@ pub fn Diagram(
     /// log. Each edge it travels is drawn thicker and labelled with it.
     #[prop(into)]
     marked_message: Signal<Option<MessageId>>,
+    /// The selected message's causes and effects: the edges they travelled are marked, and
+    /// the rest of the diagram dims.
+    #[prop(into)]
+    chain: Signal<Option<Chain>>,
     /// Called with a service's index when its box is clicked.
     on_select_service: Callback<ServiceIdx>,
     /// Called with an edge's index (in `Topology::edges()`) when the edge is clicked where no
@@ -47,6 +52,14 @@ pub fn Diagram(
         })
         .flatten()
     });
+    let chain_marks = Memo::new(move |_| {
+        chain
+            .with(|chain| {
+                let chain = chain.as_ref()?;
+                live.read(|sim| geometry.with_value(|g| chain_edges(sim, g, chain)))
+            })
+            .unwrap_or_default()
+    });
     // Nodes and edges are markup from a pure function (the same that prerenders the
     // diagram into index.html), patched into the SVG whenever the Diagram lane refreshes:
     // only what changed is touched, and no view code is compiled per node and edge.
@@ -56,7 +69,8 @@ pub fn Diagram(
         let selected = selected_service.get();
         let marked = mark.get();
         let Some(markup) = live.read(|sim| {
-            let state = DiagramState::of(sim, selected, marked);
+            let mut state = DiagramState::of(sim, selected, marked);
+            state.chain = chain_marks.get();
             geometry.with_value(|g| vec![diagram_svg(sim.topology(), g, &state)])
         }) else {
             return;

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
 use crate::dom_patch::patch_children;
+use crate::flow::chain::Chain;
 use crate::listing::{
     empty_note, fold_refusals, grouped, log_page, summary, KindFilter, LogFilter, LogPlace, Pager,
 };
@@ -27,6 +28,9 @@ pub fn MessageLog(
     live: LiveSim,
     /// The selected message; the log highlights it and sets it on click.
     selected: RwSignal<Option<MessageId>>,
+    /// The selected message's causes and effects, marked on their rows.
+    #[prop(into)]
+    chain: Signal<Option<Chain>>,
     /// The message under the pointer or keyboard focus, for the diagram to preview.
     preview: WriteSignal<Option<MessageId>>,
     /// The page the pager chose and where the newest page holds still while read.
@@ -178,7 +182,9 @@ pub fn MessageLog(
     Effect::new(move |_| {
         let current = selected.get();
         let open = expanded.get();
-        let markup = rows.with(|rows| log_markup(&fold_refusals(rows), current, &open));
+        let markup = chain.with(|chain| {
+            rows.with(|rows| log_markup(&fold_refusals(rows), current, chain.as_ref(), &open))
+        });
         let Some(list) = list.get() else {
             return;
         };
@@ -189,7 +195,11 @@ pub fn MessageLog(
     });
 
     view! {
-        <section class="panel message-log" aria-label="Message log">
+        <section
+            class="panel message-log"
+            class:has-chain=move || chain.with(Option::is_some)
+            aria-label="Message log"
+        >
             <header class="panel-header">
                 <h2>"Message log"</h2>
                 <div class="log-filters">

@@ -3,17 +3,51 @@ use leptos::prelude::*;
 /// The sizes the diagram's text can take, as multiples of its normal size.
 pub const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
 
-/// How the diagram is shown: its text size, and Present mode, where it has the screen to
-/// itself for a projector. Sits beside the step caption, which Present mode keeps.
+/// What the main view shows: the diagram, the sequence view, or both side by side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StageView {
+    #[default]
+    Diagram,
+    Sequence,
+    Both,
+}
+
+impl StageView {
+    pub fn shows_sequence(self) -> bool {
+        self != StageView::Diagram
+    }
+}
+
+/// How the flow is shown: the diagram, the sequence view or both, the text size, and
+/// Present mode, where the diagram has the screen to itself for a projector. Sits beside
+/// the step caption, which Present mode keeps.
 #[component]
 pub fn ViewOptions(
     /// Whether the diagram has the screen to itself.
     present: RwSignal<bool>,
     /// The diagram's text size, as a multiple of its normal size.
     text_scale: RwSignal<f64>,
+    /// The diagram, the sequence view, or both.
+    stage_view: RwSignal<StageView>,
 ) -> impl IntoView {
+    let choice = move |view: StageView, name: &'static str, title: &'static str| {
+        view! {
+            <button
+                aria-pressed=move || (stage_view.get() == view).to_string()
+                title=title
+                on:click=move |_| stage_view.set(view)
+            >
+                {name}
+            </button>
+        }
+    };
     view! {
         <div class="control-group view-controls" role="group" aria-label="View">
+                <div class="stage-views" role="group" aria-label="Show">
+                    {choice(StageView::Diagram, "Diagram", "Who talks to whom")}
+                    {choice(StageView::Sequence, "Sequence", "In what order, who waited: time runs down")}
+                    {choice(StageView::Both, "Side by side", "The diagram and the sequence together")}
+                </div>
                 <label>
                     <span>"Text size"</span>
                     <select on:change:target=move |ev| {

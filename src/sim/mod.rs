@@ -82,7 +82,7 @@ pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
 pub use decimal::fixed;
 pub use engine::{
-    DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Outcome, RetryPolicy,
+    DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Leg, Outcome, RetryPolicy,
     ServiceFaults, ServiceStatus, Sim, SimConfig, UserMessage, MAX_DUPLICATE_PERCENT, MAX_RETRIES,
     MAX_SLOWDOWN, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
 };
@@ -91,5 +91,5 @@ pub use journal::{DeadLetterOp, Input, Journal, SteppedBack};
 pub use kind_rule::KindRule;
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};
 pub use rng::SplitMix64;
-pub use time::{iso_time, SimTime, EPOCH_ISO};
+pub use time::{iso_time, SimTime, EPOCH_ISO, EPOCH_UNIX_MS};
 pub use topology::{Edge, EdgeKind, Role, Route, ServiceIdx, ServiceSpec, Topology};

@@ -34,7 +34,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Unix milliseconds of [`EPOCH_ISO`].
-const EPOCH_UNIX_MS: i128 = days_from_civil(2024, 1, 29) as i128 * MS_PER_DAY + 12 * 3_600_000;
+pub const EPOCH_UNIX_MS: i128 = days_from_civil(2024, 1, 29) as i128 * MS_PER_DAY + 12 * 3_600_000;
 
 /// ISO-8601 UTC with milliseconds, e.g. `iso_time(1250) == "2024-01-29T12:00:01.250Z"`.
 pub fn iso_time(t: SimTime) -> String {

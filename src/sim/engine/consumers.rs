@@ -22,6 +22,7 @@ impl Sim {
         if self.topology.broker().is_none() {
             self.mark_pulled(q.env.message_id, q.slot);
         }
+        self.mark_delivered(q.env.message_id, q.slot);
         self.workers[c].processing += 1;
         let at = self
             .now

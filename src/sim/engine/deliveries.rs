@@ -60,6 +60,8 @@ pub struct Delivery {
     pub enqueued: Option<SimTime>,
     /// Taken by the consumer.
     pub pulled: Option<SimTime>,
+    /// Reached the consumer, which starts processing it now.
+    pub delivered: Option<SimTime>,
     pub ended: Option<(SimTime, DeliveryEnd)>,
 }
 
@@ -80,6 +82,22 @@ pub(super) struct Record {
     pub retried: Vec<usize>,
     /// Hops of this message on the wire now: what the diagram draws as its tokens.
     pub hops: u32,
+    /// Every leg it travelled or travels, in departure order: what the sequence view and
+    /// the trace exports draw as arrows.
+    pub legs: Vec<Leg>,
+    /// When its outcome was last settled (a query: when its caller stopped waiting).
+    pub settled: Option<SimTime>,
+}
+
+/// One leg of a message's journey, kept with its message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leg {
+    pub from: ServiceIdx,
+    pub to: ServiceIdx,
+    pub depart: SimTime,
+    pub arrive: SimTime,
+    pub attempt: u32,
+    pub duplicate: bool,
 }
 
 impl Sim {
@@ -96,9 +114,21 @@ impl Sim {
     }
 
     pub(super) fn set_outcome(&mut self, id: MessageId, outcome: Outcome) {
+        let now = self.now;
         if let Some(r) = self.record_mut(id) {
+            r.settled = (outcome != Outcome::Pending).then_some(now);
             r.outcome = outcome;
         }
+    }
+
+    /// Every leg of a message so far, in departure order.
+    pub fn legs_of(&self, id: MessageId) -> &[Leg] {
+        self.record(id).map_or(&[], |r| r.legs.as_slice())
+    }
+
+    /// When the message's outcome was settled; `None` while it is pending.
+    pub fn settled_at(&self, id: MessageId) -> Option<SimTime> {
+        self.record(id).and_then(|r| r.settled)
     }
 
     /// Every delivery of a message so far, in the order they began (empty for queries, and
@@ -146,6 +176,7 @@ impl Sim {
             duplicate,
             enqueued,
             pulled: None,
+            delivered: None,
             ended: None,
         });
         // A message with a delivery under way has not ended, whatever an earlier one
@@ -166,6 +197,13 @@ impl Sim {
             "delivery {slot} of #{id} has ended already"
         );
         d.ended.is_none().then_some(d)
+    }
+
+    pub(super) fn mark_delivered(&mut self, id: MessageId, slot: usize) {
+        let now = self.now;
+        if let Some(d) = self.delivery_at(id, slot) {
+            d.delivered = Some(now);
+        }
     }
 
     pub(super) fn mark_pulled(&mut self, id: MessageId, slot: usize) {

@@ -35,7 +35,7 @@ use super::time::SimTime;
 use super::topology::{Role, ServiceIdx, Topology};
 
 pub use broker::DeadLetter;
-pub use deliveries::{Delivery, DeliveryEnd};
+pub use deliveries::{Delivery, DeliveryEnd, Leg};
 pub use faults::{
     FaultChange, RetryPolicy, ServiceFaults, MAX_DUPLICATE_PERCENT, MAX_RETRIES, MAX_SLOWDOWN,
 };
@@ -588,6 +588,8 @@ impl Sim {
                 retries_due: 0,
                 retried: Vec::new(),
                 hops: 0,
+                legs: Vec::new(),
+                settled: None,
             });
             while self.records.len() > limit {
                 self.records.pop_front();
@@ -611,8 +613,17 @@ impl Sim {
     fn hop(&mut self, q: &Queued, from: ServiceIdx, to: ServiceIdx) -> SimTime {
         let arrive = self.now.saturating_add(self.latency());
         self.in_flight += 1;
+        let leg = Leg {
+            from,
+            to,
+            depart: self.now,
+            arrive,
+            attempt: q.attempt,
+            duplicate: q.duplicate,
+        };
         if let Some(r) = self.record_mut(q.env.message_id) {
             r.hops += 1;
+            r.legs.push(leg);
         }
         self.out.push(Happening::Hop(Hop {
             message: q.env.message_id,

@@ -1,0 +1,180 @@
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use crate::components::clicked_attribute;
+use crate::dom_patch::patch_children;
+use crate::flow::chain::Chain;
+use crate::flow::sequence::{heads_markup, history_span, sequence, sequence_svg, Lanes, Window};
+use crate::live::LiveSim;
+use crate::markup::Node;
+use crate::sim::{fixed, MessageId};
+
+/// The flow as a timeline beside the diagram: a lifeline per service (the broker too), time
+/// running down, each hop an arrow in the diagram's grammar, processing, queue waits and a
+/// caller blocked on a query as bars. It follows the clock until the reader scrolls back,
+/// then holds still there; only the messages in view are drawn. Clicking an arrow or bar
+/// selects its message everywhere; with the keyboard, ↑ and ↓ select the previous and next
+/// message in view.
+#[component]
+pub fn SequenceView(
+    /// The running simulation, read in the Flow lane.
+    live: LiveSim,
+    /// The selected message: set by a click on an arrow, and by ↑ and ↓.
+    selected: RwSignal<Option<MessageId>>,
+    /// The selected message's causes and effects, marked on their arrows.
+    #[prop(into)]
+    chain: Signal<Option<Chain>>,
+    /// Told the window of time on screen, for the exports of "what is in view".
+    visible: WriteSignal<Option<Window>>,
+) -> impl IntoView {
+    let scroller = NodeRef::<Div>::new();
+    let spacer = NodeRef::<Div>::new();
+    let drawing = NodeRef::<Div>::new();
+    let heads = NodeRef::<Div>::new();
+    let following = RwSignal::new(true);
+    let scrolled = RwSignal::new(0u32);
+    let left_out = RwSignal::new(0usize);
+    let applied = StoredValue::new_local(Vec::<Node>::new());
+    let applied_heads = StoredValue::new_local(Vec::<Node>::new());
+    // The messages in view in the order their first arrow departs, for ↑ and ↓.
+    let in_view = StoredValue::new_local(Vec::<MessageId>::new());
+
+    Effect::new(move |_| {
+        let follow = following.get();
+        scrolled.track();
+        let (Some(scroll), Some(spacer), Some(drawing), Some(heads)) =
+            (scroller.get(), spacer.get(), drawing.get(), heads.get())
+        else {
+            return;
+        };
+        let width = f64::from(scroll.client_width());
+        let height =
+            (f64::from(scroll.client_height()) - f64::from(heads.offset_height())).max(0.0);
+        let top_now = f64::from(scroll.scroll_top());
+        let Some((markup, head_markup, total, top, window, drawn_ids, omitted)) =
+            chain.with(|chain| {
+                live.read(|sim| {
+                    let (first, total) = history_span(sim);
+                    let bottom = (total - height).max(0.0);
+                    let top = if follow { bottom } else { top_now.min(bottom) };
+                    let window = Window::at(first, top, height);
+                    let lanes = Lanes::new(sim.topology(), width);
+                    let drawn = sequence(sim, window, chain.as_ref());
+                    let mut ids: Vec<MessageId> = Vec::new();
+                    for arrow in &drawn.arrows {
+                        if !ids.contains(&arrow.message) {
+                            ids.push(arrow.message);
+                        }
+                    }
+                    let svg = sequence_svg(sim.topology(), &lanes, window, height, &drawn);
+                    let head = heads_markup(sim.topology(), &lanes);
+                    (
+                        vec![svg],
+                        vec![head],
+                        total,
+                        top,
+                        window,
+                        ids,
+                        drawn.left_out,
+                    )
+                })
+            })
+        else {
+            return;
+        };
+        // The scroll range is the history's length: scrolled to the bottom, the view ends now.
+        let _ = spacer.set_attribute(
+            "style",
+            &format!("height:{}px", fixed(total.max(height), 0)),
+        );
+        let _ = drawing.set_attribute(
+            "style",
+            &format!("transform:translateY({}px)", fixed(top, 0)),
+        );
+        applied_heads.update_value(|applied| {
+            patch_children(&heads, applied, &head_markup);
+            *applied = head_markup;
+        });
+        applied.update_value(|applied| {
+            patch_children(&drawing, applied, &markup);
+            *applied = markup;
+        });
+        if follow {
+            scroll.set_scroll_top(top as i32);
+        }
+        in_view.set_value(drawn_ids);
+        left_out.set(omitted);
+        visible.set(Some(window));
+    });
+
+    let on_scroll = move |_| {
+        let Some(scroll) = scroller.get_untracked() else {
+            return;
+        };
+        let at_bottom = scroll.scroll_top() + scroll.client_height() >= scroll.scroll_height() - 4;
+        if following.get_untracked() != at_bottom {
+            following.set(at_bottom);
+        }
+        scrolled.update(|n| *n = n.wrapping_add(1));
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let step: isize = match ev.key().as_str() {
+            "ArrowDown" => 1,
+            "ArrowUp" => -1,
+            _ => return,
+        };
+        ev.prevent_default();
+        let ids = in_view.get_value();
+        let at = selected
+            .get_untracked()
+            .and_then(|s| ids.iter().position(|&id| id == s));
+        let next = match at {
+            Some(i) => i.checked_add_signed(step),
+            None if step > 0 => Some(0),
+            None => ids.len().checked_sub(1),
+        };
+        if let Some(&id) = next.and_then(|i| ids.get(i)) {
+            selected.set(Some(id));
+        }
+    };
+
+    view! {
+        <section class="panel sequence-panel" role="region" aria-label="Sequence">
+            <header class="panel-header">
+                <h2>"Sequence"</h2>
+                <p class="sequence-note">
+                    {move || match left_out.get() {
+                        0 => String::new(),
+                        n => format!("{n} older arrows in view left out"),
+                    }}
+                </p>
+                <Show when=move || !following.get()>
+                    <button
+                        class="sequence-follow"
+                        on:click=move |_| following.set(true)
+                    >
+                        "Follow live ↓"
+                    </button>
+                </Show>
+            </header>
+            <div
+                class="sequence-scroller"
+                node_ref=scroller
+                tabindex="0"
+                aria-label="Messages over time, newest at the bottom. Up and Down select the previous and next message."
+                on:scroll=on_scroll
+                on:keydown=on_key
+                on:click=move |ev| {
+                    if let Some(id) = clicked_attribute::<MessageId>(&ev, "data-message-id") {
+                        selected.set(Some(id));
+                    }
+                }
+            >
+                <div class="sequence-heads-holder" node_ref=heads></div>
+                <div class="sequence-spacer" node_ref=spacer>
+                    <div class="sequence-drawing" node_ref=drawing></div>
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::components::clicked_attribute;
+use crate::dom_patch::patch_children;
+use crate::flow::chain::{step, Chain, ChainStep};
+use crate::flow::trace_tree::{trace_markup, trace_rows};
+use crate::live::LiveSim;
+use crate::markup::Node;
+use crate::sim::MessageId;
+
+/// The selected message's user action as a tree of causes and effects, each message with
+/// its service and times (queue wait, processing, blocked on a query, total), as Jaeger
+/// shows a trace. ← goes to the cause, → to the first effect, ↑ and ↓ to the siblings.
+#[component]
+pub fn TracePanel(
+    /// The running simulation, read in the Flow lane.
+    live: LiveSim,
+    /// The selected message: set by a click on a row and by the arrow keys.
+    selected: RwSignal<Option<MessageId>>,
+    /// The chain around the selected message.
+    #[prop(into)]
+    chain: Signal<Option<Chain>>,
+) -> impl IntoView {
+    let holder = NodeRef::<Div>::new();
+    let applied = StoredValue::new_local(Vec::<Node>::new());
+    let empty = Memo::new(move |_| chain.with(Option::is_none));
+    Effect::new(move |_| {
+        let markup = chain
+            .with(|chain| {
+                let chain = chain.as_ref()?;
+                live.read(|sim| vec![trace_markup(&trace_rows(sim, chain))])
+            })
+            .unwrap_or_default();
+        let Some(holder) = holder.get() else {
+            return;
+        };
+        applied.update_value(|applied| {
+            patch_children(&holder, applied, &markup);
+            *applied = markup;
+        });
+    });
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let how = match ev.key().as_str() {
+            "ArrowLeft" => ChainStep::Parent,
+            "ArrowRight" => ChainStep::FirstChild,
+            "ArrowDown" => ChainStep::NextSibling,
+            "ArrowUp" => ChainStep::PreviousSibling,
+            _ => return,
+        };
+        ev.prevent_default();
+        let Some(from) = clicked_attribute::<MessageId>(&ev, "data-message-id")
+            .or_else(|| selected.get_untracked())
+        else {
+            return;
+        };
+        let Some(to) = live.peek(|sim| step(sim, from, how)).flatten() else {
+            return;
+        };
+        selected.set(Some(to));
+        // The tree is patched when the selection's chain is; focus follows in the next task.
+        set_timeout(
+            move || {
+                let row = holder
+                    .get_untracked()
+                    .and_then(|h| {
+                        h.query_selector(&format!("[data-message-id=\"{to}\"]"))
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(row) = row {
+                    let _ = row.focus();
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    };
+    view! {
+        <section class="panel trace-panel" role="region" aria-label="Trace">
+            <header class="panel-header">
+                <h2>"Trace"</h2>
+            </header>
+            <Show when=move || empty.get()>
+                <p class="empty">
+                    "Select a message in the diagram, the log or the sequence to see what caused it and what it caused, with where the time went."
+                </p>
+            </Show>
+            <div
+                class="trace-holder"
+                node_ref=holder
+                on:keydown=on_key
+                on:click=move |ev| {
+                    if let Some(id) = clicked_attribute::<MessageId>(&ev, "data-message-id") {
+                        selected.set(Some(id));
+                    }
+                }
+            ></div>
+        </section>
+    }
+}

@@ -1,0 +1,653 @@
+//! The sequence view's geometry and markup: one lifeline per service (the broker too), time
+//! running down, each leg of each message an arrow in the diagram's grammar (line style,
+//! arrowhead and a text label of its kind), processing as activation bars, a caller blocked
+//! on a query as a hatched bar, and time in a queue as a dotted bar. Only the messages in
+//! the visible window are laid out, so a history of thousands costs what is on screen.
+
+use super::chain::{Chain, ChainMark};
+use super::timing::{stretches, Doing};
+use crate::diagram_markup::dash_pattern;
+use crate::listing::clock_time;
+use crate::markup::{Element, Node};
+use crate::sim::{
+    fixed, EdgeKind, Envelope, MessageKind, Role, ServiceIdx, Sim, SimTime, Topology,
+};
+
+/// Vertical scale: 60 px per simulated second, so a 600 ms hop is 36 px tall.
+pub const PX_PER_MS: f64 = 0.06;
+/// The time axis on the left.
+pub const AXIS_WIDTH: f64 = 50.0;
+/// Lanes narrower than this would crush the labels; the view scrolls sideways instead.
+pub const MIN_LANE_WIDTH: f64 = 54.0;
+/// Past this many arrows in view, the oldest are left out (and counted), so a refresh under
+/// heavy traffic costs a bounded amount.
+pub const MAX_ARROWS: usize = 400;
+/// Past this many arrows in view, only the marked chain's arrows carry a label.
+pub const LABEL_ALL_UP_TO: usize = 60;
+const BAR_WIDTH: f64 = 8.0;
+/// The height of a label's line, in px.
+const LABEL_GAP: f64 = 13.0;
+
+/// The lifelines from left to right: clients, then the broker, then the services, each
+/// group in the model's order.
+pub fn lifeline_order(topology: &Topology) -> Vec<ServiceIdx> {
+    let rank = |s: ServiceIdx| match topology.role(s) {
+        Some(Role::Client) => 0,
+        Some(Role::Broker) => 1,
+        _ => 2,
+    };
+    let mut order: Vec<ServiceIdx> = (0..topology.services().len()).collect();
+    order.sort_by_key(|&s| rank(s));
+    order
+}
+
+pub fn edge_kind(kind: MessageKind) -> EdgeKind {
+    match kind {
+        MessageKind::Command => EdgeKind::Command,
+        MessageKind::Event => EdgeKind::Event,
+        MessageKind::Query | MessageKind::QueryResponse => EdgeKind::Query,
+    }
+}
+
+/// The label that names a message and its kind in words, as in Mermaid exports.
+pub fn kind_label(message: &Envelope) -> String {
+    match message.kind {
+        MessageKind::QueryResponse => format!("«answer» {}", message.type_name),
+        kind => format!("«{}» {}", kind.as_str(), message.type_name),
+    }
+}
+
+/// The lanes' horizontal places for a view `width` wide.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lanes {
+    /// Lane centre by service index.
+    pub x: Vec<f64>,
+    pub lane_width: f64,
+    pub width: f64,
+}
+
+impl Lanes {
+    pub fn new(topology: &Topology, width: f64) -> Self {
+        let order = lifeline_order(topology);
+        let n = order.len().max(1) as f64;
+        let lane_width = ((width - AXIS_WIDTH) / n).max(MIN_LANE_WIDTH);
+        let mut x = vec![0.0; order.len()];
+        for (slot, &s) in order.iter().enumerate() {
+            x[s] = AXIS_WIDTH + lane_width * (slot as f64 + 0.5);
+        }
+        Self {
+            x,
+            lane_width,
+            width: AXIS_WIDTH + lane_width * n,
+        }
+    }
+}
+
+/// The span of simulated time on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: SimTime,
+    pub to: SimTime,
+}
+
+impl Window {
+    /// The window `height` px tall whose top is `top` px below the start of the history.
+    pub fn at(first: SimTime, top: f64, height: f64) -> Self {
+        let from = first.saturating_add((top.max(0.0) / PX_PER_MS) as SimTime);
+        Self {
+            from,
+            to: from.saturating_add((height.max(0.0) / PX_PER_MS) as SimTime),
+        }
+    }
+
+    pub fn y(&self, t: SimTime) -> f64 {
+        (t as f64 - self.from as f64) * PX_PER_MS
+    }
+
+    fn meets(&self, start: SimTime, end: SimTime) -> bool {
+        start <= self.to && end >= self.from
+    }
+}
+
+/// Where the history starts and how tall it is drawn: the scroll range of the view.
+pub fn history_span(sim: &Sim) -> (SimTime, f64) {
+    let first = sim.messages().next().map_or(0, |m| m.timestamp);
+    (first, (sim.now().saturating_sub(first)) as f64 * PX_PER_MS)
+}
+
+/// One leg of one message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    pub message: crate::sim::MessageId,
+    pub kind: MessageKind,
+    pub from: ServiceIdx,
+    pub to: ServiceIdx,
+    pub depart: SimTime,
+    pub arrive: SimTime,
+    pub label: String,
+    pub attempt: u32,
+    pub duplicate: bool,
+    pub mark: Option<ChainMark>,
+}
+
+/// One stretch on a lifeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub message: crate::sim::MessageId,
+    pub service: ServiceIdx,
+    pub doing: Doing,
+    pub start: SimTime,
+    /// Clipped to now while it goes on.
+    pub end: SimTime,
+    pub open: bool,
+    pub outcome: Option<&'static str>,
+    pub mark: Option<ChainMark>,
+}
+
+/// What the view draws for one window.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sequence {
+    pub arrows: Vec<Arrow>,
+    pub bars: Vec<Bar>,
+    /// Arrows in the window left out past [`MAX_ARROWS`].
+    pub left_out: usize,
+}
+
+/// The arrows and bars that meet `window`, newest arrows kept when there are too many.
+pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
+    let now = sim.now();
+    let mut out = Sequence::default();
+    for message in sim.messages() {
+        if message.timestamp > window.to {
+            break;
+        }
+        let mark = chain.and_then(|c| c.mark(message));
+        let mut any = false;
+        for leg in sim.legs_of(message.message_id) {
+            if !window.meets(leg.depart, leg.arrive) {
+                continue;
+            }
+            any = true;
+            out.arrows.push(Arrow {
+                message: message.message_id,
+                kind: message.kind,
+                from: leg.from,
+                to: leg.to,
+                depart: leg.depart,
+                arrive: leg.arrive,
+                label: kind_label(message),
+                attempt: leg.attempt,
+                duplicate: leg.duplicate,
+                mark,
+            });
+        }
+        // A message whose legs all ended before the window may still be queued or
+        // processed in it; one whose legs all start after it has nothing in it yet.
+        let legs = sim.legs_of(message.message_id);
+        let last_arrival = legs
+            .iter()
+            .map(|l| l.arrive)
+            .max()
+            .unwrap_or(message.timestamp);
+        if !any
+            && last_arrival < window.from
+            && sim
+                .settled_at(message.message_id)
+                .is_some_and(|t| t < window.from)
+        {
+            continue;
+        }
+        for s in stretches(sim, message) {
+            let end = s.end.unwrap_or(now);
+            if window.meets(s.start, end) && end > s.start {
+                out.bars.push(Bar {
+                    message: message.message_id,
+                    service: s.service,
+                    doing: s.doing,
+                    start: s.start,
+                    end,
+                    open: s.end.is_none(),
+                    outcome: s.outcome,
+                    mark,
+                });
+            }
+        }
+    }
+    if out.arrows.len() > MAX_ARROWS {
+        out.arrows.sort_by_key(|a| a.depart);
+        out.left_out = out.arrows.len() - MAX_ARROWS;
+        out.arrows.drain(..out.left_out);
+        let oldest = out.arrows.first().map_or(0, |a| a.depart);
+        out.bars.retain(|b| b.end >= oldest);
+    }
+    out
+}
+
+/// The lifelines' heads: each service's name above its lane.
+pub fn heads_markup(topology: &Topology, lanes: &Lanes) -> Node {
+    let mut row = Element::new("div")
+        .attr("class", "sequence-heads")
+        .attr("style", format!("width:{}px", fixed(lanes.width, 0)));
+    for s in lifeline_order(topology) {
+        let spec = &topology.services()[s];
+        row = row.child(
+            Element::new("span")
+                .attr(
+                    "class",
+                    if spec.role == Role::Broker {
+                        "sequence-head broker"
+                    } else {
+                        "sequence-head"
+                    },
+                )
+                .attr("data-service", spec.id.clone())
+                .attr(
+                    "style",
+                    format!(
+                        "left:{}px;width:{}px",
+                        fixed(lanes.x[s] - lanes.lane_width / 2.0, 0),
+                        fixed(lanes.lane_width, 0)
+                    ),
+                )
+                .text(spec.name.clone()),
+        );
+    }
+    row.into()
+}
+
+/// The drawing for one window, `height` px tall.
+pub fn sequence_svg(
+    topology: &Topology,
+    lanes: &Lanes,
+    window: Window,
+    height: f64,
+    drawn: &Sequence,
+) -> Node {
+    let mut svg = Element::new("svg")
+        .attr(
+            "class",
+            if drawn.arrows.iter().any(|a| a.mark.is_some()) {
+                "sequence-svg has-chain"
+            } else {
+                "sequence-svg"
+            },
+        )
+        .attr("width", fixed(lanes.width, 0))
+        .attr("height", fixed(height, 0))
+        .attr(
+            "viewBox",
+            format!("0 0 {} {}", fixed(lanes.width, 0), fixed(height, 0)),
+        )
+        .attr("role", "group")
+        .attr(
+            "aria-label",
+            format!(
+                "Messages from {} to {}",
+                clock_time(window.from),
+                clock_time(window.to)
+            ),
+        );
+    // The hatching that marks a caller blocked on a query, in shape as well as colour.
+    svg = svg.child(
+        Element::new("defs").child(
+            Element::new("pattern")
+                .attr("id", "seq-hatch")
+                .attr("patternUnits", "userSpaceOnUse")
+                .attr("width", "5")
+                .attr("height", "5")
+                .attr("patternTransform", "rotate(45)")
+                .child(
+                    Element::new("line")
+                        .attr("class", "seq-hatch-line")
+                        .attr("x1", "0")
+                        .attr("y1", "0")
+                        .attr("x2", "0")
+                        .attr("y2", "5"),
+                ),
+        ),
+    );
+    // One tick a second, labelled with the clock.
+    let mut ticks = Element::new("g").attr("class", "sequence-ticks");
+    let first_tick = window.from.div_ceil(1000) * 1000;
+    for t in (first_tick..=window.to).step_by(1000) {
+        let y = fixed(window.y(t), 1);
+        ticks = ticks
+            .child(
+                Element::new("line")
+                    .attr("x1", fixed(AXIS_WIDTH, 0))
+                    .attr("x2", fixed(lanes.width, 0))
+                    .attr("y1", y.clone())
+                    .attr("y2", y.clone()),
+            )
+            .child(
+                Element::new("text")
+                    .attr("x", "4")
+                    .attr("y", fixed(window.y(t) + 4.0, 1))
+                    .text(clock_time(t).trim_end_matches(".000").to_string()),
+            );
+    }
+    svg = svg.child(ticks);
+    let mut lifelines = Element::new("g").attr("class", "lifelines");
+    for s in lifeline_order(topology) {
+        let x = fixed(lanes.x[s], 1);
+        lifelines = lifelines.child(
+            Element::new("line")
+                .attr("class", "lifeline")
+                .attr("data-service", topology.id(s).to_string())
+                .attr("x1", x.clone())
+                .attr("x2", x)
+                .attr("y1", "0")
+                .attr("y2", fixed(height, 0)),
+        );
+    }
+    svg = svg.child(lifelines);
+    let mut bars = Element::new("g").attr("class", "bars");
+    for bar in &drawn.bars {
+        bars = bars.child(bar_markup(topology, lanes, window, bar));
+    }
+    svg = svg.child(bars);
+    let label_all = drawn.arrows.len() <= LABEL_ALL_UP_TO;
+    let mut arrows = Element::new("g").attr("class", "arrows");
+    // One label per message per line of text: an event's copies leave the broker together,
+    // and the same words stacked on each other read as none.
+    let mut labels: Vec<(crate::sim::MessageId, f64)> = Vec::new();
+    for arrow in &drawn.arrows {
+        let y = window.y(arrow.depart) + window.y(arrow.arrive);
+        let repeated = labels
+            .iter()
+            .any(|&(m, at)| m == arrow.message && (at - y).abs() < 2.0 * LABEL_GAP);
+        let labelled =
+            !repeated && (label_all || matches!(arrow.mark, Some(m) if m != ChainMark::Related));
+        if labelled {
+            labels.push((arrow.message, y));
+        }
+        arrows = arrows.child(arrow_markup(topology, lanes, window, arrow, labelled));
+    }
+    svg.child(arrows).into()
+}
+
+fn chain_attrs(element: Element, mark: Option<ChainMark>) -> Element {
+    match mark {
+        Some(ChainMark::Related) => element.attr("data-related", "true"),
+        Some(m) => element.attr("data-chain", m.as_str()),
+        None => element,
+    }
+}
+
+fn arrow_markup(
+    topology: &Topology,
+    lanes: &Lanes,
+    window: Window,
+    arrow: &Arrow,
+    labelled: bool,
+) -> Node {
+    let kind = edge_kind(arrow.kind);
+    let (x1, x2) = (lanes.x[arrow.from], lanes.x[arrow.to]);
+    let (y1, y2) = (window.y(arrow.depart), window.y(arrow.arrive));
+    // Leave the bars' width at both ends so the arrowhead stays visible.
+    let inset = if x2 > x1 {
+        BAR_WIDTH / 2.0
+    } else {
+        -BAR_WIDTH / 2.0
+    };
+    let response = arrow.kind == MessageKind::QueryResponse;
+    let mut words = arrow.label.clone();
+    if arrow.attempt > 1 {
+        words.push_str(&format!(" (attempt {})", arrow.attempt));
+    }
+    if arrow.duplicate {
+        words.push_str(" (duplicate)");
+    }
+    let from = topology.id(arrow.from);
+    let to = topology.id(arrow.to);
+    let mut g = Element::new("g")
+        .attr("class", format!("seq-arrow seq-{}", arrow.kind.as_str()))
+        .attr("data-message-id", arrow.message.to_string())
+        .attr("data-kind", arrow.kind.as_str())
+        .attr("data-from", from.to_string())
+        .attr("data-to", to.to_string());
+    g = chain_attrs(g, arrow.mark);
+    g = g
+        .child(Element::new("title").text(format!("#{} {words}: {from} → {to}", arrow.message)))
+        .child(
+            Element::new("line")
+                .attr("class", format!("edge-line edge-{}", kind.as_str()))
+                .attr("x1", fixed(x1 + inset, 1))
+                .attr("y1", fixed(y1, 1))
+                .attr("x2", fixed(x2 - inset, 1))
+                .attr("y2", fixed(y2, 1))
+                .attr("stroke-dasharray", dash_pattern(kind))
+                .attr(
+                    "marker-end",
+                    if response {
+                        "url(#end-event)".to_string()
+                    } else {
+                        format!("url(#end-{})", kind.as_str())
+                    },
+                ),
+        )
+        // A wide, invisible line so the arrow is easy to hit.
+        .child(
+            Element::new("line")
+                .attr("class", "seq-hit")
+                .attr("x1", fixed(x1, 1))
+                .attr("y1", fixed(y1, 1))
+                .attr("x2", fixed(x2, 1))
+                .attr("y2", fixed(y2, 1)),
+        );
+    if labelled {
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        g = g.child(
+            Element::new("text")
+                .attr("class", "seq-label")
+                .attr("x", fixed(mx, 1))
+                .attr("y", fixed(my - 3.0, 1))
+                .attr("text-anchor", "middle")
+                .text(words),
+        );
+    }
+    g.into()
+}
+
+fn bar_markup(topology: &Topology, lanes: &Lanes, window: Window, bar: &Bar) -> Node {
+    let x = lanes.x[bar.service];
+    let (y1, y2) = (window.y(bar.start), window.y(bar.end));
+    let (offset, width) = match bar.doing {
+        // The queue sits beside the lifeline, left of where processing will be drawn.
+        Doing::Queued => (-BAR_WIDTH * 1.5, 3.0),
+        Doing::Processing => (-BAR_WIDTH / 2.0, BAR_WIDTH),
+        Doing::Blocked => (-BAR_WIDTH / 2.0, BAR_WIDTH),
+    };
+    let doing = bar.doing.as_str();
+    let failed = matches!(
+        bar.outcome,
+        Some("failed" | "dead-lettered" | "rejected" | "refused" | "timed-out")
+    );
+    let mut g = Element::new("g")
+        .attr("class", format!("seq-bar seq-{doing}"))
+        .attr("data-message-id", bar.message.to_string())
+        .attr("data-service", topology.id(bar.service).to_string())
+        .attr("data-doing", doing)
+        .attr_if(
+            bar.outcome.is_some(),
+            "data-outcome",
+            bar.outcome.unwrap_or_default(),
+        );
+    g = chain_attrs(g, bar.mark);
+    let seconds = crate::listing::seconds(bar.end.saturating_sub(bar.start));
+    let what = match bar.doing {
+        Doing::Queued => format!("queued {seconds}"),
+        Doing::Processing => format!("processing {seconds}"),
+        Doing::Blocked => format!("waiting for an answer {seconds}"),
+    };
+    let title = match bar.outcome {
+        Some(outcome) if bar.doing == Doing::Processing => {
+            format!("#{} {what}, {outcome}", bar.message)
+        }
+        _ => format!("#{} {what}", bar.message),
+    };
+    g = g.child(Element::new("title").text(title)).child(
+        Element::new("rect")
+            .attr("x", fixed(x + offset, 1))
+            .attr("y", fixed(y1, 1))
+            .attr("width", fixed(width, 1))
+            .attr("height", fixed((y2 - y1).max(1.0), 1)),
+    );
+    // Meaning in words where there is room, and a cross where a handler failed.
+    if bar.doing == Doing::Blocked && y2 - y1 > 40.0 {
+        g = g.child(
+            Element::new("text")
+                .attr("class", "seq-note")
+                .attr("x", fixed(x + BAR_WIDTH, 1))
+                .attr("y", fixed(y1 + 12.0, 1))
+                .text("waiting"),
+        );
+    }
+    if bar.doing == Doing::Queued && y2 - y1 > 40.0 {
+        g = g.child(
+            Element::new("text")
+                .attr("class", "seq-note")
+                .attr("x", fixed(x - BAR_WIDTH * 2.0, 1))
+                .attr("y", fixed(y1 + 12.0, 1))
+                .attr("text-anchor", "end")
+                .text("queued"),
+        );
+    }
+    if failed && !bar.open {
+        g = g.child(
+            Element::new("text")
+                .attr("class", "seq-cross")
+                .attr("x", fixed(x, 1))
+                .attr("y", fixed(y2 + 10.0, 1))
+                .attr("text-anchor", "middle")
+                .text(format!("✕ {}", bar.outcome.unwrap_or_default())),
+        );
+    }
+    g.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::chain::Chain;
+    use crate::markup::to_html;
+    use crate::sim::{Scenario, SimConfig};
+
+    fn booked() -> Sim {
+        let mut sim = Sim::airline(SimConfig::default());
+        sim.act(Scenario::BookFl123.action()).unwrap();
+        sim.run_until_idle(100_000);
+        sim
+    }
+
+    fn whole(sim: &Sim) -> Window {
+        Window {
+            from: 0,
+            to: sim.now(),
+        }
+    }
+
+    #[test]
+    fn the_broker_stands_between_the_clients_and_the_services() {
+        let sim = booked();
+        let t = sim.topology();
+        let order: Vec<&str> = lifeline_order(t).into_iter().map(|s| t.id(s)).collect();
+        assert_eq!(order[0], "mobile-app");
+        assert_eq!(order[1], "broker");
+        let lanes = Lanes::new(t, 600.0);
+        let xs: Vec<f64> = lifeline_order(t).into_iter().map(|s| lanes.x[s]).collect();
+        assert!(xs.windows(2).all(|w| w[1] - w[0] >= MIN_LANE_WIDTH - 0.01));
+        assert!(lanes.width >= 600.0 - 0.01);
+    }
+
+    #[test]
+    fn every_leg_of_the_booking_is_an_arrow_from_its_sender_to_its_receiver() {
+        let sim = booked();
+        let drawn = sequence(&sim, whole(&sim), None);
+        let legs: usize = sim
+            .messages()
+            .map(|m| sim.legs_of(m.message_id).len())
+            .sum();
+        assert_eq!(drawn.arrows.len(), legs);
+        assert_eq!(drawn.left_out, 0);
+        let t = sim.topology();
+        let broker = t.broker().unwrap();
+        let created = drawn
+            .arrows
+            .iter()
+            .filter(|a| a.label == "«event» BookingCreated")
+            .collect::<Vec<_>>();
+        // Booking to the broker, then the broker to each subscriber.
+        assert_eq!(created[0].to, broker);
+        assert!(created.len() >= 3, "{created:?}");
+        assert!(created[1..].iter().all(|a| a.from == broker));
+        // The availability query blocks Booking until its answer lands.
+        let blocked = drawn
+            .bars
+            .iter()
+            .find(|b| b.doing == Doing::Blocked)
+            .unwrap();
+        assert_eq!(t.id(blocked.service), "booking");
+    }
+
+    #[test]
+    fn a_window_shows_only_what_meets_it() {
+        let sim = booked();
+        let window = Window { from: 0, to: 500 };
+        let drawn = sequence(&sim, window, None);
+        assert!(!drawn.arrows.is_empty());
+        assert!(drawn.arrows.iter().all(|a| a.depart <= 500));
+        assert!(drawn.arrows.len() < sequence(&sim, whole(&sim), None).arrows.len());
+        // A window after everything happened is empty.
+        let later = Window {
+            from: sim.now() + 10_000,
+            to: sim.now() + 20_000,
+        };
+        assert_eq!(sequence(&sim, later, None), Sequence::default());
+    }
+
+    #[test]
+    fn the_markup_carries_the_contract_and_the_chain() {
+        let sim = booked();
+        let created = sim
+            .messages()
+            .find(|m| m.type_name == "BookingCreated")
+            .unwrap();
+        let chain = Chain::of(&sim, created.message_id).unwrap();
+        let t = sim.topology();
+        let lanes = Lanes::new(t, 600.0);
+        let window = whole(&sim);
+        let drawn = sequence(&sim, window, Some(&chain));
+        let html = to_html(&[sequence_svg(t, &lanes, window, 400.0, &drawn)]);
+        assert!(html.contains(&format!(
+            "data-message-id=\"{}\" data-kind=\"event\" data-from=\"booking\" data-to=\"broker\" data-chain=\"selected\"",
+            created.message_id
+        )));
+        assert!(html.contains("data-chain=\"cause\""));
+        assert!(html.contains("data-chain=\"effect\""));
+        assert!(html.contains("«command» CreateBooking"));
+        assert!(html.contains("has-chain"));
+        // Text from the model is text: a payload or name cannot inject markup.
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn too_many_arrows_keep_the_newest() {
+        let mut sim = Sim::airline(SimConfig::default());
+        sim.set_traffic(200.0).unwrap();
+        sim.advance_by(5_000);
+        let window = Window {
+            from: 0,
+            to: sim.now(),
+        };
+        let drawn = sequence(&sim, window, None);
+        assert_eq!(drawn.arrows.len(), MAX_ARROWS);
+        assert!(drawn.left_out > 0);
+        let newest = sim
+            .messages()
+            .flat_map(|m| sim.legs_of(m.message_id).iter().map(|l| l.depart))
+            .max()
+            .unwrap();
+        assert_eq!(drawn.arrows.last().unwrap().depart, newest);
+    }
+}
