@@ -250,7 +250,7 @@ mod tests {
             selected: 2,
             correlation: 1,
             causes: vec![1],
-            effects: [3].into_iter().collect(),
+            effects: vec![3],
         };
         let mut other = row(5, "Other", "handled");
         other.correlation = 2;

@@ -10,17 +10,13 @@ use crate::bench_mode;
 use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Composer, Controls, DeadLetters, Diagram, FlowExport, FlowExports, Legend, MessageLog,
-    ModelEditor, ModelPicker, Notice, PayloadInspector, SequenceView, ServiceInspector, ShareLink,
-    StageView, TracePanel, ViewOptions, WhatIf,
+    Composer, Controls, DeadLetters, Diagram, FlowExports, Legend, MessageLog, ModelEditor,
+    ModelPicker, Notice, PayloadInspector, SequenceView, ServiceInspector, ShareLink, StageView,
+    TracePanel, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
-use crate::diagram_markup::DiagramState;
 use crate::flow::chain::Chain;
-use crate::flow::mermaid::{correlation_messages, sequence_diagram, window_messages};
-use crate::flow::otlp::{envelopes_jsonl, traces};
 use crate::flow::sequence::Window;
-use crate::flow::svg_export::standalone_svg;
 use crate::geometry::{DiagramGeometry, Point};
 use crate::listing::LogPlace;
 use crate::live::LiveSim;
@@ -445,38 +441,18 @@ pub fn SimulationPage(
     let stage_view = RwSignal::new(StageView::default());
     let sequence_shown = move || stage_view.get().shows_sequence();
     let (visible_window, set_visible_window) = signal(None::<Window>);
-    // Each export is written from the simulation as it is now.
-    let make_export = Callback::new(move |what: FlowExport| -> Result<String, String> {
-        let selected = selected_message.get_untracked();
-        let window = visible_window.get_untracked();
-        let made = sim.try_with_value(|s| match what {
-            FlowExport::Mermaid => {
-                let ids = match selected.filter(|&id| s.message(id).is_some()) {
-                    Some(id) => correlation_messages(s, id),
-                    None => window.map(|w| window_messages(s, w)).unwrap_or_default(),
-                };
-                if ids.is_empty() {
-                    return Err("Nothing to draw yet: select a message, or show the sequence while messages travel.".to_string());
-                }
-                Ok(sequence_diagram(s, &ids))
-            }
-            FlowExport::Svg => {
-                let now = s.now();
-                let placed: Vec<PlacedToken> = geometry.with_value(|g| {
-                    tokens.with_value(|t| t.placed(g, now, reduced_motion).collect())
-                });
-                let state = DiagramState::of(s, None, None);
-                Ok(geometry.with_value(|g| {
-                    standalone_svg(s.topology(), g, &state, &placed, &crate::file_save::diagram_css())
-                }))
-            }
-            FlowExport::Otlp | FlowExport::Log if s.messages().len() == 0 => {
-                Err("No messages yet: start a scenario first.".to_string())
-            }
-            FlowExport::Otlp => Ok(traces(s).to_string()),
-            FlowExport::Log => Ok(envelopes_jsonl(s)),
-        });
-        made.unwrap_or_else(|| Err("The page was replaced.".to_string()))
+    // An export is written by the worker from the run so far, replayed: the request carries
+    // the run as a share link does, and what the page shows (selection, window, styles).
+    let export_request = Callback::new(move |what: String| {
+        serde_json::json!({
+            "op": "flow-export",
+            "run": run_json.run(()),
+            "selected": selected_message.get_untracked(),
+            "window": visible_window.get_untracked().map(|w| [w.from, w.to]),
+            "css": if what == "svg" { crate::file_save::diagram_css() } else { String::new() },
+            "what": what,
+        })
+        .to_string()
     });
     let scenarios = model.with_value(|m| m.scenarios());
 
@@ -569,7 +545,7 @@ pub fn SimulationPage(
             <div class="caption-row">
                 <p class="step-caption" role="status">{move || caption.get()}</p>
                 <ViewOptions present text_scale stage_view />
-                <FlowExports make=make_export file_stem />
+                <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
             </div>
             <Notice message=notice />

@@ -5,10 +5,13 @@
 //! * `{"op": "editor", "model": …}` → `{"html": "…"}`, the editor's panels;
 //! * `{"op": "edit", "model": …, "kind": ["BookFlight", "event"]}`, or `"remove": 2`, or
 //!   `"add": 0` (an index into the reactions offered) → `{"model": …}`, the changed model;
+//! * `{"op": "flow-export", "run": "<share link JSON>", "what": "mermaid"|"svg"|"otlp"|"log",
+//!   "selected": id, "window": [from, to], "css": "…"}` → `{"text": "…"}` (see `flow::exports`);
 //! * any of them → `{"error": "…"}` when it cannot.
 
 use serde_json::{json, Value};
 
+use crate::flow::exports::{export, ExportRequest};
 use crate::markup::{to_html, Element, Node};
 use crate::model_edit_markup::{kind_named, kinds_markup, reaction_choices, reactions_markup};
 use crate::sim::model::Model;
@@ -22,6 +25,16 @@ pub fn answer_text(request: &str) -> String {
     let Ok(request) = serde_json::from_str::<Value>(request) else {
         return error("the request is not JSON");
     };
+    if request.get("op").and_then(Value::as_str) == Some("flow-export") {
+        let run = request
+            .get("run")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return match export(run, &ExportRequest::from_value(&request)) {
+            Ok(text) => json!({ "text": text }).to_string(),
+            Err(why) => error(why),
+        };
+    }
     let model = match request.get("model").map(Model::from_value) {
         Some(Ok(model)) => model,
         Some(Err(e)) => return error(format!("the model cannot be read: {e}")),

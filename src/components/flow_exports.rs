@@ -1,140 +1,151 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
+use crate::asyncapi_worker::ask;
+use crate::components::clicked_attribute;
 use crate::file_save::{save_svg_as_png, save_text};
 use crate::flow::svg_export::LEGEND_HEIGHT;
 use crate::geometry::{VIEW_HEIGHT, VIEW_WIDTH};
 use crate::link_codec;
 
-/// What an export button asks the page to write out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FlowExport {
-    /// A Mermaid `sequenceDiagram` of the selected message's action, or of what is in view.
-    Mermaid,
-    /// The diagram with its legend and the tokens in flight, as a standalone SVG.
-    Svg,
-    /// The run as OpenTelemetry traces (OTLP/JSON).
-    Otlp,
-    /// The log as JSON Lines of envelopes.
-    Log,
-}
+/// The PNG's size in CSS pixels: the diagram's view and the legend under it.
+const PNG_SIZE: (f64, f64) = (VIEW_WIDTH, VIEW_HEIGHT + LEGEND_HEIGHT);
+
+/// The menu, as fixed markup: one element and a delegated handler cost the first load far
+/// less than a view per button. Each button names the export (`data-export`) and what to do
+/// with it (`data-then`).
+const MENU: &str = concat!(
+    r#"<details class="flow-exports"><summary>Export</summary>"#,
+    r#"<div class="flow-export-menu" role="group" aria-label="Export"><div class="flow-export-buttons">"#,
+    r#"<button type="button" data-export="mermaid" data-then="copy" title="A sequenceDiagram of the selected message's action, or of what the sequence shows">Copy Mermaid</button>"#,
+    r#"<button type="button" data-export="mermaid" data-then="live" title="The same diagram, in the Mermaid Live editor">Open in Mermaid Live</button>"#,
+    r#"<button type="button" data-export="svg" data-then=".svg" title="The diagram, its legend and the tokens in flight">Download SVG</button>"#,
+    r#"<button type="button" data-export="svg" data-then="png" title="The same picture, as an image">Download PNG</button>"#,
+    r#"<button type="button" data-export="otlp" data-then="-traces.json" title="OpenTelemetry traces (OTLP/JSON), for Jaeger or Grafana">Download OTLP</button>"#,
+    r#"<button type="button" data-export="log" data-then="-log.jsonl" title="Every kept message's envelope, one JSON object per line">Download log</button>"#,
+    r#"</div><p class="flow-export-status" role="status"></p>"#,
+    r#"<a class="mermaid-live-link" target="_blank" rel="noopener" hidden>The Mermaid Live link</a>"#,
+    r#"<textarea class="mermaid-text" readonly aria-label="Mermaid text" rows="8" hidden></textarea>"#,
+    r#"</div></details>"#,
+);
 
 /// The Export menu: the flow as Mermaid (copied, or opened in Mermaid Live), the diagram as
-/// SVG or PNG, the run as OpenTelemetry traces, and the log as JSON Lines.
+/// SVG or PNG, the run as OpenTelemetry traces, and the log as JSON Lines. The worker writes
+/// each one from a replay of the run, so none of the writers weighs on the first load.
 #[component]
 pub fn FlowExports(
-    /// Writes an export's text from the simulation, or says why there is nothing to write.
-    make: Callback<FlowExport, Result<String, String>>,
+    /// The worker's request for an export (`mermaid`, `svg`, `otlp` or `log`) of the run as
+    /// it is now (see `worker_ops`).
+    request: Callback<String, String>,
     /// The downloaded files' names start with this (the model's name, as a file name).
     file_stem: String,
 ) -> impl IntoView {
-    let status = RwSignal::new(String::new());
-    let mermaid_text = RwSignal::new(String::new());
-    let live_link = RwSignal::new(String::new());
-    let stem = StoredValue::new(file_stem);
-    let made = move |what: FlowExport| match make.run(what) {
-        Ok(text) => Some(text),
-        Err(why) => {
-            status.set(why);
-            None
-        }
-    };
-    let copy_mermaid = move |_| {
-        let Some(text) = made(FlowExport::Mermaid) else {
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let (Some(what), Some(then)) = (
+            clicked_attribute::<String>(&ev, "data-export"),
+            clicked_attribute::<String>(&ev, "data-then"),
+        ) else {
             return;
         };
-        let lines = text.lines().count();
-        mermaid_text.set(text.clone());
+        let Some(menu) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let request = request.run(what);
+        let stem = file_stem.clone();
+        show(&menu, ".flow-export-status", "Writing it…", false);
         spawn_local(async move {
-            let copied = match web_sys::window() {
-                Some(w) => wasm_bindgen_futures::JsFuture::from(
-                    w.navigator().clipboard().write_text(&text),
-                )
-                .await
-                .is_ok(),
-                None => false,
+            let said = match ask(&request).await {
+                Ok(reply) => {
+                    let text = reply["text"].as_str().unwrap_or_default();
+                    finish(&menu, text, &then, &stem).await
+                }
+                Err(why) => why,
             };
-            let _ = status.try_set(if copied {
-                format!("Copied {lines} lines of Mermaid.")
-            } else {
-                "The clipboard is not allowed here: copy the Mermaid text from the field.".into()
-            });
+            show(&menu, ".flow-export-status", &said, false);
         });
     };
-    let open_live = move |_| {
-        let Some(code) = made(FlowExport::Mermaid) else {
-            return;
-        };
-        mermaid_text.set(code.clone());
-        // mermaid.live's own state: the code and its configuration, as a JSON string.
-        let state =
-            serde_json::json!({"code": code, "mermaid": "{\"theme\":\"default\"}"}).to_string();
-        spawn_local(async move {
+    view! { <div class="flow-exports-holder" inner_html=MENU on:click=click></div> }
+}
+
+/// Sets the text (or, for the link, the address) of the menu's element `selector`, and
+/// shows it.
+fn show(menu: &web_sys::Element, selector: &str, text: &str, link: bool) {
+    let Ok(Some(element)) = menu.query_selector(selector) else {
+        return;
+    };
+    let _ = element.remove_attribute("hidden");
+    if link {
+        let _ = element.set_attribute("href", text);
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(text);
+    } else {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// Copies, opens or saves the export's `text`; answers what to tell the person.
+async fn finish(menu: &web_sys::Element, text: &str, then: &str, stem: &str) -> String {
+    let window = web_sys::window();
+    match then {
+        "copy" => {
+            show(menu, ".mermaid-text", text, false);
+            let copied = match &window {
+                Some(w) => {
+                    wasm_bindgen_futures::JsFuture::from(w.navigator().clipboard().write_text(text))
+                        .await
+                        .is_ok()
+                }
+                None => false,
+            };
+            if copied {
+                format!("Copied {} lines of Mermaid.", text.lines().count())
+            } else {
+                "The clipboard is not allowed here: copy the Mermaid text from the field.".into()
+            }
+        }
+        "live" => {
+            show(menu, ".mermaid-text", text, false);
+            // mermaid.live's own state: the code, and its configuration as a JSON string.
+            let state =
+                serde_json::json!({"code": text, "mermaid": "{\"theme\":\"default\"}"}).to_string();
             let fragment = match link_codec::pack(&state).await {
                 Ok(fragment) => fragment,
-                Err(why) => {
-                    let _ = status.try_set(format!("No Mermaid Live link: {why}."));
-                    return;
-                }
+                Err(why) => return format!("No Mermaid Live link: {why}."),
             };
             let url = format!("https://mermaid.live/edit{fragment}");
-            let _ = live_link.try_set(url.clone());
-            let opened = web_sys::window()
+            show(menu, ".mermaid-live-link", &url, true);
+            let opened = window
                 .and_then(|w| {
                     w.open_with_url_and_target_and_features(&url, "_blank", "noopener")
                         .ok()
                 })
                 .is_some();
-            let _ = status.try_set(if opened {
+            if opened {
                 "Opened in Mermaid Live, in a new tab.".into()
             } else {
                 "The browser kept the tab from opening: use the link below.".into()
-            });
-        });
-    };
-    let download = move |what: FlowExport, suffix: &'static str, mime: &'static str| {
-        move |_| {
-            if let Some(text) = made(what) {
-                let name = format!("{}{suffix}", stem.get_value());
-                save_text(&text, &name, mime);
-                status.set(format!("Saved {name}."));
             }
         }
-    };
-    let download_png = move |_| {
-        let Some(svg) = made(FlowExport::Svg) else {
-            return;
-        };
-        let name = format!("{}.png", stem.get_value());
-        spawn_local(async move {
-            let said =
-                match save_svg_as_png(&svg, &name, VIEW_WIDTH, VIEW_HEIGHT + LEGEND_HEIGHT).await {
-                    Ok(()) => format!("Saved {name}."),
-                    Err(why) => format!("No PNG: {why}."),
-                };
-            let _ = status.try_set(said);
-        });
-    };
-    view! {
-        <details class="flow-exports">
-            <summary>"Export"</summary>
-            <div class="flow-export-menu" role="group" aria-label="Export">
-                <div class="flow-export-buttons">
-                    <button on:click=copy_mermaid title="A sequenceDiagram of the selected message's action, or of what the sequence shows">"Copy Mermaid"</button>
-                    <button on:click=open_live>"Open in Mermaid Live"</button>
-                    <button on:click=download(FlowExport::Svg, ".svg", "image/svg+xml")>"Download SVG"</button>
-                    <button on:click=download_png>"Download PNG"</button>
-                    <button on:click=download(FlowExport::Otlp, "-traces.json", "application/json") title="OpenTelemetry traces (OTLP/JSON), for Jaeger or Grafana">"Download OTLP"</button>
-                    <button on:click=download(FlowExport::Log, "-log.jsonl", "application/x-ndjson") title="Every kept message's envelope, one JSON object per line">"Download log"</button>
-                </div>
-                <p class="flow-export-status" role="status">{move || status.get()}</p>
-                <Show when=move || !live_link.with(String::is_empty)>
-                    <a class="mermaid-live-link" href=move || live_link.get() target="_blank" rel="noopener">"The Mermaid Live link"</a>
-                </Show>
-                <Show when=move || !mermaid_text.with(String::is_empty)>
-                    <textarea class="mermaid-text" readonly aria-label="Mermaid text" rows="8" prop:value=move || mermaid_text.get()></textarea>
-                </Show>
-            </div>
-        </details>
+        "png" => {
+            let name = format!("{stem}.png");
+            match save_svg_as_png(text, &name, PNG_SIZE.0, PNG_SIZE.1).await {
+                Ok(()) => format!("Saved {name}."),
+                Err(why) => format!("No PNG: {why}."),
+            }
+        }
+        suffix => {
+            let name = format!("{stem}{suffix}");
+            let mime = match suffix {
+                ".svg" => "image/svg+xml",
+                "-log.jsonl" => "application/x-ndjson",
+                _ => "application/json",
+            };
+            save_text(text, &name, mime);
+            format!("Saved {name}.")
+        }
     }
 }

@@ -27,7 +27,7 @@ pub use controls::Controls;
 pub use dead_letters::DeadLetters;
 pub use diagram::Diagram;
 pub use fault_controls::FaultControls;
-pub use flow_exports::{FlowExport, FlowExports};
+pub use flow_exports::FlowExports;
 pub use json_view::JsonView;
 pub use legend::Legend;
 pub use message_log::MessageLog;

@@ -148,14 +148,13 @@ pub fn SequenceView(
                         n => format!("{n} older arrows in view left out"),
                     }}
                 </p>
-                <Show when=move || !following.get()>
-                    <button
-                        class="sequence-follow"
-                        on:click=move |_| following.set(true)
-                    >
-                        "Follow live ↓"
-                    </button>
-                </Show>
+                <button
+                    class="sequence-follow"
+                    hidden=move || following.get()
+                    on:click=move |_| following.set(true)
+                >
+                    "Follow live ↓"
+                </button>
             </header>
             <div
                 class="sequence-scroller"

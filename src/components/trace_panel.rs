@@ -25,7 +25,6 @@ pub fn TracePanel(
 ) -> impl IntoView {
     let holder = NodeRef::<Div>::new();
     let applied = StoredValue::new_local(Vec::<Node>::new());
-    let empty = Memo::new(move |_| chain.with(Option::is_none));
     Effect::new(move |_| {
         let markup = chain
             .with(|chain| {
@@ -82,11 +81,6 @@ pub fn TracePanel(
             <header class="panel-header">
                 <h2>"Trace"</h2>
             </header>
-            <Show when=move || empty.get()>
-                <p class="empty">
-                    "Select a message in the diagram, the log or the sequence to see what caused it and what it caused, with where the time went."
-                </p>
-            </Show>
             <div
                 class="trace-holder"
                 node_ref=holder
@@ -97,6 +91,10 @@ pub fn TracePanel(
                     }
                 }
             ></div>
+            // Shown while the tree above is empty (see the stylesheet).
+            <p class="empty trace-empty">
+                "Select a message in the diagram, the log or the sequence to see what caused it and what it caused, with where the time went."
+            </p>
         </section>
     }
 }

@@ -30,24 +30,22 @@ pub fn ViewOptions(
     /// The diagram, the sequence view, or both.
     stage_view: RwSignal<StageView>,
 ) -> impl IntoView {
-    let choice = move |view: StageView, name: &'static str, title: &'static str| {
-        view! {
-            <button
-                aria-pressed=move || (stage_view.get() == view).to_string()
-                title=title
-                on:click=move |_| stage_view.set(view)
-            >
-                {name}
-            </button>
-        }
-    };
     view! {
         <div class="control-group view-controls" role="group" aria-label="View">
-                <div class="stage-views" role="group" aria-label="Show">
-                    {choice(StageView::Diagram, "Diagram", "Who talks to whom")}
-                    {choice(StageView::Sequence, "Sequence", "In what order, who waited: time runs down")}
-                    {choice(StageView::Both, "Side by side", "The diagram and the sequence together")}
-                </div>
+                <label title="The diagram shows who talks to whom; the sequence, in what order and who waited">
+                    <span>"Show"</span>
+                    <select class="stage-views" on:change:target=move |ev| {
+                        stage_view.set(match ev.target().value().as_str() {
+                            "sequence" => StageView::Sequence,
+                            "both" => StageView::Both,
+                            _ => StageView::Diagram,
+                        });
+                    }>
+                        <option value="diagram">"Diagram"</option>
+                        <option value="sequence">"Sequence"</option>
+                        <option value="both">"Side by side"</option>
+                    </select>
+                </label>
                 <label>
                     <span>"Text size"</span>
                     <select on:change:target=move |ev| {

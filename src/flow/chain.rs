@@ -2,8 +2,6 @@
 //! the user's action) and the messages it led to (its descendants). Every view marks the
 //! same chain, so it is computed once here from the simulation's history.
 
-use std::collections::BTreeSet;
-
 use crate::sim::{CorrelationId, Envelope, MessageId, Sim};
 
 /// How a message relates to the selected one.
@@ -37,7 +35,8 @@ pub struct Chain {
     pub correlation: CorrelationId,
     /// From the user's action down to the selected message's parent.
     pub causes: Vec<MessageId>,
-    pub effects: BTreeSet<MessageId>,
+    /// In id order (a message's effects are always sent after it).
+    pub effects: Vec<MessageId>,
 }
 
 impl Chain {
@@ -55,13 +54,13 @@ impl Chain {
         causes.reverse();
         // Children always have larger ids than their cause, so one pass in id order finds
         // every descendant.
-        let mut effects = BTreeSet::new();
+        let mut effects: Vec<MessageId> = Vec::new();
         for m in sim.messages().skip_while(|m| m.message_id <= selected) {
             let Some(cause) = m.causation_id else {
                 continue;
             };
-            if cause == selected || effects.contains(&cause) {
-                effects.insert(m.message_id);
+            if cause == selected || effects.binary_search(&cause).is_ok() {
+                effects.push(m.message_id);
             }
         }
         Some(Chain {
@@ -80,7 +79,7 @@ impl Chain {
     pub fn mark_of(&self, id: MessageId, correlation: CorrelationId) -> Option<ChainMark> {
         if id == self.selected {
             Some(ChainMark::Selected)
-        } else if self.effects.contains(&id) {
+        } else if self.effects.binary_search(&id).is_ok() {
             Some(ChainMark::Effect)
         } else if self.causes.contains(&id) {
             Some(ChainMark::Cause)

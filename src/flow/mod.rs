@@ -4,6 +4,7 @@
 //! only bind their results.
 
 pub mod chain;
+pub mod exports;
 pub mod mermaid;
 pub mod otlp;
 pub mod sequence;

@@ -36,9 +36,10 @@ pub fn lifeline_order(topology: &Topology) -> Vec<ServiceIdx> {
         Some(Role::Broker) => 1,
         _ => 2,
     };
-    let mut order: Vec<ServiceIdx> = (0..topology.services().len()).collect();
-    order.sort_by_key(|&s| rank(s));
-    order
+    let count = topology.services().len();
+    (0..3)
+        .flat_map(|r| (0..count).filter(move |&s| rank(s) == r))
+        .collect()
 }
 
 pub fn edge_kind(kind: MessageKind) -> EdgeKind {
@@ -213,11 +214,11 @@ pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
             }
         }
     }
+    // Arrows are in the order their messages were sent, which is the newest last.
     if out.arrows.len() > MAX_ARROWS {
-        out.arrows.sort_by_key(|a| a.depart);
         out.left_out = out.arrows.len() - MAX_ARROWS;
         out.arrows.drain(..out.left_out);
-        let oldest = out.arrows.first().map_or(0, |a| a.depart);
+        let oldest = out.arrows.iter().map(|a| a.depart).min().unwrap_or(0);
         out.bars.retain(|b| b.end >= oldest);
     }
     out
@@ -310,15 +311,11 @@ pub fn sequence_svg(
     let mut ticks = Element::new("g").attr("class", "sequence-ticks");
     let first_tick = window.from.div_ceil(1000) * 1000;
     for t in (first_tick..=window.to).step_by(1000) {
-        let y = fixed(window.y(t), 1);
         ticks = ticks
-            .child(
-                Element::new("line")
-                    .attr("x1", fixed(AXIS_WIDTH, 0))
-                    .attr("x2", fixed(lanes.width, 0))
-                    .attr("y1", y.clone())
-                    .attr("y2", y.clone()),
-            )
+            .child(Element::new("path").attr(
+                "d",
+                line_d(AXIS_WIDTH, window.y(t), lanes.width, window.y(t)),
+            ))
             .child(
                 Element::new("text")
                     .attr("x", "4")
@@ -329,15 +326,11 @@ pub fn sequence_svg(
     svg = svg.child(ticks);
     let mut lifelines = Element::new("g").attr("class", "lifelines");
     for s in lifeline_order(topology) {
-        let x = fixed(lanes.x[s], 1);
         lifelines = lifelines.child(
-            Element::new("line")
+            Element::new("path")
                 .attr("class", "lifeline")
                 .attr("data-service", topology.id(s).to_string())
-                .attr("x1", x.clone())
-                .attr("x2", x)
-                .attr("y1", "0")
-                .attr("y2", fixed(height, 0)),
+                .attr("d", line_d(lanes.x[s], 0.0, lanes.x[s], height)),
         );
     }
     svg = svg.child(lifelines);
@@ -364,6 +357,31 @@ pub fn sequence_svg(
         arrows = arrows.child(arrow_markup(topology, lanes, window, arrow, labelled));
     }
     svg.child(arrows).into()
+}
+
+/// A straight line from (x1, y1) to (x2, y2), as a path's `d`.
+#[inline(never)]
+fn line_d(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    format!(
+        "M{} {}L{} {}",
+        fixed(x1, 1),
+        fixed(y1, 1),
+        fixed(x2, 1),
+        fixed(y2, 1)
+    )
+}
+
+/// A rectangle as a path's `d`.
+#[inline(never)]
+fn rect_d(x: f64, y: f64, width: f64, height: f64) -> String {
+    format!(
+        "M{} {}h{}v{}h-{}z",
+        fixed(x, 1),
+        fixed(y, 1),
+        fixed(width, 1),
+        fixed(height, 1),
+        fixed(width, 1)
+    )
 }
 
 fn chain_attrs(element: Element, mark: Option<ChainMark>) -> Element {
@@ -410,12 +428,9 @@ fn arrow_markup(
     g = g
         .child(Element::new("title").text(format!("#{} {words}: {from} → {to}", arrow.message)))
         .child(
-            Element::new("line")
+            Element::new("path")
                 .attr("class", format!("edge-line edge-{}", kind.as_str()))
-                .attr("x1", fixed(x1 + inset, 1))
-                .attr("y1", fixed(y1, 1))
-                .attr("x2", fixed(x2 - inset, 1))
-                .attr("y2", fixed(y2, 1))
+                .attr("d", line_d(x1 + inset, y1, x2 - inset, y2))
                 .attr("stroke-dasharray", dash_pattern(kind))
                 .attr(
                     "marker-end",
@@ -428,12 +443,9 @@ fn arrow_markup(
         )
         // A wide, invisible line so the arrow is easy to hit.
         .child(
-            Element::new("line")
+            Element::new("path")
                 .attr("class", "seq-hit")
-                .attr("x1", fixed(x1, 1))
-                .attr("y1", fixed(y1, 1))
-                .attr("x2", fixed(x2, 1))
-                .attr("y2", fixed(y2, 1)),
+                .attr("d", line_d(x1, y1, x2, y2)),
         );
     if labelled {
         let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
@@ -486,13 +498,9 @@ fn bar_markup(topology: &Topology, lanes: &Lanes, window: Window, bar: &Bar) -> 
         }
         _ => format!("#{} {what}", bar.message),
     };
-    g = g.child(Element::new("title").text(title)).child(
-        Element::new("rect")
-            .attr("x", fixed(x + offset, 1))
-            .attr("y", fixed(y1, 1))
-            .attr("width", fixed(width, 1))
-            .attr("height", fixed((y2 - y1).max(1.0), 1)),
-    );
+    g = g
+        .child(Element::new("title").text(title))
+        .child(Element::new("path").attr("d", rect_d(x + offset, y1, width, (y2 - y1).max(1.0))));
     // Meaning in words where there is room, and a cross where a handler failed.
     if bar.doing == Doing::Blocked && y2 - y1 > 40.0 {
         g = g.child(
@@ -643,11 +651,17 @@ mod tests {
         let drawn = sequence(&sim, window, None);
         assert_eq!(drawn.arrows.len(), MAX_ARROWS);
         assert!(drawn.left_out > 0);
+        // The newest message's arrows are kept, the oldest left out.
         let newest = sim
             .messages()
-            .flat_map(|m| sim.legs_of(m.message_id).iter().map(|l| l.depart))
-            .max()
+            .rev()
+            .find(|m| !sim.legs_of(m.message_id).is_empty())
             .unwrap();
-        assert_eq!(drawn.arrows.last().unwrap().depart, newest);
+        assert_eq!(drawn.arrows.last().unwrap().message, newest.message_id);
+        let oldest = sim
+            .messages()
+            .find(|m| !sim.legs_of(m.message_id).is_empty())
+            .unwrap();
+        assert!(drawn.arrows.iter().all(|a| a.message != oldest.message_id));
     }
 }

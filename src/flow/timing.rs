@@ -45,7 +45,7 @@ impl Stretch {
     }
 }
 
-/// Every stretch of `message`, in the order they began.
+/// Every stretch of `message`: for a command or event, delivery by delivery.
 pub fn stretches(sim: &Sim, message: &Envelope) -> Vec<Stretch> {
     let id = message.message_id;
     let mut out = Vec::new();
@@ -110,7 +110,6 @@ pub fn stretches(sim: &Sim, message: &Envelope) -> Vec<Stretch> {
         }
         MessageKind::QueryResponse => {}
     }
-    out.sort_by_key(|s| s.start);
     out
 }
 

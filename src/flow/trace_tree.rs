@@ -39,8 +39,12 @@ pub fn trace_rows(sim: &Sim, chain: &Chain) -> Vec<TraceRow> {
         };
         let mut details = Vec::new();
         let parts = stretches(sim, message);
-        let mut services: Vec<_> = parts.iter().map(|s| s.service).collect();
-        services.dedup();
+        let mut services = Vec::new();
+        for s in &parts {
+            if !services.contains(&s.service) {
+                services.push(s.service);
+            }
+        }
         for service in services {
             let mut words = Vec::new();
             let mut outcome = None;
