@@ -414,9 +414,14 @@ function rafIntervals(page, ms) {
 /** One run on one page: load, wait ready, warm up, measure. */
 async function frameRun(target, n, { unthrottled = false, width } = {}) {
   let opened;
-  if (target === "app") {
+  if (target === "app" || target === "sequence") {
     opened = await openApp(n, { unthrottled });
     if (opened.unavailable) return { unavailable: opened.unavailable };
+    // The sequence view beside the diagram (issue 14): it must ride on the same frames.
+    if (target === "sequence") {
+      await opened.page.getByRole("combobox", { name: "Show" }).selectOption("both");
+      await opened.page.locator(".seq-arrow").first().waitFor({ timeout: 20000 });
+    }
   } else {
     opened = await open(refUrl(n, target === "svg" ? "svg" : "canvas", width), { unthrottled, what: `reference ${target}` });
   }
@@ -471,6 +476,17 @@ async function framesSection() {
       log(`unthrottled N=1000 ${t} run ${i + 1}: ${r.unavailable ? "unavailable" : `${fmt(r.fps)} fps`}`);
     }
   }
+  // The sequence view open beside the diagram, at 1,000 tokens only (it draws at most 400
+  // arrows whatever N is, so larger N add nothing but time).
+  const sequenceRuns = [];
+  if (NS.includes(1000)) {
+    for (let i = 0; i < RUNS; i++) {
+      const r = await frameRun("sequence", 1000, { width });
+      sequenceRuns.push(r);
+      log(`frames N=1000 sequence run ${i + 1}: ${r.unavailable ? "unavailable" : `${fmt(r.fps)} fps, p95 ${fmt(r.p95)} ms, long ${r.long}`}`);
+    }
+  }
+  const seq = summary(sequenceRuns);
   const uApp = summary(unthrottled.app)?.fps ?? null;
   const uRef = summary(unthrottled.canvas)?.fps ?? null;
   const at1000 = med[1000];
@@ -492,6 +508,15 @@ async function framesSection() {
         // Against a reference with no long frame at all, only none passes.
         pass: at1000?.app && at1000?.canvas ? at1000.app.longShare <= 1.2 * at1000.canvas.longShare : null,
       },
+      { measure: "fps at 1,000 tokens, sequence view open beside the diagram", goal: ">= 59", contrail: fmt(seq?.fps), reference: at1000 ? `${fmt(at1000.canvas?.fps)} canvas` : "not run (--ns)", pass: check(seq?.fps, ">=", 59) },
+      {
+        measure: `Share of frames over ${LONG_FRAME_MS} ms at 1,000 tokens, sequence view open`,
+        goal: "<= 1.2x reference canvas",
+        contrail: seq ? `${fmt(100 * seq.longShare)} % (${seq.long}), p95 ${fmt(seq.p95)} ms` : "n/a",
+        reference: at1000?.canvas ? `${fmt(100 * at1000.canvas.longShare)} % (${at1000.canvas.long}) canvas` : "not run (--ns)",
+        ratio: ratio(seq?.longShare, at1000?.canvas?.longShare),
+        pass: seq && at1000?.canvas ? seq.longShare <= 1.2 * at1000.canvas.longShare : null,
+      },
       { measure: `Largest N holding >= 55 fps (of ${NS.join(", ")})`, goal: ">= 3,000", contrail: l == null ? "n/a" : String(l), reference: `${largest("canvas") ?? "n/a"} canvas, ${largest("svg") ?? "n/a"} svg`, pass: largestPass(l) },
       { measure: "Unthrottled fps at 1,000 tokens", goal: ">= 0.9x reference canvas", contrail: fmt(uApp), reference: fmt(uRef), ratio: ratio(uApp, uRef), pass: check(ratio(uApp, uRef), ">=", 0.9) },
     ],
@@ -499,7 +524,7 @@ async function framesSection() {
       ["N", "Contrail fps", "p95 ms", "long frames", "Canvas ref fps", "p95 ms", "long frames", "SVG ref fps", "p95 ms", "long frames", "Contrail in flight"],
       NS.map((n) => [n, fmt(med[n].app?.fps), fmt(med[n].app?.p95), med[n].app?.long ?? "n/a", fmt(med[n].canvas?.fps), fmt(med[n].canvas?.p95), med[n].canvas?.long ?? "n/a", fmt(med[n].svg?.fps), fmt(med[n].svg?.p95), med[n].svg?.long ?? "n/a", med[n].app?.inFlight ?? "n/a"]),
     ),
-    data: { perN, medians: med, unthrottled, width },
+    data: { perN, medians: med, unthrottled, sequence: sequenceRuns, width },
     notes,
   };
 }

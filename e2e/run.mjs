@@ -3,6 +3,7 @@
 // M failed" and exits non-zero on any failure.
 import { chromium } from "playwright-core";
 import { existsSync, readFileSync } from "node:fs";
+import { inflateSync } from "node:zlib";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -1260,6 +1261,310 @@ await test("13.7 without a mouse: the AsyncAPI menu opens from the keyboard, Exp
     await until(async () => (await edgeFacts(p)).find((e) => e.types.split(",").includes("BookFlight"))?.kind, (k) => k === "event");
     const edge = (await edgeFacts(p)).find((e) => e.types.split(",").includes("BookFlight"));
     expect(edge?.kind === "event" && edge.rule === "override", `the override is drawn: ${JSON.stringify(edge)}`);
+  } finally {
+    await p.close();
+  }
+});
+
+
+// ----- Issue 14: reading a flow end to end -----
+const sequenceRegion = (p) => p.getByRole("region", { name: "Sequence" });
+async function showView(p, value) {
+  await p.getByRole("combobox", { name: "Show" }).selectOption(value);
+}
+/** Book FL123 at 4x and wait until the booking's whole chain has been handled. */
+async function bookAndSettle(p) {
+  await p.getByRole("slider", { name: "Speed" }).fill("4");
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  await p.locator('.log-entry[data-type="FlightPriceAdjusted"]').first().waitFor({ timeout: 30000 });
+  await until(() => p.locator('.log-entry[data-outcome="pending"]').count(), (n) => n === 0, 20000);
+}
+/** Every arrow of the sequence view's history: it draws only what is in view, so this
+ * scrolls it from the top to the bottom, half a screen at a time. */
+async function allArrows(p) {
+  const scroller = sequenceRegion(p).locator(".sequence-scroller");
+  const seen = new Map();
+  const height = await scroller.evaluate((s) => s.clientHeight);
+  const total = await scroller.evaluate((s) => s.scrollHeight);
+  for (let top = 0; top <= total; top += height / 2) {
+    await scroller.evaluate((s, t) => { s.scrollTop = t; }, top);
+    await p.waitForTimeout(150);
+    const drawn = await sequenceRegion(p).locator(".seq-arrow").evaluateAll((gs) =>
+      gs.map((g) => {
+        const line = g.querySelector(".edge-line");
+        return { ...g.dataset, look: `${line.getAttribute("stroke-dasharray")}|${line.getAttribute("marker-end")}` };
+      }));
+    for (const a of drawn) {
+      seen.set(`${a.messageId}:${a.from}:${a.to}`, a);
+    }
+  }
+  return [...seen.values()];
+}
+async function exportText(p, button) {
+  const menu = p.locator(".flow-exports");
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator("summary").click();
+  const [download] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: button }).click()]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+async function copyMermaid(p) {
+  const menu = p.locator(".flow-exports");
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator("summary").click();
+  await p.getByRole("button", { name: "Copy Mermaid" }).click();
+  const field = p.getByRole("textbox", { name: "Mermaid text" });
+  await until(() => field.inputValue(), (v) => v.startsWith("sequenceDiagram"), 20000);
+  return field.inputValue();
+}
+
+await test("14.1 the sequence view draws each hop as an arrow of its kind, with processing, queue waits and a blocked caller; a click selects; it follows the clock until scrolled back", async () => {
+  const p = await freshPage({ width: 1440, height: 900 });
+  try {
+    await showView(p, "both");
+    const region = sequenceRegion(p);
+    await region.waitFor();
+    await bookAndSettle(p);
+    // Stop the clock where the booking ends, so every hop is in view.
+    await p.getByRole("button", { name: "Pause" }).click();
+    const arrows = await allArrows(p);
+    const kinds = new Set(arrows.map((a) => a.kind));
+    for (const k of ["command", "event", "query", "queryResponse"]) expect(kinds.has(k), `a ${k} arrow: ${[...kinds]}`);
+    expect(arrows.every((a) => /^\d+$/.test(a.messageId) && a.from && a.to), "every arrow names its message, sender and receiver");
+    expect(arrows.some((a) => a.from === "booking" && a.to === "broker" && a.kind === "event"), "BookingCreated goes to the broker first");
+    expect(arrows.filter((a) => a.from === "broker" && a.kind === "event").length >= 2, "then the broker fans it out");
+    // The kind is in words and line style, not colour alone.
+    const looks = new Set(arrows.map((a) => a.look));
+    expect(looks.size === 4, `each kind has its own line and arrowhead: ${[...looks]}`);
+    // The start of the booking: Booking waits on its availability query.
+    await region.locator(".sequence-scroller").evaluate((s) => { s.scrollTop = 0; });
+    await until(() => region.locator('.seq-bar[data-doing="blocked"][data-service="booking"]').count(), (n) => n === 1, 3000);
+    expect((await region.locator('.seq-bar[data-doing="blocked"][data-service="booking"]').count()) === 1, "Booking blocked on its availability query");
+    expect((await region.locator(".seq-label").allTextContents()).some((t) => t.startsWith("«query» GET /api/flights/")), "labels carry the kind");
+    expect((await region.locator('.seq-bar[data-doing="processing"]').count()) > 1, "processing bars");
+    // A click on an arrow selects its message everywhere.
+    const target = region.locator('.seq-arrow[data-kind="query"]').first();
+    const id = await target.getAttribute("data-message-id");
+    await target.locator(".seq-hit").click({ force: true });
+    await until(() => shownId(p), (v) => v === id, 5000);
+    expect((await shownId(p)) === id, "the inspector shows the clicked arrow's message");
+    expect((await p.locator(`.log-entry.selected[data-message-id="${id}"]`).count()) > 0, "the log selects it too");
+    // Scrolled back, it holds still and offers to follow again.
+    await p.getByRole("button", { name: "Play" }).click();
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await p.waitForTimeout(1500);
+    const scroller = region.locator(".sequence-scroller");
+    await scroller.evaluate((s) => { s.scrollTop = 0; });
+    const follow = region.getByRole("button", { name: "Follow live ↓" });
+    await follow.waitFor({ timeout: 5000 });
+    await follow.click();
+    await until(() => follow.isVisible(), (v) => !v, 5000);
+    expect(!(await follow.isVisible()), "Follow live returns to the newest messages");
+    // With Loyalty down, BookingCreated waits in its queue: a queue wait that grows.
+    await preset(p, "Loyalty is down");
+    const queued = region.locator('.seq-bar[data-doing="queued"][data-service="loyalty"]');
+    await queued.first().waitFor({ timeout: 20000 });
+    expect((await queued.first().locator("title").textContent()).includes("queued"), "a queue wait says so");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("14.2 a selected message marks its causes and effects alike in the diagram, the log and the sequence, and the Trace panel walks the chain by keyboard", async () => {
+  const p = await freshPage({ width: 1440, height: 900 });
+  try {
+    await showView(p, "both");
+    await bookAndSettle(p);
+    await p.getByRole("button", { name: "Pause" }).click();
+    const created = p.locator('.log-entry[data-type="BookingCreated"]:not(.delivery-row)').first();
+    const createdId = await created.getAttribute("data-message-id");
+    await created.locator("button").first().click();
+    await until(() => p.locator('.seq-arrow[data-chain="selected"]').count(), (n) => n > 0, 5000);
+    const logMarks = Object.fromEntries(await p.locator(".log-entry[data-chain]:not(.delivery-row)").evaluateAll((rs) => rs.map((r) => [r.dataset.messageId, r.dataset.chain])));
+    const seqMarks = Object.fromEntries(await p.locator(".seq-arrow[data-chain]").evaluateAll((gs) => gs.map((g) => [g.dataset.messageId, g.dataset.chain])));
+    expect(logMarks[createdId] === "selected" && seqMarks[createdId] === "selected", "the selected message is marked in both");
+    expect(Object.values(logMarks).includes("cause") && Object.values(logMarks).includes("effect"), `causes and effects in the log: ${JSON.stringify(logMarks)}`);
+    for (const [id, mark] of Object.entries(seqMarks)) {
+      expect(logMarks[id] === mark, `message ${id}: ${mark} in the sequence, ${logMarks[id]} in the log`);
+    }
+    for (const [id, mark] of Object.entries(logMarks)) {
+      if (await p.locator(`.seq-arrow[data-message-id="${id}"]`).count()) expect(seqMarks[id] === mark, `message ${id} is ${mark} in the log and the sequence`);
+    }
+    // The diagram marks the edges the selected message travelled, as the sequence draws them.
+    const hops = new Set(await p.locator('.seq-arrow[data-chain="selected"]').evaluateAll((gs) => gs.map((g) => `${g.dataset.from}>${g.dataset.to}`)));
+    const edges = new Set(await p.locator('.diagram .edge[data-chain="selected"]').evaluateAll((gs) => gs.map((g) => `${g.dataset.from}>${g.dataset.to}`)));
+    expect([...hops].sort().join() === [...edges].sort().join(), `diagram ${[...edges]} vs sequence ${[...hops]}`);
+    expect((await p.locator('.diagram .edge[data-chain="cause"]').count()) > 0, "the diagram marks the causes' edges");
+    // The Trace panel: the selected row, then the keyboard walks to the cause and back.
+    const trace = p.getByRole("region", { name: "Trace" });
+    const row = trace.locator(`.trace-row[data-message-id="${createdId}"]`);
+    expect((await row.getAttribute("data-chain")) === "selected", "the Trace panel marks the selection");
+    expect(/total \d/.test(await row.textContent()) && /processing/.test(await row.textContent()), "with its times");
+    const parentId = (await p.locator(`.trace-row[data-chain="cause"]`).last().getAttribute("data-message-id"));
+    await row.focus();
+    await p.keyboard.press("ArrowLeft");
+    await until(() => shownId(p), (v) => v === parentId, 5000);
+    expect((await shownId(p)) === parentId, "← selects the cause");
+    await until(() => p.evaluate(() => document.activeElement?.dataset?.messageId), (v) => v === parentId, 3000);
+    await p.keyboard.press("ArrowRight");
+    await until(() => shownId(p), (v) => v !== parentId, 5000);
+    const child = await shownId(p);
+    expect((await p.locator(`.trace-row[data-message-id="${child}"]`).getAttribute("data-chain")) === "selected", "→ selects a first effect");
+    await p.screenshot({ path: join(outDir, "sequence.png") });
+  } finally {
+    await p.close();
+  }
+});
+
+await test("14.3 Copy Mermaid gives text the real mermaid renders, Open in Mermaid Live carries the same text, and with nothing to draw it says so", async () => {
+  const p = await freshPage();
+  try {
+    await p.locator(".flow-exports summary").click();
+    await p.getByRole("button", { name: "Copy Mermaid" }).click();
+    const status = p.locator(".flow-export-status");
+    await until(() => status.textContent(), (t) => /Nothing to draw/.test(t), 20000);
+    expect(/Nothing to draw/.test(await status.textContent()), `a clear message: ${await status.textContent()}`);
+    await bookAndSettle(p);
+    await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
+    const text = await copyMermaid(p);
+    expect(text.includes("-)") && text.includes("->>") && text.includes("-->>") && text.includes("par to "), `the grammar: ${text}`);
+    expect(text.includes("«command» CreateBooking") && text.includes("activate "), "kinds in words, activations");
+    // Rendered by mermaid itself, in a page of its own.
+    const render = await browser.newPage();
+    try {
+      await render.setContent("<!doctype html><html><body></body></html>");
+      await render.addScriptTag({ path: join(here, "..", "node_modules", "mermaid", "dist", "mermaid.min.js") });
+      const drawn = await render.evaluate(async (code) => {
+        window.mermaid.initialize({ startOnLoad: false });
+        try {
+          const { svg } = await window.mermaid.render("flow", code);
+          return { ok: true, svg };
+        } catch (error) {
+          return { ok: false, error: String(error?.message ?? error) };
+        }
+      }, text);
+      expect(drawn.ok, `mermaid renders it: ${drawn.error}`);
+      for (const name of ["Mobile App", "Message Broker", "Booking Service"]) expect(drawn.svg.includes(name), `${name} is a participant`);
+      const broken = await render.evaluate(async () => window.mermaid.render("bad", "sequenceDiagram\n  A-)B\n  end end").then(() => true, () => false));
+      expect(!broken, "the check would notice broken text");
+    } finally {
+      await render.close();
+    }
+    // Mermaid Live: the link decodes back to the same text.
+    await p.evaluate(() => { window.__opened = []; window.open = (url) => { window.__opened.push(url); return {}; }; });
+    await p.getByRole("button", { name: "Open in Mermaid Live" }).click();
+    const url = await until(() => p.evaluate(() => window.__opened[0]), (u) => !!u, 20000);
+    expect(url.startsWith("https://mermaid.live/edit#pako:"), url);
+    const packed = url.slice("https://mermaid.live/edit#pako:".length);
+    expect(!/[+/=]/.test(packed), "base64url without padding");
+    const state = JSON.parse(inflateSync(Buffer.from(packed, "base64url")).toString("utf8"));
+    expect(state.code === text, "the link holds the same text");
+    expect(JSON.parse(state.mermaid).theme === "default", "and the editor's configuration, as a JSON string");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("14.4 Download SVG gives a standalone picture with every service, the legend and the tokens; Download PNG an image of its size", async () => {
+  const p = await freshPage();
+  try {
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await p.waitForTimeout(300);
+    await p.getByRole("button", { name: "Pause" }).click();
+    const svg = await exportText(p, "Download SVG");
+    expect(svg.name.endsWith(".svg"), svg.name);
+    const view = await browser.newPage();
+    try {
+      const facts = await view.evaluate(async (text) => {
+        const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+        const image = new Image();
+        image.src = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+        let loads = true;
+        try { await image.decode(); } catch { loads = false; }
+        return {
+          error: doc.querySelector("parsererror")?.textContent ?? null,
+          services: [...doc.querySelectorAll("[data-service]")].map((g) => g.getAttribute("data-service")),
+          legend: doc.querySelector(".legend")?.textContent ?? "",
+          tokens: doc.querySelectorAll(".tokens .token-shape").length,
+          style: doc.querySelector("style")?.textContent.length ?? 0,
+          loads,
+          width: image.naturalWidth,
+        };
+      }, svg.bytes.toString("utf8"));
+      expect(facts.error === null, `well-formed: ${facts.error}`);
+      for (const id of ["mobile-app", "booking", "loyalty", "flights", "revenue", "broker"]) expect(facts.services.includes(id), `${id} is drawn`);
+      expect(["Command", "Event", "Query"].every((k) => facts.legend.includes(k)), `the legend: ${facts.legend}`);
+      expect(facts.tokens >= 1, "the token in flight is drawn");
+      expect(facts.style > 500, "its styles travel with it");
+      expect(facts.loads && facts.width === 1000, `it opens on its own as an image: ${facts.width}`);
+    } finally {
+      await view.close();
+    }
+    const png = await exportText(p, "Download PNG");
+    expect(png.bytes.subarray(1, 4).toString() === "PNG", "a PNG");
+    const [w, h] = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
+    const svgHeight = Number(svg.bytes.toString("utf8").match(/^<svg[^>]* height="(\d+)"/)[1]);
+    expect(w === 2000 && h === 2 * svgHeight, `twice the SVG's 1000 x ${svgHeight}: ${w} x ${h}`);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("14.5 Download OTLP gives OpenTelemetry traces whose consumers link to producers and whose query crosses from client to server; Download log one envelope per line", async () => {
+  const p = await freshPage();
+  try {
+    await bookAndSettle(p);
+    await p.getByRole("button", { name: "Check John's points" }).click();
+    await p.locator('.log-entry[data-kind="queryResponse"][data-type*="/points"]').first().waitFor({ timeout: 30000 });
+    await p.waitForTimeout(1200);
+    const otlp = JSON.parse((await exportText(p, "Download OTLP")).bytes.toString("utf8"));
+    const spans = otlp.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, service: r.resource.attributes.find((a) => a.key === "service.name").value.stringValue }))));
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    expect(spans.length > 10 && byId.size === spans.length, `unique spans: ${spans.length}`);
+    expect(spans.every((s) => /^[0-9a-f]{32}$/.test(s.traceId) && /^[0-9a-f]{16}$/.test(s.spanId)), "hex ids of 32 and 16 characters");
+    expect(spans.every((s) => typeof s.kind === "number" && /^\d+$/.test(s.startTimeUnixNano)), "integer kinds, nanoseconds as strings");
+    const consumers = spans.filter((s) => s.kind === 5);
+    expect(consumers.length > 3 && consumers.every((c) => byId.get(c.links?.[0]?.spanId)?.kind === 4), "every consumer links to its producer");
+    const servers = spans.filter((s) => s.kind === 2);
+    expect(servers.length === 2, `two queries served: ${servers.length}`);
+    for (const server of servers) {
+      const client = byId.get(server.parentSpanId);
+      expect(client?.kind === 3 && client.traceId === server.traceId && client.service !== server.service, "each server span is the child of its caller's client span");
+      expect(server.attributes.some((a) => a.key === "url.path") && client.attributes.some((a) => a.key === "http.request.method"), "with the HTTP attributes");
+    }
+    expect(new Set(spans.map((s) => s.traceId)).size === 2, "one trace per user action");
+    const log = (await exportText(p, "Download log")).bytes.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const count = Number((await p.locator(".log-count").textContent()).match(/(\d+) messages/)?.[1]);
+    expect(log.length === count, `one line per message: ${log.length} lines, ${count} messages`);
+    expect(log[0].type === "CreateBooking" && log.every((e) => e.messageId && e.kind && e.correlationId), "envelopes");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("14.6 without a mouse: the sequence is chosen, stepped through with the arrow keys, and a log exported from the keyboard", async () => {
+  const p = await freshPage();
+  try {
+    await bookAndSettle(p);
+    const show = p.getByRole("combobox", { name: "Show" });
+    await show.focus();
+    await show.selectOption("sequence");
+    const region = sequenceRegion(p);
+    await region.waitFor();
+    expect(!(await p.locator(".diagram").isVisible()), "Sequence alone takes the diagram's place");
+    const scroller = region.locator(".sequence-scroller");
+    await scroller.focus();
+    await p.keyboard.press("ArrowDown");
+    const first = await until(() => shownId(p), (v) => !!v, 5000);
+    await p.keyboard.press("ArrowDown");
+    const second = await until(() => shownId(p), (v) => v && v !== first, 5000);
+    expect(first && second && first !== second, `↓ selects the next message: ${first}, ${second}`);
+    expect((await p.locator(`.seq-arrow[data-message-id="${second}"]`).getAttribute("data-chain")) === "selected", "and marks it");
+    const summary = p.locator(".flow-exports summary");
+    await summary.focus();
+    await p.keyboard.press("Enter");
+    const button = p.getByRole("button", { name: "Download log" });
+    await button.focus();
+    const [download] = await Promise.all([p.waitForEvent("download"), p.keyboard.press("Enter")]);
+    expect(download.suggestedFilename().endsWith("-log.jsonl"), download.suggestedFilename());
+    await p.screenshot({ path: join(outDir, "sequence-only.png") });
   } finally {
     await p.close();
   }

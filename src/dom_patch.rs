@@ -44,6 +44,44 @@ pub fn patch_children(parent: &DomElement, old: &[Node], new: &[Node]) {
     }
 }
 
+/// Patches `parent`'s children from `old` to `new`, each a list sorted by a key that names
+/// the same thing from one patch to the next (a message's leg, a second of the clock). A
+/// child whose key stays is touched only if its markup changed; a view that slides over a
+/// long list adds and removes children at its ends instead of rewriting every position.
+pub fn patch_keyed(parent: &DomElement, old: &[(u64, Node)], new: &[(u64, Node)]) {
+    let Some(document) = parent.owner_document() else {
+        return;
+    };
+    let namespace = parent.namespace_uri();
+    let children = parent.child_nodes();
+    let (mut i, mut j, mut at) = (0, 0, 0u32);
+    while i < old.len() || j < new.len() {
+        match (old.get(i), new.get(j)) {
+            (Some((ko, no)), Some((kn, nn))) if ko == kn => {
+                if no != nn {
+                    if let Some(dom) = children.item(at) {
+                        patch_node(&dom, no, nn);
+                    }
+                }
+                (i, j, at) = (i + 1, j + 1, at + 1);
+            }
+            (Some((ko, _)), next) if next.is_none_or(|(kn, _)| ko < kn) => {
+                if let Some(dom) = children.item(at) {
+                    let _ = parent.remove_child(&dom);
+                }
+                i += 1;
+            }
+            (_, Some((_, nn))) => {
+                if let Some(created) = create(&document, namespace.as_deref(), nn) {
+                    let _ = parent.insert_before(&created, children.item(at).as_ref());
+                }
+                (j, at) = (j + 1, at + 1);
+            }
+            _ => break,
+        }
+    }
+}
+
 fn same_kind(a: &Node, b: &Node) -> bool {
     match (a, b) {
         (Node::Text(_), Node::Text(_)) => true,

@@ -824,3 +824,76 @@ async fn the_composer_offers_what_the_sender_may_send_and_sends_it_into_the_run(
     assert!(one(&region, "[role=\"alert\"]").is_none());
     step_until(&root, ".log-entry[data-type=\"CreateBooking\"]").await;
 }
+
+/// Chooses what the main view shows (`diagram`, `sequence` or `both`).
+async fn show_view(root: &Element, value: &str) {
+    let select = one(root, "select.stage-views")
+        .expect("the Show menu")
+        .unchecked_into::<web_sys::HtmlSelectElement>();
+    select.set_value(value);
+    let event = web_sys::Event::new("change").unwrap();
+    select.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_sequence_view_and_the_trace_panel_mark_the_chain_the_log_marks() {
+    let (root, _app) = mounted_paused_app().await;
+    assert!(
+        one(&root, "[aria-label=Sequence]").is_none(),
+        "the sequence view is not drawn until it is chosen"
+    );
+    show_view(&root, "both").await;
+    let region = one(&root, "[aria-label=Sequence]").expect("the Sequence region");
+    button(&root, "Book FL123").click();
+    settle().await;
+    step_until(
+        &root,
+        ".seq-arrow[data-kind=\"event\"][data-from=\"booking\"]",
+    )
+    .await;
+    let event = one(
+        &region,
+        ".seq-arrow[data-kind=\"event\"][data-from=\"booking\"]",
+    )
+    .unwrap();
+    assert_eq!(event.get_attribute("data-to").as_deref(), Some("broker"));
+    let id = event.get_attribute("data-message-id").unwrap();
+    // Nothing is selected yet: nothing is marked anywhere.
+    assert!(all(&root, "[data-chain]").is_empty());
+    // A click on the arrow selects the message: the log, the diagram and the Trace panel agree.
+    click(&one(&event, ".seq-hit").unwrap());
+    settle().await;
+    settle().await;
+    let selector = format!("[data-message-id=\"{id}\"][data-chain=\"selected\"]");
+    assert!(one(&region, &selector).is_some(), "the sequence marks it");
+    assert!(
+        one(&root, &format!(".log-entry{selector}")).is_some(),
+        "the log marks it"
+    );
+    let trace = one(&root, "[aria-label=Trace]").expect("the Trace region");
+    assert!(one(&trace, &format!(".trace-row{selector}")).is_some());
+    let cause = one(&trace, ".trace-row[data-chain=\"cause\"]").expect("its cause is listed");
+    assert!(text(&cause).contains("CreateBooking"), "{}", text(&cause));
+    let cause_id = cause.get_attribute("data-message-id").unwrap();
+    assert!(
+        one(
+            &root,
+            &format!(".log-entry[data-message-id=\"{cause_id}\"][data-chain=\"cause\"]")
+        )
+        .is_some(),
+        "the log marks the cause as the Trace panel does"
+    );
+    assert!(
+        one(
+            &root,
+            ".diagram .edge[data-chain=\"selected\"][data-from=\"booking\"][data-to=\"broker\"]"
+        )
+        .is_some(),
+        "the diagram marks the edge it travelled"
+    );
+    // Diagram only again: the sequence view goes, the marks stay in the other views.
+    show_view(&root, "diagram").await;
+    assert!(one(&root, "[aria-label=Sequence]").is_none());
+    assert!(one(&root, &format!(".log-entry{selector}")).is_some());
+}

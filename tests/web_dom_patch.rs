@@ -2,7 +2,7 @@
 //! only what differs is touched, and text is never parsed as markup.
 #![cfg(target_arch = "wasm32")]
 
-use contrail::dom_patch::patch_children;
+use contrail::dom_patch::{patch_children, patch_keyed};
 use contrail::markup::{Element, Node};
 use wasm_bindgen_test::*;
 
@@ -96,4 +96,46 @@ fn an_svg_and_what_is_inside_it_are_svg_elements() {
         "the list itself stays HTML"
     );
     list.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_keyed_patch_adds_and_removes_at_the_ends_and_keeps_the_rest_untouched() {
+    let list = list();
+    let keyed = |ids: &[u32], selected: u32| -> Vec<(u64, Node)> {
+        ids.iter()
+            .map(|&id| (u64::from(id), item(id, &format!("n{id}"), id == selected)))
+            .collect()
+    };
+    let first = keyed(&[1, 2, 3, 4], 0);
+    patch_keyed(&list, &[], &first);
+    assert_eq!(list.text_content().unwrap(), "n1n2n3n4");
+    let three = list.children().item(2).unwrap();
+    // The window slides: 1 and 2 go, 5 and 6 come, and 4 is selected.
+    let second = keyed(&[3, 4, 5, 6], 4);
+    patch_keyed(&list, &first, &second);
+    assert_eq!(list.text_content().unwrap(), "n3n4n5n6");
+    assert!(
+        list.first_element_child()
+            .unwrap()
+            .is_same_node(Some(&three)),
+        "3 is the same element, moved to the front by the removals"
+    );
+    assert_eq!(
+        list.children()
+            .item(1)
+            .unwrap()
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("true")
+    );
+    // Something in the middle appears and something else goes.
+    let third = keyed(&[3, 5, 6, 7], 0);
+    let mut with_middle = third.clone();
+    with_middle.insert(1, (4, item(4, "n4 again", false)));
+    patch_keyed(&list, &second, &with_middle);
+    assert_eq!(list.text_content().unwrap(), "n3n4 againn5n6n7");
+    patch_keyed(&list, &with_middle, &third);
+    assert_eq!(list.text_content().unwrap(), "n3n5n6n7");
+    patch_keyed(&list, &third, &[]);
+    assert_eq!(list.child_element_count(), 0);
 }

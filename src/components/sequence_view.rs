@@ -2,9 +2,13 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
-use crate::dom_patch::patch_children;
+use crate::dom_patch::{patch_children, patch_keyed};
 use crate::flow::chain::Chain;
-use crate::flow::sequence::{heads_markup, history_span, sequence, sequence_svg, Lanes, Window};
+use crate::flow::sequence::{
+    drawn_height, heads_markup, sequence, sequence_frame, sequence_markup, Lanes, SequenceMarkup,
+    Window, PX_PER_MS,
+};
+use crate::listing::clock_time;
 use crate::live::LiveSim;
 use crate::markup::Node;
 use crate::sim::{fixed, MessageId};
@@ -34,7 +38,8 @@ pub fn SequenceView(
     let following = RwSignal::new(true);
     let scrolled = RwSignal::new(0u32);
     let left_out = RwSignal::new(0usize);
-    let applied = StoredValue::new_local(Vec::<Node>::new());
+    // What each part of the drawing was last patched to (see `SequenceMarkup`).
+    let applied = StoredValue::new_local(SequenceMarkup::default());
     let applied_heads = StoredValue::new_local(Vec::<Node>::new());
     // The messages in view in the order their first arrow departs, for ↑ and ↓.
     let in_view = StoredValue::new_local(Vec::<MessageId>::new());
@@ -47,56 +52,97 @@ pub fn SequenceView(
         else {
             return;
         };
+        let svg = match drawing.first_element_child() {
+            Some(svg) => svg,
+            None => {
+                patch_children(&drawing, &[], &[sequence_frame()]);
+                let Some(svg) = drawing.first_element_child() else {
+                    return;
+                };
+                svg
+            }
+        };
         let width = f64::from(scroll.client_width());
         let height =
             (f64::from(scroll.client_height()) - f64::from(heads.offset_height())).max(0.0);
         let top_now = f64::from(scroll.scroll_top());
-        let Some((markup, head_markup, total, top, window, drawn_ids, omitted)) =
+        let Some((markup, head_markup, total, top, window, drawn_ids, omitted, lanes_width)) =
             chain.with(|chain| {
                 live.read(|sim| {
-                    let (first, total) = history_span(sim);
+                    let total = drawn_height(sim);
                     let bottom = (total - height).max(0.0);
                     let top = if follow { bottom } else { top_now.min(bottom) };
-                    let window = Window::at(first, top, height);
+                    let window = Window::at(top, height);
+                    // Half a screen more on each side, so a small scroll finds it drawn.
+                    let margin = Window::at(top - height / 2.0, height * 2.0);
                     let lanes = Lanes::new(sim.topology(), width);
-                    let drawn = sequence(sim, window, chain.as_ref());
+                    let drawn = sequence(sim, margin, chain.as_ref());
                     let mut ids: Vec<MessageId> = Vec::new();
-                    for arrow in &drawn.arrows {
+                    for arrow in drawn
+                        .arrows
+                        .iter()
+                        .filter(|a| window.meets(a.depart, a.arrive))
+                    {
                         if !ids.contains(&arrow.message) {
                             ids.push(arrow.message);
                         }
                     }
-                    let svg = sequence_svg(sim.topology(), &lanes, window, height, &drawn);
+                    let markup =
+                        sequence_markup(sim.topology(), &lanes, margin, total.max(height), &drawn);
                     let head = heads_markup(sim.topology(), &lanes);
                     (
-                        vec![svg],
+                        markup,
                         vec![head],
                         total,
                         top,
                         window,
                         ids,
                         drawn.left_out,
+                        lanes.width,
                     )
                 })
             })
         else {
             return;
         };
-        // The scroll range is the history's length: scrolled to the bottom, the view ends now.
-        let _ = spacer.set_attribute(
-            "style",
-            &format!("height:{}px", fixed(total.max(height), 0)),
+        let drawn_height = fixed(total.max(height), 0);
+        // The scroll range is the run's length: scrolled to the bottom, the view ends now.
+        let _ = spacer.set_attribute("style", &format!("height:{drawn_height}px"));
+        let _ = svg.set_attribute("width", &fixed(lanes_width, 0));
+        let _ = svg.set_attribute("height", &drawn_height);
+        let _ = svg.set_attribute(
+            "class",
+            if markup.has_chain {
+                "sequence-svg has-chain"
+            } else {
+                "sequence-svg"
+            },
         );
-        let _ = drawing.set_attribute(
-            "style",
-            &format!("transform:translateY({}px)", fixed(top, 0)),
+        let _ = svg.set_attribute(
+            "aria-label",
+            &format!(
+                "Messages from {} to {}",
+                clock_time(window.from),
+                clock_time(window.to)
+            ),
         );
         applied_heads.update_value(|applied| {
             patch_children(&heads, applied, &head_markup);
             *applied = head_markup;
         });
+        let groups = svg.children();
         applied.update_value(|applied| {
-            patch_children(&drawing, applied, &markup);
+            if let (Some(lifelines), Some(ticks), Some(bars), Some(arrows)) = (
+                groups.item(1),
+                groups.item(2),
+                groups.item(3),
+                groups.item(4),
+            ) {
+                patch_children(&lifelines, &applied.lifelines, &markup.lifelines);
+                patch_keyed(&ticks, &applied.ticks, &markup.ticks);
+                patch_keyed(&bars, &applied.bars, &markup.bars);
+                patch_keyed(&arrows, &applied.arrows, &markup.arrows);
+            }
             *applied = markup;
         });
         if follow {
@@ -105,6 +151,28 @@ pub fn SequenceView(
         in_view.set_value(drawn_ids);
         left_out.set(omitted);
         visible.set(Some(window));
+    });
+
+    // A message selected elsewhere (the log, the diagram, the Trace panel) is brought into
+    // view, a little below the top, and the view holds still there.
+    Effect::new(move |_| {
+        let Some(id) = selected.get() else {
+            return;
+        };
+        if in_view.with_value(|ids| ids.contains(&id)) {
+            return;
+        }
+        let Some(scroll) = scroller.get_untracked() else {
+            return;
+        };
+        let at = live
+            .peek(|sim| Some(sim.message(id)?.timestamp as f64 * PX_PER_MS))
+            .flatten();
+        if let Some(y) = at {
+            following.set(false);
+            scroll.set_scroll_top((y - 40.0).max(0.0) as i32);
+            scrolled.update(|n| *n = n.wrapping_add(1));
+        }
     });
 
     let on_scroll = move |_| {

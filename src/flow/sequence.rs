@@ -21,10 +21,12 @@ pub const AXIS_WIDTH: f64 = 50.0;
 pub const MIN_LANE_WIDTH: f64 = 54.0;
 /// Past this many arrows in view, the oldest are left out (and counted), so a refresh under
 /// heavy traffic costs a bounded amount.
-pub const MAX_ARROWS: usize = 400;
+pub const MAX_ARROWS: usize = 150;
 /// Past this many arrows in view, only the marked chain's arrows carry a label.
 pub const LABEL_ALL_UP_TO: usize = 60;
 const BAR_WIDTH: f64 = 8.0;
+/// Keys of a message's legs and bars: its id times this, plus their index.
+const PARTS_PER_MESSAGE: u64 = 1024;
 /// The height of a label's line, in px.
 const LABEL_GAP: f64 = 13.0;
 
@@ -92,33 +94,36 @@ pub struct Window {
 }
 
 impl Window {
-    /// The window `height` px tall whose top is `top` px below the start of the history.
-    pub fn at(first: SimTime, top: f64, height: f64) -> Self {
-        let from = first.saturating_add((top.max(0.0) / PX_PER_MS) as SimTime);
+    /// The window `height` px tall whose top is `top` px below the start of the clock.
+    pub fn at(top: f64, height: f64) -> Self {
+        let from = (top.max(0.0) / PX_PER_MS) as SimTime;
         Self {
             from,
             to: from.saturating_add((height.max(0.0) / PX_PER_MS) as SimTime),
         }
     }
 
+    /// Where `t` is drawn: in the clock's own coordinates, the same whatever the window, so
+    /// that what was drawn stays put as the window slides.
     pub fn y(&self, t: SimTime) -> f64 {
-        (t as f64 - self.from as f64) * PX_PER_MS
+        t as f64 * PX_PER_MS
     }
 
-    fn meets(&self, start: SimTime, end: SimTime) -> bool {
+    pub fn meets(&self, start: SimTime, end: SimTime) -> bool {
         start <= self.to && end >= self.from
     }
 }
 
-/// Where the history starts and how tall it is drawn: the scroll range of the view.
-pub fn history_span(sim: &Sim) -> (SimTime, f64) {
-    let first = sim.messages().next().map_or(0, |m| m.timestamp);
-    (first, (sim.now().saturating_sub(first)) as f64 * PX_PER_MS)
+/// How tall the whole run is drawn: the scroll range of the view.
+pub fn drawn_height(sim: &Sim) -> f64 {
+    sim.now() as f64 * PX_PER_MS
 }
 
 /// One leg of one message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrow {
+    /// Names this leg from one refresh to the next: its message, then its place.
+    pub key: u64,
     pub message: crate::sim::MessageId,
     pub kind: MessageKind,
     pub from: ServiceIdx,
@@ -134,6 +139,8 @@ pub struct Arrow {
 /// One stretch on a lifeline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bar {
+    /// Names this stretch from one refresh to the next: its message, then its place.
+    pub key: u64,
     pub message: crate::sim::MessageId,
     pub service: ServiceIdx,
     pub doing: Doing,
@@ -164,12 +171,14 @@ pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
         }
         let mark = chain.and_then(|c| c.mark(message));
         let mut any = false;
-        for leg in sim.legs_of(message.message_id) {
+        let base = message.message_id.saturating_mul(PARTS_PER_MESSAGE);
+        for (index, leg) in sim.legs_of(message.message_id).iter().enumerate() {
             if !window.meets(leg.depart, leg.arrive) {
                 continue;
             }
             any = true;
             out.arrows.push(Arrow {
+                key: base + index.min(PARTS_PER_MESSAGE as usize - 1) as u64,
                 message: message.message_id,
                 kind: message.kind,
                 from: leg.from,
@@ -198,10 +207,11 @@ pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
         {
             continue;
         }
-        for s in stretches(sim, message) {
+        for (index, s) in stretches(sim, message).into_iter().enumerate() {
             let end = s.end.unwrap_or(now);
             if window.meets(s.start, end) && end > s.start {
                 out.bars.push(Bar {
+                    key: base + index.min(PARTS_PER_MESSAGE as usize - 1) as u64,
                     message: message.message_id,
                     service: s.service,
                     doing: s.doing,
@@ -220,6 +230,11 @@ pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
         out.arrows.drain(..out.left_out);
         let oldest = out.arrows.iter().map(|a| a.depart).min().unwrap_or(0);
         out.bars.retain(|b| b.end >= oldest);
+    }
+    // Bars are bounded the same way: under heavy traffic every consumer has a queue wait
+    // and a processing bar per message.
+    if out.bars.len() > MAX_ARROWS {
+        out.bars.drain(..out.bars.len() - MAX_ARROWS);
     }
     out
 }
@@ -256,91 +271,87 @@ pub fn heads_markup(topology: &Topology, lanes: &Lanes) -> Node {
     row.into()
 }
 
-/// The drawing for one window, `height` px tall.
-pub fn sequence_svg(
+/// The parts of the drawing the view patches in: the lifelines, which grow with the
+/// clock, and the ticks, bars and arrows, each keyed (see `dom_patch::patch_keyed`) so that
+/// a window sliding down adds and removes at its ends and leaves the rest untouched.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SequenceMarkup {
+    pub lifelines: Vec<Node>,
+    pub ticks: Vec<(u64, Node)>,
+    pub bars: Vec<(u64, Node)>,
+    pub arrows: Vec<(u64, Node)>,
+    /// A chain is marked: the rest dims.
+    pub has_chain: bool,
+}
+
+/// The drawing's frame, made once: its arrowhead-free defs and a group for each part, in
+/// the order they are painted.
+pub fn sequence_frame() -> Node {
+    Element::new("svg")
+        .attr("class", "sequence-svg")
+        .attr("role", "group")
+        // The hatching that marks a caller blocked on a query, in shape as well as colour.
+        .child(
+            Element::new("defs").child(
+                Element::new("pattern")
+                    .attr("id", "seq-hatch")
+                    .attr("patternUnits", "userSpaceOnUse")
+                    .attr("width", "5")
+                    .attr("height", "5")
+                    .attr("patternTransform", "rotate(45)")
+                    .child(
+                        Element::new("path")
+                            .attr("class", "seq-hatch-line")
+                            .attr("d", "M0 0L0 5"),
+                    ),
+            ),
+        )
+        .child(Element::new("g").attr("class", "lifelines"))
+        .child(Element::new("g").attr("class", "sequence-ticks"))
+        .child(Element::new("g").attr("class", "bars"))
+        .child(Element::new("g").attr("class", "arrows"))
+        .into()
+}
+
+/// The parts for what `drawn` holds; `height` is the drawing's whole height (the clock's).
+pub fn sequence_markup(
     topology: &Topology,
     lanes: &Lanes,
     window: Window,
     height: f64,
     drawn: &Sequence,
-) -> Node {
-    let mut svg = Element::new("svg")
-        .attr(
-            "class",
-            if drawn.arrows.iter().any(|a| a.mark.is_some()) {
-                "sequence-svg has-chain"
-            } else {
-                "sequence-svg"
-            },
-        )
-        .attr("width", fixed(lanes.width, 0))
-        .attr("height", fixed(height, 0))
-        .attr(
-            "viewBox",
-            format!("0 0 {} {}", fixed(lanes.width, 0), fixed(height, 0)),
-        )
-        .attr("role", "group")
-        .attr(
-            "aria-label",
-            format!(
-                "Messages from {} to {}",
-                clock_time(window.from),
-                clock_time(window.to)
-            ),
-        );
-    // The hatching that marks a caller blocked on a query, in shape as well as colour.
-    svg = svg.child(
-        Element::new("defs").child(
-            Element::new("pattern")
-                .attr("id", "seq-hatch")
-                .attr("patternUnits", "userSpaceOnUse")
-                .attr("width", "5")
-                .attr("height", "5")
-                .attr("patternTransform", "rotate(45)")
-                .child(
-                    Element::new("line")
-                        .attr("class", "seq-hatch-line")
-                        .attr("x1", "0")
-                        .attr("y1", "0")
-                        .attr("x2", "0")
-                        .attr("y2", "5"),
-                ),
-        ),
-    );
+) -> SequenceMarkup {
+    let mut out = SequenceMarkup {
+        has_chain: drawn.arrows.iter().any(|a| a.mark.is_some()),
+        ..SequenceMarkup::default()
+    };
     // One tick a second, labelled with the clock.
-    let mut ticks = Element::new("g").attr("class", "sequence-ticks");
-    let first_tick = window.from.div_ceil(1000) * 1000;
-    for t in (first_tick..=window.to).step_by(1000) {
-        ticks = ticks
-            .child(Element::new("path").attr(
-                "d",
-                line_d(AXIS_WIDTH, window.y(t), lanes.width, window.y(t)),
-            ))
+    for t in (window.from.div_ceil(1000) * 1000..=window.to).step_by(1000) {
+        let y = window.y(t);
+        let tick = Element::new("g")
+            .child(Element::new("path").attr("d", line_d(AXIS_WIDTH, y, lanes.width, y)))
             .child(
                 Element::new("text")
                     .attr("x", "4")
-                    .attr("y", fixed(window.y(t) + 4.0, 1))
+                    .attr("y", fixed(y + 4.0, 1))
                     .text(clock_time(t).trim_end_matches(".000").to_string()),
             );
+        out.ticks.push((t / 1000, tick.into()));
     }
-    svg = svg.child(ticks);
-    let mut lifelines = Element::new("g").attr("class", "lifelines");
     for s in lifeline_order(topology) {
-        lifelines = lifelines.child(
+        out.lifelines.push(
             Element::new("path")
                 .attr("class", "lifeline")
                 .attr("data-service", topology.id(s).to_string())
-                .attr("d", line_d(lanes.x[s], 0.0, lanes.x[s], height)),
+                .attr("d", line_d(lanes.x[s], 0.0, lanes.x[s], height))
+                .into(),
         );
     }
-    svg = svg.child(lifelines);
-    let mut bars = Element::new("g").attr("class", "bars");
     for bar in &drawn.bars {
-        bars = bars.child(bar_markup(topology, lanes, window, bar));
+        out.bars
+            .push((bar.key, bar_markup(topology, lanes, window, bar)));
     }
-    svg = svg.child(bars);
     let label_all = drawn.arrows.len() <= LABEL_ALL_UP_TO;
-    let mut arrows = Element::new("g").attr("class", "arrows");
     // One label per message per line of text: an event's copies leave the broker together,
     // and the same words stacked on each other read as none.
     let mut labels: Vec<(crate::sim::MessageId, f64)> = Vec::new();
@@ -354,9 +365,12 @@ pub fn sequence_svg(
         if labelled {
             labels.push((arrow.message, y));
         }
-        arrows = arrows.child(arrow_markup(topology, lanes, window, arrow, labelled));
+        out.arrows.push((
+            arrow.key,
+            arrow_markup(topology, lanes, window, arrow, labelled),
+        ));
     }
-    svg.child(arrows).into()
+    out
 }
 
 /// A straight line from (x1, y1) to (x2, y2), as a path's `d`.
@@ -434,8 +448,9 @@ fn arrow_markup(
                 .attr("stroke-dasharray", dash_pattern(kind))
                 .attr(
                     "marker-end",
+                    // The answer ends in the query's hollow end, as its token is hollow.
                     if response {
-                        "url(#end-event)".to_string()
+                        "url(#start-query)".to_string()
                     } else {
                         format!("url(#end-{})", kind.as_str())
                     },
@@ -626,7 +641,14 @@ mod tests {
         let lanes = Lanes::new(t, 600.0);
         let window = whole(&sim);
         let drawn = sequence(&sim, window, Some(&chain));
-        let html = to_html(&[sequence_svg(t, &lanes, window, 400.0, &drawn)]);
+        let markup = sequence_markup(t, &lanes, window, 400.0, &drawn);
+        let nodes: Vec<Node> = markup
+            .arrows
+            .iter()
+            .chain(&markup.bars)
+            .map(|(_, n)| n.clone())
+            .collect();
+        let html = to_html(&nodes);
         assert!(html.contains(&format!(
             "data-message-id=\"{}\" data-kind=\"event\" data-from=\"booking\" data-to=\"broker\" data-chain=\"selected\"",
             created.message_id
@@ -634,7 +656,14 @@ mod tests {
         assert!(html.contains("data-chain=\"cause\""));
         assert!(html.contains("data-chain=\"effect\""));
         assert!(html.contains("«command» CreateBooking"));
-        assert!(html.contains("has-chain"));
+        assert!(markup.has_chain);
+        // Keys are sorted and unique, as a keyed patch needs.
+        for part in [&markup.arrows, &markup.bars, &markup.ticks] {
+            assert!(
+                part.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted, unique keys"
+            );
+        }
         // Text from the model is text: a payload or name cannot inject markup.
         assert!(!html.contains("<script"));
     }
