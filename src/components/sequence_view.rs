@@ -37,7 +37,9 @@ pub fn SequenceView(
     let heads = NodeRef::<Div>::new();
     let following = RwSignal::new(true);
     let scrolled = RwSignal::new(0u32);
-    let left_out = RwSignal::new(0usize);
+    let one_in = RwSignal::new(1u64);
+    // Where the view was last scrolled to, to tell the reader's scrolling up from the rest.
+    let last_top = StoredValue::new_local(0i32);
     // What each part of the drawing was last patched to (see `SequenceMarkup`).
     let applied = StoredValue::new_local(SequenceMarkup::default());
     let applied_heads = StoredValue::new_local(Vec::<Node>::new());
@@ -97,7 +99,7 @@ pub fn SequenceView(
                         top,
                         window,
                         ids,
-                        drawn.left_out,
+                        drawn.one_in,
                         lanes.width,
                     )
                 })
@@ -147,9 +149,10 @@ pub fn SequenceView(
         });
         if follow {
             scroll.set_scroll_top(top as i32);
+            last_top.set_value(scroll.scroll_top());
         }
         in_view.set_value(drawn_ids);
-        left_out.set(omitted);
+        one_in.set(omitted);
         visible.set(Some(window));
     });
 
@@ -171,6 +174,7 @@ pub fn SequenceView(
         if let Some(y) = at {
             following.set(false);
             scroll.set_scroll_top((y - 40.0).max(0.0) as i32);
+            last_top.set_value(scroll.scroll_top());
             scrolled.update(|n| *n = n.wrapping_add(1));
         }
     });
@@ -179,9 +183,16 @@ pub fn SequenceView(
         let Some(scroll) = scroller.get_untracked() else {
             return;
         };
-        let at_bottom = scroll.scroll_top() + scroll.client_height() >= scroll.scroll_height() - 4;
-        if following.get_untracked() != at_bottom {
-            following.set(at_bottom);
+        // Only the reader scrolling up stops the following: the view's own scrolling
+        // always goes down, and a change of layout must not stop it either.
+        let top = scroll.scroll_top();
+        let at_bottom = top + scroll.client_height() >= scroll.scroll_height() - 4;
+        let went_up = top < last_top.get_value() - 2;
+        last_top.set_value(top);
+        if at_bottom && !following.get_untracked() {
+            following.set(true);
+        } else if went_up && following.get_untracked() {
+            following.set(false);
         }
         scrolled.update(|n| *n = n.wrapping_add(1));
     };
@@ -211,9 +222,9 @@ pub fn SequenceView(
             <header class="panel-header">
                 <h2>"Sequence"</h2>
                 <p class="sequence-note">
-                    {move || match left_out.get() {
-                        0 => String::new(),
-                        n => format!("{n} older arrows in view left out"),
+                    {move || match one_in.get() {
+                        1 => String::new(),
+                        n => format!("1 in {n} messages drawn"),
                     }}
                 </p>
                 <button

@@ -157,19 +157,41 @@ pub struct Bar {
 pub struct Sequence {
     pub arrows: Vec<Arrow>,
     pub bars: Vec<Bar>,
-    /// Arrows in the window left out past [`MAX_ARROWS`].
-    pub left_out: usize,
+    /// One message in this many is drawn (1 when all are): past [`MAX_ARROWS`] legs in the
+    /// window, an even sample of messages is kept, always with the marked chain.
+    pub one_in: u64,
 }
 
-/// The arrows and bars that meet `window`, newest arrows kept when there are too many.
+/// The arrows and bars that meet `window`. When the window holds more than [`MAX_ARROWS`]
+/// legs, only the messages whose id is a multiple of a power of two are drawn (and the
+/// marked chain's): a sample that stays the same as the window slides, so a refresh under
+/// heavy traffic adds and removes only what enters and leaves the window.
 pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
     let now = sim.now();
-    let mut out = Sequence::default();
+    let in_window = sim
+        .messages()
+        .take_while(|m| m.timestamp <= window.to)
+        .map(|m| {
+            sim.legs_of(m.message_id)
+                .iter()
+                .filter(|l| window.meets(l.depart, l.arrive))
+                .count()
+        })
+        .sum::<usize>();
+    let one_in = in_window.div_ceil(MAX_ARROWS).max(1).next_power_of_two() as u64;
+    let mut out = Sequence {
+        one_in,
+        ..Sequence::default()
+    };
     for message in sim.messages() {
         if message.timestamp > window.to {
             break;
         }
         let mark = chain.and_then(|c| c.mark(message));
+        let in_chain = matches!(mark, Some(m) if m != ChainMark::Related);
+        if message.message_id % one_in != 0 && !in_chain {
+            continue;
+        }
         let mut any = false;
         let base = message.message_id.saturating_mul(PARTS_PER_MESSAGE);
         for (index, leg) in sim.legs_of(message.message_id).iter().enumerate() {
@@ -223,18 +245,6 @@ pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
                 });
             }
         }
-    }
-    // Arrows are in the order their messages were sent, which is the newest last.
-    if out.arrows.len() > MAX_ARROWS {
-        out.left_out = out.arrows.len() - MAX_ARROWS;
-        out.arrows.drain(..out.left_out);
-        let oldest = out.arrows.iter().map(|a| a.depart).min().unwrap_or(0);
-        out.bars.retain(|b| b.end >= oldest);
-    }
-    // Bars are bounded the same way: under heavy traffic every consumer has a queue wait
-    // and a processing bar per message.
-    if out.bars.len() > MAX_ARROWS {
-        out.bars.drain(..out.bars.len() - MAX_ARROWS);
     }
     out
 }
@@ -347,9 +357,11 @@ pub fn sequence_markup(
                 .into(),
         );
     }
+    // Notes in words where there is room for them; under traffic they would bury the bars.
+    let noted = drawn.bars.len() <= LABEL_ALL_UP_TO && drawn.one_in == 1;
     for bar in &drawn.bars {
         out.bars
-            .push((bar.key, bar_markup(topology, lanes, window, bar)));
+            .push((bar.key, bar_markup(topology, lanes, window, bar, noted)));
     }
     let label_all = drawn.arrows.len() <= LABEL_ALL_UP_TO;
     // One label per message per line of text: an event's copies leave the broker together,
@@ -476,7 +488,7 @@ fn arrow_markup(
     g.into()
 }
 
-fn bar_markup(topology: &Topology, lanes: &Lanes, window: Window, bar: &Bar) -> Node {
+fn bar_markup(topology: &Topology, lanes: &Lanes, window: Window, bar: &Bar, noted: bool) -> Node {
     let x = lanes.x[bar.service];
     let (y1, y2) = (window.y(bar.start), window.y(bar.end));
     let (offset, width) = match bar.doing {
@@ -517,7 +529,7 @@ fn bar_markup(topology: &Topology, lanes: &Lanes, window: Window, bar: &Bar) -> 
         .child(Element::new("title").text(title))
         .child(Element::new("path").attr("d", rect_d(x + offset, y1, width, (y2 - y1).max(1.0))));
     // Meaning in words where there is room, and a cross where a handler failed.
-    if bar.doing == Doing::Blocked && y2 - y1 > 40.0 {
+    if noted && bar.doing == Doing::Blocked && y2 - y1 > 40.0 {
         g = g.child(
             Element::new("text")
                 .attr("class", "seq-note")
@@ -526,7 +538,7 @@ fn bar_markup(topology: &Topology, lanes: &Lanes, window: Window, bar: &Bar) -> 
                 .text("waiting"),
         );
     }
-    if bar.doing == Doing::Queued && y2 - y1 > 40.0 {
+    if noted && bar.doing == Doing::Queued && y2 - y1 > 40.0 {
         g = g.child(
             Element::new("text")
                 .attr("class", "seq-note")
@@ -592,7 +604,7 @@ mod tests {
             .map(|m| sim.legs_of(m.message_id).len())
             .sum();
         assert_eq!(drawn.arrows.len(), legs);
-        assert_eq!(drawn.left_out, 0);
+        assert_eq!(drawn.one_in, 1);
         let t = sim.topology();
         let broker = t.broker().unwrap();
         let created = drawn
@@ -626,7 +638,8 @@ mod tests {
             from: sim.now() + 10_000,
             to: sim.now() + 20_000,
         };
-        assert_eq!(sequence(&sim, later, None), Sequence::default());
+        let empty = sequence(&sim, later, None);
+        assert!(empty.arrows.is_empty() && empty.bars.is_empty());
     }
 
     #[test]
@@ -669,7 +682,7 @@ mod tests {
     }
 
     #[test]
-    fn too_many_arrows_keep_the_newest() {
+    fn too_many_arrows_are_sampled_evenly_and_the_sample_holds_as_the_window_slides() {
         let mut sim = Sim::airline(SimConfig::default());
         sim.set_traffic(200.0).unwrap();
         sim.advance_by(5_000);
@@ -678,19 +691,44 @@ mod tests {
             to: sim.now(),
         };
         let drawn = sequence(&sim, window, None);
-        assert_eq!(drawn.arrows.len(), MAX_ARROWS);
-        assert!(drawn.left_out > 0);
-        // The newest message's arrows are kept, the oldest left out.
-        let newest = sim
+        assert!(drawn.one_in > 1, "{}", drawn.one_in);
+        assert!(drawn.one_in.is_power_of_two());
+        assert!(
+            drawn.arrows.len() <= 2 * MAX_ARROWS,
+            "{}",
+            drawn.arrows.len()
+        );
+        assert!(drawn.arrows.iter().all(|a| a.message % drawn.one_in == 0));
+        // Old and new messages alike: an even sample, not the newest only.
+        let first = drawn.arrows.first().unwrap().depart;
+        assert!(
+            first < sim.now() / 4,
+            "the sample starts near the window's start: {first}"
+        );
+        // A little later the same messages are drawn, where they still are in view.
+        let later = Window {
+            from: 100,
+            to: sim.now() + 100,
+        };
+        let next = sequence(&sim, later, None);
+        if next.one_in == drawn.one_in {
+            let before: std::collections::BTreeSet<u64> = drawn
+                .arrows
+                .iter()
+                .filter(|a| later.meets(a.depart, a.arrive))
+                .map(|a| a.key)
+                .collect();
+            assert!(before
+                .iter()
+                .all(|k| next.arrows.iter().any(|a| a.key == *k)));
+        }
+        // A selected message is drawn whatever the sample.
+        let odd = sim
             .messages()
-            .rev()
-            .find(|m| !sim.legs_of(m.message_id).is_empty())
+            .find(|m| m.message_id % drawn.one_in != 0 && !sim.legs_of(m.message_id).is_empty())
             .unwrap();
-        assert_eq!(drawn.arrows.last().unwrap().message, newest.message_id);
-        let oldest = sim
-            .messages()
-            .find(|m| !sim.legs_of(m.message_id).is_empty())
-            .unwrap();
-        assert!(drawn.arrows.iter().all(|a| a.message != oldest.message_id));
+        let chain = Chain::of(&sim, odd.message_id).unwrap();
+        let marked = sequence(&sim, window, Some(&chain));
+        assert!(marked.arrows.iter().any(|a| a.message == odd.message_id));
     }
 }
