@@ -1363,6 +1363,8 @@ await test("14.1 the sequence view draws each hop as an arrow of its kind, with 
     const queued = region.locator('.seq-bar[data-doing="queued"][data-service="loyalty"]');
     await queued.first().waitFor({ timeout: 20000 });
     expect((await queued.first().locator("title").textContent()).includes("queued"), "a queue wait says so");
+    const down = region.locator('.seq-down[data-service="loyalty"]');
+    expect((await down.count()) === 1 && (await down.textContent()).includes("down"), "Loyalty's lifeline says it is down");
   } finally {
     await p.close();
   }

@@ -160,6 +160,8 @@ pub struct Sequence {
     /// One message in this many is drawn (1 when all are): past [`MAX_ARROWS`] legs in the
     /// window, an even sample of messages is kept, always with the marked chain.
     pub one_in: u64,
+    /// Services down during the window: each one's service, start and end (now while down).
+    pub downs: Vec<(ServiceIdx, SimTime, SimTime)>,
 }
 
 /// The arrows and bars that meet `window`. When the window holds more than [`MAX_ARROWS`]
@@ -181,6 +183,11 @@ pub fn sequence(sim: &Sim, window: Window, chain: Option<&Chain>) -> Sequence {
     let one_in = in_window.div_ceil(MAX_ARROWS).max(1).next_power_of_two() as u64;
     let mut out = Sequence {
         one_in,
+        downs: sim
+            .down_periods()
+            .map(|p| (p.service, p.from, p.until.unwrap_or(now)))
+            .filter(|&(_, from, until)| window.meets(from, until))
+            .collect(),
         ..Sequence::default()
     };
     for message in sim.messages() {
@@ -359,6 +366,34 @@ pub fn sequence_markup(
     }
     // Notes in words where there is room for them; under traffic they would bury the bars.
     let noted = drawn.bars.len() <= LABEL_ALL_UP_TO && drawn.one_in == 1;
+    // A service taken down: a wide hatched band over its lifeline, saying so.
+    for &(service, from, until) in &drawn.downs {
+        let (x, y1, y2) = (lanes.x[service], window.y(from), window.y(until));
+        out.lifelines.push(
+            Element::new("g")
+                .attr("class", "seq-down")
+                .attr("data-service", topology.id(service).to_string())
+                .attr("data-doing", "down")
+                .child(Element::new("title").text(format!(
+                    "{} down from {} to {}",
+                    topology.id(service),
+                    clock_time(from),
+                    clock_time(until)
+                )))
+                .child(Element::new("path").attr(
+                    "d",
+                    rect_d(x - BAR_WIDTH * 1.5, y1, BAR_WIDTH * 3.0, (y2 - y1).max(1.0)),
+                ))
+                .child(
+                    Element::new("text")
+                        .attr("class", "seq-note")
+                        .attr("x", fixed(x + BAR_WIDTH * 2.0, 1))
+                        .attr("y", fixed(y1 + 12.0, 1))
+                        .text("down"),
+                )
+                .into(),
+        );
+    }
     for bar in &drawn.bars {
         out.bars
             .push((bar.key, bar_markup(topology, lanes, window, bar, noted)));
@@ -730,5 +765,39 @@ mod tests {
         let chain = Chain::of(&sim, odd.message_id).unwrap();
         let marked = sequence(&sim, window, Some(&chain));
         assert!(marked.arrows.iter().any(|a| a.message == odd.message_id));
+    }
+
+    #[test]
+    fn a_service_taken_down_is_a_band_on_its_lifeline_until_it_comes_back() {
+        use crate::sim::{FaultChange, Preset};
+        let mut sim = Sim::airline(SimConfig::default());
+        sim.run_preset(Preset::LoyaltyDown).unwrap();
+        sim.advance_by(3_000);
+        let loyalty = sim.topology().index_of("loyalty").unwrap();
+        let drawn = sequence(&sim, whole(&sim), None);
+        assert_eq!(
+            drawn.downs,
+            vec![(loyalty, 0, sim.now())],
+            "down, and still down now"
+        );
+        let lanes = Lanes::new(sim.topology(), 600.0);
+        let markup = sequence_markup(sim.topology(), &lanes, whole(&sim), 400.0, &drawn);
+        let html = to_html(&markup.lifelines);
+        assert!(html.contains("data-service=\"loyalty\" data-doing=\"down\""));
+        assert!(html.contains(">down</text>"));
+        sim.change_fault(FaultChange::Down(loyalty, false)).unwrap();
+        let back = sim.now();
+        sim.advance_by(1_000);
+        let drawn = sequence(&sim, whole(&sim), None);
+        assert_eq!(
+            drawn.downs,
+            vec![(loyalty, 0, back)],
+            "it ends when it came back"
+        );
+        let after = Window {
+            from: back + 10,
+            to: sim.now(),
+        };
+        assert!(sequence(&sim, after, None).downs.is_empty());
     }
 }

@@ -82,9 +82,9 @@ pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
 pub use decimal::fixed;
 pub use engine::{
-    DeadLetter, Delivery, DeliveryEnd, FaultChange, Happening, Hop, Leg, Outcome, RetryPolicy,
-    ServiceFaults, ServiceStatus, Sim, SimConfig, UserMessage, MAX_DUPLICATE_PERCENT, MAX_RETRIES,
-    MAX_SLOWDOWN, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
+    DeadLetter, Delivery, DeliveryEnd, DownPeriod, FaultChange, Happening, Hop, Leg, Outcome,
+    RetryPolicy, ServiceFaults, ServiceStatus, Sim, SimConfig, UserMessage, MAX_DUPLICATE_PERCENT,
+    MAX_RETRIES, MAX_SLOWDOWN, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
 };
 pub use error::SimError;
 pub use journal::{DeadLetterOp, Input, Journal, SteppedBack};

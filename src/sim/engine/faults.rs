@@ -5,6 +5,7 @@
 
 use super::Sim;
 use crate::sim::error::SimError;
+use crate::sim::time::SimTime;
 use crate::sim::topology::{Role, ServiceIdx};
 
 /// What a consumer does when its handler fails, with NServiceBus's defaults: two immediate
@@ -57,6 +58,18 @@ impl RetryPolicy {
             None
         }
     }
+}
+
+/// How many down periods the history keeps.
+pub const DOWN_PERIODS_KEPT: usize = 256;
+
+/// A stretch of time a service was taken down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DownPeriod {
+    pub service: ServiceIdx,
+    pub from: SimTime,
+    /// `None` while it is still down.
+    pub until: Option<SimTime>,
 }
 
 /// One service's what-if settings.
@@ -151,6 +164,11 @@ impl Sim {
         self.duplicate_percent > 0.0 || self.faults.iter().any(|f| *f != healthy)
     }
 
+    /// When services were down, oldest first (the latest [`DOWN_PERIODS_KEPT`]).
+    pub fn down_periods(&self) -> impl DoubleEndedIterator<Item = &DownPeriod> {
+        self.down_periods.iter()
+    }
+
     /// Applies one what-if change. Bad values are refused with a reason and change nothing.
     /// Bringing a service back up lets it drain its queue at once.
     pub fn change_fault(&mut self, change: FaultChange) -> Result<(), SimError> {
@@ -167,7 +185,28 @@ impl Sim {
         match change {
             FaultChange::Down(s, down) => {
                 let s = service(s)?;
+                let was = self.faults[s].down;
                 self.faults[s].down = down;
+                let now = self.now;
+                if down && !was {
+                    self.down_periods.push_back(DownPeriod {
+                        service: s,
+                        from: now,
+                        until: None,
+                    });
+                    if self.down_periods.len() > DOWN_PERIODS_KEPT {
+                        self.down_periods.pop_front();
+                    }
+                } else if was && !down {
+                    if let Some(open) = self
+                        .down_periods
+                        .iter_mut()
+                        .rev()
+                        .find(|p| p.service == s && p.until.is_none())
+                    {
+                        open.until = Some(now);
+                    }
+                }
                 if !down {
                     self.try_pull(s);
                 }

@@ -37,7 +37,8 @@ use super::topology::{Role, ServiceIdx, Topology};
 pub use broker::DeadLetter;
 pub use deliveries::{Delivery, DeliveryEnd, Leg};
 pub use faults::{
-    FaultChange, RetryPolicy, ServiceFaults, MAX_DUPLICATE_PERCENT, MAX_RETRIES, MAX_SLOWDOWN,
+    DownPeriod, FaultChange, RetryPolicy, ServiceFaults, MAX_DUPLICATE_PERCENT, MAX_RETRIES,
+    MAX_SLOWDOWN,
 };
 pub use happening::{Happening, Hop, Outcome, ServiceStatus, SimConfig};
 pub use sends::UserMessage;
@@ -150,6 +151,8 @@ pub struct Sim {
     processed_items: u64,
 
     faults: Vec<ServiceFaults>,
+    /// When services were down, oldest first (bounded): what the sequence view draws.
+    down_periods: VecDeque<DownPeriod>,
     duplicate_percent: f64,
     /// Per consumer, the message ids it processed (bounded), for idempotent consumers.
     inboxes: Vec<BTreeSet<MessageId>>,
@@ -241,6 +244,7 @@ impl Sim {
             in_flight: 0,
             processed_items: 0,
             faults: vec![healthy; n],
+            down_periods: VecDeque::new(),
             duplicate_percent: 0.0,
             inboxes: vec![BTreeSet::new(); n],
             inbox_order: vec![VecDeque::new(); n],
