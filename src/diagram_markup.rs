@@ -3,7 +3,6 @@
 //! each time its lane refreshes) and the build, which writes the default model's diagram
 //! into `index.html` so that it is on screen at first paint.
 
-use crate::flow::chain::{Chain, ChainMark};
 use crate::geometry::{
     name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE, VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -45,8 +44,9 @@ pub struct DiagramState {
     /// The marked message's route: its edges drawn thicker and labelled.
     pub marked: Option<Route>,
     /// The selected message's causal chain: each edge its causes, itself or its effects
-    /// travelled, by index, with the nearest relation (selected, then cause, then effect).
-    pub chain: Vec<(usize, ChainMark)>,
+    /// travelled, by index, with the nearest relation (`data-chain`: selected, cause or
+    /// effect; see `flow::chain::chain_edges`).
+    pub chain: Vec<(usize, &'static str)>,
 }
 
 impl DiagramState {
@@ -88,31 +88,6 @@ impl DiagramState {
             chain: Vec::new(),
         }
     }
-}
-
-/// The edges the messages of `chain` travelled, each with the nearest relation among the
-/// messages that travelled it: the selected message's own edges first, then its causes',
-/// then its effects'.
-pub fn chain_edges(
-    sim: &Sim,
-    geometry: &DiagramGeometry,
-    chain: &Chain,
-) -> Vec<(usize, ChainMark)> {
-    let mut out: Vec<(usize, ChainMark)> = Vec::new();
-    let members = std::iter::once((chain.selected, ChainMark::Selected))
-        .chain(chain.causes.iter().map(|&c| (c, ChainMark::Cause)))
-        .chain(chain.effects.iter().map(|&e| (e, ChainMark::Effect)));
-    for (id, mark) in members {
-        let Some(message) = sim.message(id) else {
-            continue;
-        };
-        for edge in geometry.route(sim.topology(), message).edges {
-            if !out.iter().any(|(e, _)| *e == edge) {
-                out.push((edge, mark));
-            }
-        }
-    }
-    out
 }
 
 /// The whole diagram: the SVG, its arrowheads, and inside it the edges and nodes.
@@ -339,7 +314,7 @@ pub fn diagram_markup(
             .attr("data-types", drawn.edge.types.join(","))
             .attr("data-edge-index", index.to_string());
         if let Some((_, mark)) = state.chain.iter().find(|(edge, _)| *edge == index) {
-            group = group.attr("data-chain", mark.as_str());
+            group = group.attr("data-chain", *mark);
         }
         // The most doubtful rule among the edge's messages, so a guess is never hidden; the
         // model editor says each rule in words.

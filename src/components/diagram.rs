@@ -3,9 +3,9 @@ use leptos::prelude::*;
 
 use crate::bench_mode;
 use crate::components::clicked_attribute;
-use crate::diagram_markup::{chain_edges, diagram_svg, DiagramState};
+use crate::diagram_markup::{diagram_svg, DiagramState};
 use crate::dom_patch::patch_children;
-use crate::flow::chain::Chain;
+use crate::flow::chain::{chain_edges, Chain};
 use crate::geometry::{client_to_view, DiagramGeometry, Point};
 use crate::live::LiveSim;
 use crate::markup::Node as MarkupNode;

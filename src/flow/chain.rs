@@ -2,6 +2,7 @@
 //! the user's action) and the messages it led to (its descendants). Every view marks the
 //! same chain, so it is computed once here from the simulation's history.
 
+use crate::geometry::DiagramGeometry;
 use crate::sim::{CorrelationId, Envelope, MessageId, Sim};
 
 /// How a message relates to the selected one.
@@ -94,6 +95,31 @@ impl Chain {
     pub fn root(&self) -> MessageId {
         self.causes.first().copied().unwrap_or(self.selected)
     }
+}
+
+/// The edges the messages of `chain` travelled, each with the nearest relation among the
+/// messages that travelled it: the selected message's own edges first, then its causes',
+/// then its effects'.
+pub fn chain_edges(
+    sim: &Sim,
+    geometry: &DiagramGeometry,
+    chain: &Chain,
+) -> Vec<(usize, &'static str)> {
+    let mut out: Vec<(usize, &'static str)> = Vec::new();
+    let members = std::iter::once((chain.selected, ChainMark::Selected))
+        .chain(chain.causes.iter().map(|&c| (c, ChainMark::Cause)))
+        .chain(chain.effects.iter().map(|&e| (e, ChainMark::Effect)));
+    for (id, mark) in members {
+        let Some(message) = sim.message(id) else {
+            continue;
+        };
+        for edge in geometry.route(sim.topology(), message).edges {
+            if !out.iter().any(|(e, _)| *e == edge) {
+                out.push((edge, mark.as_str()));
+            }
+        }
+    }
+    out
 }
 
 /// Where the keyboard moves within a chain: to a message's cause, its first effect, or
