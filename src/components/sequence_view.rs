@@ -156,6 +156,11 @@ pub fn SequenceView(
         visible.set(Some(window));
     });
 
+    // Gone from the page, the view shows no window: "what is in view" exports nothing then.
+    on_cleanup(move || {
+        let _ = visible.try_set(None);
+    });
+
     // A message selected elsewhere (the log, the diagram, the Trace panel) is brought into
     // view, a little below the top, and the view holds still there.
     Effect::new(move |_| {
