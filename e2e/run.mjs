@@ -1338,7 +1338,8 @@ await test("14.1 the sequence view draws each hop as an arrow of its kind, with 
     await region.locator(".sequence-scroller").evaluate((s) => { s.scrollTop = 0; });
     await until(() => region.locator('.seq-bar[data-doing="blocked"][data-service="booking"]').count(), (n) => n === 1, 3000);
     expect((await region.locator('.seq-bar[data-doing="blocked"][data-service="booking"]').count()) === 1, "Booking blocked on its availability query");
-    expect((await region.locator(".seq-label").allTextContents()).some((t) => t.startsWith("«query» GET /api/flights/")), "labels carry the kind");
+    const labels = await until(() => region.locator(".seq-label").allTextContents(), (ts) => ts.some((t) => t.startsWith("«query» GET /api/flights/")), 3000);
+    expect(labels.some((t) => t.startsWith("«query» GET /api/flights/")), `labels carry the kind: ${labels.join(" | ")}`);
     expect((await region.locator('.seq-bar[data-doing="processing"]').count()) > 1, "processing bars");
     // A click on an arrow selects its message everywhere.
     const target = region.locator('.seq-arrow[data-kind="query"]').first();
