@@ -442,7 +442,7 @@ await test("16.4 every step has a caption, and Step back then Step gives the sam
   const p = await freshPage();
   try {
     const captionText = () => p.locator(".step-caption").innerText();
-    expect((await p.locator('.step-caption[role="status"]').count()) === 1, "the caption is a status");
+    expect((await p.locator('section[aria-label="Narration"][aria-live="polite"]').count()) === 1, "the step is narrated in a polite live region");
     await p.getByRole("button", { name: "Pause" }).click();
     await p.getByRole("button", { name: "Book FL123" }).click();
     const step = p.getByRole("button", { name: "Step", exact: true });

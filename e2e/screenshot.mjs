@@ -2,7 +2,9 @@
 // was built. Not a test. Usage:
 //   STEPS="Book FL123,wait:3000,css:[data-service=loyalty]" SCHEME=dark WIDTH=800 \
 //   OUT=shot.png node e2e/screenshot.mjs
-// A step is a button's accessible name, "wait:MS", or "css:SELECTOR" to click.
+// A step is a button's accessible name, "wait:MS", "css:SELECTOR" to click, "key:KEY" to
+// press, or "select:NAME=VALUE" to choose in a select. FORCED=1 emulates forced colours
+// (Windows High Contrast); GREY=1 takes the picture in greyscale.
 import { chromium } from "playwright-core";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +18,7 @@ const page = await browser.newPage({
   viewport: { width: Number(env.WIDTH ?? 1280), height: Number(env.HEIGHT ?? 800) },
   colorScheme: env.SCHEME ?? "light",
   reducedMotion: env.REDUCED ? "reduce" : "no-preference",
+  forcedColors: env.FORCED ? "active" : "none",
 });
 page.on("console", (m) => console.log(`console ${m.type()}: ${m.text()}`));
 page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
@@ -24,8 +27,14 @@ await page.locator("[data-service]").first().waitFor();
 for (const step of (env.STEPS ?? "").split(",").filter(Boolean)) {
   if (step.startsWith("wait:")) await page.waitForTimeout(Number(step.slice(5)));
   else if (step.startsWith("css:")) await page.locator(step.slice(4)).first().click();
+  else if (step.startsWith("key:")) await page.keyboard.press(step.slice(4));
+  else if (step.startsWith("select:")) {
+    const [name, value] = step.slice(7).split("=");
+    await page.getByRole("combobox", { name }).selectOption(value);
+  }
   else await page.getByRole("button", { name: step, exact: true }).click();
 }
+if (env.GREY) await page.addStyleTag({ content: "html { filter: grayscale(1); }" });
 await page.screenshot({ path: env.OUT ?? "screenshot.png", fullPage: env.FULL === "1" });
 await browser.close();
 await server.close();

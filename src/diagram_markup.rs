@@ -3,6 +3,7 @@
 //! each time its lane refreshes) and the build, which writes the default model's diagram
 //! into `index.html` so that it is on screen at first paint.
 
+use crate::diagram_focus::DiagramItem;
 use crate::geometry::{
     name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE, VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -47,6 +48,9 @@ pub struct DiagramState {
     /// travelled, by index, with the nearest relation (`data-chain`: selected, cause or
     /// effect; see `flow::chain::chain_edges`).
     pub chain: Vec<(usize, &'static str)>,
+    /// Where the keyboard stands in the diagram: that item is the diagram's one tab stop
+    /// (the first service until the keyboard moves).
+    pub focus: Option<DiagramItem>,
 }
 
 impl DiagramState {
@@ -86,6 +90,7 @@ impl DiagramState {
             selected,
             marked,
             chain: Vec::new(),
+            focus: None,
         }
     }
 }
@@ -273,6 +278,21 @@ pub fn legend_markup() -> Vec<Node> {
     items
 }
 
+/// An edge's accessible name: its kind and ends, then the label it shows (which shortens
+/// long routes), then, if the label shortened them, every message in full.
+fn edge_name(kind: &str, from: &str, to: &str, shown: Option<&str>, types: &[String]) -> String {
+    let all = types.join(", ");
+    match shown {
+        Some(shown) if shown != all => format!("{kind} from {from} to {to}: {shown} ({all})"),
+        _ => format!("{kind} from {from} to {to}: {all}"),
+    }
+}
+
+/// A kind in words, capitalised, for labels read aloud.
+fn kind_word(kind: EdgeKind) -> &'static str {
+    LEGEND_KINDS[kind as usize].1
+}
+
 /// The token's shape, as the canvas draws it: a square, a circle, a triangle.
 pub fn token_shape(kind: EdgeKind) -> &'static str {
     match kind {
@@ -291,6 +311,14 @@ pub fn diagram_markup(
     let services = topology.services();
     let id_of = |i: ServiceIdx| services.get(i).map(|s| s.id.clone()).unwrap_or_default();
     let labelled = geometry.edges.len() <= MAX_LABELLED_EDGES;
+    // One tab stop for the whole diagram; the arrow keys move it (see `diagram_focus`).
+    let stop = state.focus.unwrap_or(DiagramItem::Service(0));
+    let tab_index = |item: DiagramItem| if item == stop { "0" } else { "-1" };
+    let name_of = |i: ServiceIdx| match services.get(i) {
+        Some(spec) if spec.role == Role::Broker => "the broker".to_string(),
+        Some(spec) => spec.name.clone(),
+        None => String::new(),
+    };
     let marks_edge = |index: usize| {
         state
             .marked
@@ -312,7 +340,19 @@ pub fn diagram_markup(
             .attr("data-from", id_of(drawn.edge.from))
             .attr("data-to", id_of(drawn.edge.to))
             .attr("data-types", drawn.edge.types.join(","))
-            .attr("data-edge-index", index.to_string());
+            .attr("data-edge-index", index.to_string())
+            .attr("role", "button")
+            .attr("tabindex", tab_index(DiagramItem::Edge(index)))
+            .attr(
+                "aria-label",
+                edge_name(
+                    kind_word(drawn.edge.kind),
+                    &name_of(drawn.edge.from),
+                    &name_of(drawn.edge.to),
+                    labelled.then_some(drawn.label.as_str()),
+                    &drawn.edge.types,
+                ),
+            );
         if let Some((_, mark)) = state.chain.iter().find(|(edge, _)| *edge == index) {
             group = group.attr("data-chain", *mark);
         }
@@ -447,6 +487,11 @@ pub fn diagram_markup(
             .attr("class", "node-name")
             .attr("text-anchor", "middle");
         for (i, line) in lines.into_iter().enumerate() {
+            // A space between the lines, which SVG does not draw: a reader of the text
+            // (and the check that the name matches it) sees two words, not one.
+            if i > 0 {
+                name = name.text(" ");
+            }
             name = name.child(
                 Element::new("tspan")
                     .attr("x", "0")
@@ -455,6 +500,33 @@ pub fn diagram_markup(
             );
         }
         let status = status_text(now.status);
+        // The icon beside the status says the rest; the full words are in the node's
+        // accessible name and `data-status`.
+        let short = match now.status {
+            ServiceStatus::Waiting => "waiting",
+            other => status_text(other),
+        };
+        let status_line = if now.queued > 0 {
+            format!("{short} · {} queued", now.queued)
+        } else {
+            short.to_string()
+        };
+        // The accessible name says what the box shows, in the order it shows it, and then
+        // what only the icons and the colours tell.
+        let mut label = format!("{}: {status_line}", spec.name);
+        if now.dead_letters > 0 {
+            label.push_str(&format!(", {} dead letters", now.dead_letters));
+        }
+        if spec.role == Role::Broker && now.refused > 0 {
+            label.push_str(&format!(
+                ", {} refused in the last {} s: queues full",
+                now.refused,
+                REFUSAL_WINDOW_MS / 1000
+            ));
+        }
+        if now.status == ServiceStatus::Waiting {
+            label.push_str(", blocked until a query is answered");
+        }
         let mut node = Element::new("g")
             .attr("class", class)
             .attr("data-service", spec.id.clone())
@@ -464,14 +536,8 @@ pub fn diagram_markup(
             .attr("data-dead-letters", now.dead_letters.to_string())
             .attr("transform", translate(at.x, at.y))
             .attr("role", "button")
-            .attr("tabindex", "0")
-            .attr(
-                "aria-label",
-                format!(
-                    "{}: {status}, {} queued, {} dead letters",
-                    spec.name, now.queued, now.dead_letters
-                ),
-            )
+            .attr("tabindex", tab_index(DiagramItem::Service(index)))
+            .attr("aria-label", label)
             .child(
                 Element::new("rect")
                     .attr("class", "node-box")
@@ -495,6 +561,27 @@ pub fn diagram_markup(
                 status_y - 4.0,
                 "M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z",
             ));
+        // In reading order, as the accessible name says it: status, dead letters, refusals.
+        node = node
+            .text(" ")
+            .child(
+                Element::new("text")
+                    .attr("class", "node-status")
+                    .attr("y", fixed(status_y, 1))
+                    .attr("text-anchor", "middle")
+                    .text(status_line),
+            )
+            .text(" ")
+            .child(
+                Element::new("text")
+                    .attr(
+                        "class",
+                        none_class("dead-letter-badge", now.dead_letters == 0),
+                    )
+                    .attr("y", fixed(hh + 16.0, 1))
+                    .attr("text-anchor", "middle")
+                    .text(format!("✉ {} dead letters", now.dead_letters)),
+            );
         if spec.role == Role::Broker {
             // Back-pressure at the broker: refusals in the last few seconds, as a mark and
             // a count under the box.
@@ -529,34 +616,6 @@ pub fn diagram_markup(
                     ),
             );
         }
-        // The icon beside the status says the rest; the full words are in the node's
-        // accessible name and `data-status`.
-        let short = match now.status {
-            ServiceStatus::Waiting => "waiting",
-            other => status_text(other),
-        };
-        node = node
-            .child(
-                Element::new("text")
-                    .attr(
-                        "class",
-                        none_class("dead-letter-badge", now.dead_letters == 0),
-                    )
-                    .attr("y", fixed(hh + 16.0, 1))
-                    .attr("text-anchor", "middle")
-                    .text(format!("✉ {} dead letters", now.dead_letters)),
-            )
-            .child(
-                Element::new("text")
-                    .attr("class", "node-status")
-                    .attr("y", fixed(status_y, 1))
-                    .attr("text-anchor", "middle")
-                    .text(if now.queued > 0 {
-                        format!("{short} · {} queued", now.queued)
-                    } else {
-                        short.to_string()
-                    }),
-            );
         nodes = nodes.child(node);
     }
     vec![edges.into(), nodes.into()]
@@ -612,7 +671,7 @@ pub fn dash_pattern(kind: EdgeKind) -> &'static str {
     }
 }
 
-fn status_text(status: ServiceStatus) -> &'static str {
+pub(crate) fn status_text(status: ServiceStatus) -> &'static str {
     match status {
         ServiceStatus::Idle => "idle",
         ServiceStatus::Busy => "busy",
@@ -653,7 +712,7 @@ mod tests {
             html.matches("class=\"edge edge-").count(),
             geometry.edges.len() + geometry.dead_ends.len()
         );
-        assert!(html.contains("aria-label=\"Booking Service: idle, 0 queued, 0 dead letters\""));
+        assert!(html.contains("aria-label=\"Booking Service: idle\""));
         assert!(html.contains("class=\"refusals none\""));
     }
 
@@ -677,10 +736,38 @@ mod tests {
         let html = to_html(&diagram_markup(topology, &geometry, &state));
         assert!(html.contains("class=\"node down selected\" data-service=\"booking\""));
         assert!(html.contains("data-queue-depth=\"3\" data-dead-letters=\"2\""));
-        assert!(html.contains("Booking Service: down, 3 queued, 2 dead letters"));
+        assert!(html.contains("aria-label=\"Booking Service: down · 3 queued, 2 dead letters\""));
         assert!(html.contains(">down · 3 queued<"));
         assert!(html.contains("class=\"dead-letter-badge\""));
         assert!(html.contains(">✉ 2 dead letters<"));
         assert_eq!(html.matches(" marked\"").count(), 1, "one marked edge");
+    }
+
+    #[test]
+    fn the_diagram_is_one_tab_stop_that_the_keyboard_moves() {
+        let (sim, geometry) = airline();
+        let topology = sim.topology();
+        let mut state = DiagramState::at_rest(topology.services().len());
+        let html = to_html(&diagram_markup(topology, &geometry, &state));
+        assert_eq!(html.matches("tabindex=\"0\"").count(), 1, "one tab stop");
+        let items = topology.services().len() + geometry.edges.len();
+        assert_eq!(html.matches("tabindex=\"-1\"").count(), items - 1);
+        assert!(html.contains("data-service-index=\"0\" data-status=\"idle\" data-queue-depth=\"0\" data-dead-letters=\"0\" transform"));
+        let booking_created = geometry
+            .edges
+            .iter()
+            .position(|d| d.edge.types.contains(&"BookingCreated".to_string()))
+            .unwrap();
+        state.focus = Some(DiagramItem::Edge(booking_created));
+        let html = to_html(&diagram_markup(topology, &geometry, &state));
+        assert_eq!(html.matches("tabindex=\"0\"").count(), 1);
+        let stop = html.split("tabindex=\"0\"").next().unwrap();
+        assert!(
+            stop.ends_with(&format!(
+                "data-edge-index=\"{booking_created}\" role=\"button\" "
+            )),
+            "the edge holds the stop"
+        );
+        assert!(html.contains("aria-label=\"Event from Booking Service to the broker: Booking"));
     }
 }

@@ -3,7 +3,7 @@
 //! today and spoken narration later say the same thing, and both are tested natively.
 
 use crate::listing::seconds;
-use crate::sim::{Happening, MessageKind, Role, ServiceIdx, Sim};
+use crate::sim::{Happening, MessageKind, Role, ServiceIdx, Sim, SimTime};
 
 /// At most this many sentences in a caption; the rest are counted.
 const CAPTION_SENTENCES: usize = 2;
@@ -51,7 +51,7 @@ fn sentence(sim: &Sim, happening: &Happening) -> Option<String> {
                     format!("{} published {} to {to}", name(m.source), m.type_name)
                 }
                 MessageKind::Query => format!(
-                    "{} asked {to} {} and waits for the answer",
+                    "{} is waiting for {to} to answer {}",
                     name(m.source),
                     m.type_name
                 ),
@@ -181,6 +181,40 @@ fn sentence(sim: &Sim, happening: &Happening) -> Option<String> {
 
 /// The sentences for one step, joined into one line: the first few, then how many more.
 pub fn caption(sim: &Sim, happenings: &[Happening]) -> String {
+    told(sim, happenings, CAPTION_SENTENCES)
+}
+
+/// What narration says for one step: every sentence, up to a number a listener can take in.
+pub fn narrate_step(sim: &Sim, happenings: &[Happening]) -> String {
+    told(sim, happenings, NARRATED_SENTENCES)
+}
+
+/// At most this many sentences are spoken for one step.
+const NARRATED_SENTENCES: usize = 6;
+
+fn told(sim: &Sim, happenings: &[Happening], limit: usize) -> String {
+    let sentences = ranked_sentences(sim, happenings, usize::MAX);
+    if sentences.is_empty() {
+        return "Nothing anyone could see happened: a timer ran out unnoticed.".into();
+    }
+    joined(&sentences, limit, sentences.len())
+}
+
+/// The first `limit` of `sentences` as one line, then how many more of `total` there were.
+fn joined(sentences: &[String], limit: usize, total: usize) -> String {
+    let shown = sentences.len().min(limit);
+    let mut line = sentences[..shown].join(". ");
+    line.push('.');
+    match total.saturating_sub(shown) {
+        0 => {}
+        1 => line.push_str(" And 1 more thing."),
+        more => line.push_str(&format!(" And {more} more things.")),
+    }
+    line
+}
+
+/// The sentences worth telling for `happenings`, most important first, at most `limit`.
+fn ranked_sentences(sim: &Sim, happenings: &[Happening], limit: usize) -> Vec<String> {
     // A message that waits in a queue and leaves it in the same instant did not wait.
     let passed_on = |message: u64, consumer: ServiceIdx| {
         happenings.iter().any(
@@ -193,23 +227,161 @@ pub fn caption(sim: &Sim, happenings: &[Happening]) -> String {
     let mut sentences: Vec<String> = Vec::new();
     for rank in 0..=3 {
         for happening in happenings.iter().filter(told) {
+            if sentences.len() >= limit {
+                return sentences;
+            }
             if importance(happening) == rank {
                 sentences.extend(describe(sim, happening));
             }
         }
     }
-    if sentences.is_empty() {
-        return "Nothing anyone could see happened: a timer ran out unnoticed.".into();
+    sentences
+}
+
+/// While the clock runs, narration speaks at most once every few seconds: what happened
+/// since it last spoke, gathered frame by frame. A quiet stretch (a few messages sent) is
+/// told sentence by sentence; a busy one is summed up in counts.
+#[derive(Clone, Debug, Default)]
+pub struct Digest {
+    /// The first few sentences, in the order things happened.
+    sentences: Vec<String>,
+    /// Happenings worth a sentence while the stretch was quiet, told or not.
+    worth_telling: usize,
+    /// Flows started (messages no other message caused), by type, in first-seen order.
+    started: Vec<(String, usize)>,
+    sent: [usize; 3],
+    refused: usize,
+    failed: usize,
+    dead_lettered: usize,
+    from: Option<SimTime>,
+    to: SimTime,
+}
+
+/// A quiet stretch sends at most this many messages, and is told in sentences, the first
+/// few of them.
+const QUIET_SENDS: usize = 3;
+const QUIET_SENTENCES: usize = 3;
+
+impl Digest {
+    /// Takes in one frame's happenings.
+    pub fn absorb(&mut self, sim: &Sim, happenings: &[Happening]) {
+        for happening in happenings {
+            self.from.get_or_insert(happening.at());
+            self.to = happening.at();
+            match happening {
+                Happening::Sent { message, .. } => {
+                    if let Some(m) = sim.message(*message) {
+                        let slot = match m.kind {
+                            MessageKind::Command => Some(0),
+                            MessageKind::Event => Some(1),
+                            MessageKind::Query => Some(2),
+                            MessageKind::QueryResponse => None,
+                        };
+                        if let Some(slot) = slot {
+                            self.sent[slot] += 1;
+                        }
+                        if m.causation_id.is_none() {
+                            match self.started.iter_mut().find(|(t, _)| *t == m.type_name) {
+                                Some((_, n)) => *n += 1,
+                                None => self.started.push((m.type_name.clone(), 1)),
+                            }
+                        }
+                    }
+                }
+                Happening::Rejected { .. } => self.refused += 1,
+                Happening::Failed { .. }
+                | Happening::QueryFailed { .. }
+                | Happening::TimedOut { .. } => self.failed += 1,
+                Happening::DeadLettered { .. } => self.dead_lettered += 1,
+                _ => {}
+            }
+        }
+        // Sentences only while the stretch may still turn out quiet: a busy one is counted.
+        if !self.busy() {
+            let more = ranked_sentences(sim, happenings, usize::MAX);
+            self.worth_telling += more.len();
+            let room = QUIET_SENTENCES.saturating_sub(self.sentences.len());
+            self.sentences.extend(more.into_iter().take(room));
+        }
     }
-    let shown = sentences.len().min(CAPTION_SENTENCES);
-    let mut line = sentences[..shown].join(". ");
-    line.push('.');
-    match sentences.len() - shown {
-        0 => {}
-        1 => line.push_str(" And 1 more thing."),
-        more => line.push_str(&format!(" And {more} more things.")),
+
+    fn busy(&self) -> bool {
+        self.sent.iter().sum::<usize>() > QUIET_SENDS
     }
-    line
+
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none()
+    }
+
+    /// What narration says for the stretch, with the deepest queue now; `None` when nothing
+    /// worth saying happened.
+    pub fn summary(&self, sim: &Sim) -> Option<String> {
+        if !self.busy() {
+            return (self.worth_telling > 0)
+                .then(|| joined(&self.sentences, QUIET_SENTENCES, self.worth_telling));
+        }
+        let span = self.to.saturating_sub(self.from.unwrap_or(self.to)).max(1);
+        let mut parts = Vec::new();
+        if !self.started.is_empty() {
+            let started: Vec<String> = self
+                .started
+                .iter()
+                .map(|(name, n)| format!("{n} {name}"))
+                .collect();
+            parts.push(format!("{} started", list(&started)));
+        }
+        let kinds: Vec<String> = ["command", "event", "query"]
+            .iter()
+            .zip(self.sent)
+            .filter(|(_, n)| *n > 0)
+            .map(|(kind, n)| plural(n, kind))
+            .collect();
+        if !kinds.is_empty() {
+            parts.push(format!("{} sent", list(&kinds)));
+        }
+        for (n, what) in [
+            (self.refused, "refused"),
+            (self.failed, "failed or timed out"),
+            (self.dead_lettered, "dead-lettered"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        let mut line = format!(
+            "In the last {}: {}",
+            seconds(span.div_ceil(100) * 100),
+            parts.join("; ")
+        );
+        let depths = sim.queue_depths();
+        let deepest = (0..depths.len()).max_by_key(|&s| (depths[s], usize::MAX - s));
+        if let Some(s) = deepest.filter(|&s| depths[s] > 0) {
+            line.push_str(&format!(
+                ". {}'s queue holds {}",
+                service_name(sim, s),
+                depths[s]
+            ));
+        }
+        line.push('.');
+        Some(line)
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match (n, word) {
+        (1, _) => format!("1 {word}"),
+        (_, "query") => format!("{n} queries"),
+        _ => format!("{n} {word}s"),
+    }
+}
+
+/// "a, b and c".
+pub(crate) fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn importance(happening: &Happening) -> u8 {
@@ -244,11 +416,10 @@ fn service_name(sim: &Sim, s: ServiceIdx) -> String {
 /// "Loyalty Points Service and Flight Management Service".
 fn names(sim: &Sim, services: &[ServiceIdx]) -> String {
     let names: Vec<String> = services.iter().map(|&s| service_name(sim, s)).collect();
-    match names.as_slice() {
-        [] => "nobody".into(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    if names.is_empty() {
+        return "nobody".into();
     }
+    list(&names)
 }
 
 #[cfg(test)]
@@ -285,7 +456,7 @@ mod tests {
             "Booking Service published BookingCreated to Loyalty Points Service and Flight Management Service"
         ));
         assert!(said(
-            "Booking Service asked Flight Management Service GET /api/flights/FL123/availability"
+            "Booking Service is waiting for Flight Management Service to answer GET /api/flights/FL123/availability"
         ));
         assert!(said(
             "got the answer to GET /api/flights/FL123/availability"
@@ -307,7 +478,7 @@ mod tests {
         }
         let happenings = sim.step();
         let line = caption(&sim, &happenings);
-        assert_eq!(line.matches("asked").count(), 2, "{line}");
+        assert_eq!(line.matches("is waiting for").count(), 2, "{line}");
         assert!(line.ends_with("And 2 more things."), "{line}");
     }
 
@@ -332,5 +503,65 @@ mod tests {
                 .any(|r| r.starts_with("The broker refused CreateBooking: booking's queue is full")),
             "{refusals:?}"
         );
+    }
+
+    #[test]
+    fn a_quiet_stretch_of_play_is_told_in_sentences() {
+        let mut sim = Sim::airline(SimConfig::default());
+        sim.act(Scenario::CheckJohnsPoints.action()).unwrap();
+        let mut digest = Digest::default();
+        assert_eq!(digest.summary(&sim), None, "nothing happened yet");
+        let first = sim.step();
+        digest.absorb(&sim, &first);
+        let said = digest.summary(&sim).unwrap();
+        assert!(
+            said.starts_with("Mobile App is waiting for Loyalty Points Service to answer GET /api/loyalty/customers/"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_busy_stretch_is_summed_up_with_the_deepest_queue() {
+        let mut sim = Sim::airline(SimConfig::default());
+        sim.set_traffic(20.0).unwrap();
+        let mut digest = Digest::default();
+        for second in 1..=5 {
+            let happenings = sim.advance_to(second * 1000);
+            digest.absorb(&sim, &happenings);
+        }
+        let said = digest.summary(&sim).unwrap();
+        let bookings = sim
+            .messages()
+            .filter(|m| m.type_name == "CreateBooking" && m.causation_id.is_none())
+            .count();
+        assert!(bookings > 20, "traffic ran: {bookings}");
+        assert!(
+            said.starts_with("In the last 5 s: ")
+                && said.contains(&format!(": {bookings} CreateBooking"))
+                && said.contains(" started; "),
+            "{said}"
+        );
+        assert!(
+            said.contains("commands") && said.contains("events"),
+            "{said}"
+        );
+        let depth = sim.queue_depth(sim.topology().index_of("booking").unwrap());
+        assert!(depth > 0, "Booking cannot keep up with 20 a second");
+        assert!(
+            said.ends_with(&format!("Booking Service's queue holds {depth}.")),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn narrating_a_step_tells_more_than_its_caption() {
+        let mut sim = Sim::airline(SimConfig::default());
+        for _ in 0..4 {
+            sim.act(Scenario::ListTiers.action()).unwrap();
+        }
+        let happenings = sim.step();
+        let spoken = narrate_step(&sim, &happenings);
+        assert_eq!(spoken.matches("is waiting for").count(), 4, "{spoken}");
+        assert!(caption(&sim, &happenings).len() < spoken.len());
     }
 }

@@ -12,6 +12,8 @@ use crate::tokens::PlacedToken;
 const TOKEN_SIZE: f64 = 6.5;
 /// Text beside a retried or duplicated token: dark enough on both themes' canvas.
 const TAG_COLOUR: &str = "#b45309";
+/// At most this many tokens get their words drawn in one frame.
+const MAX_TAGS: usize = 80;
 /// The ring around the selected message's tokens, in view units.
 const RING_RADIUS: f64 = 13.0;
 /// The selection colour of the page (`--selected`), which no token uses.
@@ -116,7 +118,12 @@ impl Painter {
                 }
             }
         }
-        let tagged = tokens.iter().filter_map(|t| Some((t.at, t.tag()?)));
+        // Words cost far more than stamps: a bounded number a frame, enough for a lesson's
+        // handful of tokens (a crowd's tags would only overlap).
+        let tagged = tokens
+            .iter()
+            .filter_map(|t| Some((t.at, t.tag()?)))
+            .take(MAX_TAGS);
         let mut font_set = false;
         for (at, tag) in tagged {
             if !font_set {

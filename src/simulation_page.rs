@@ -10,9 +10,9 @@ use crate::bench_mode;
 use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
 use crate::components::{
-    Composer, Controls, DeadLetters, Diagram, FlowExports, Legend, MessageLog, ModelEditor,
-    ModelPicker, Notice, PayloadInspector, SequenceView, ServiceInspector, ShareLink, StageView,
-    TracePanel, ViewOptions, WhatIf,
+    Composer, Controls, DeadLetters, Diagram, DiagramTable, FlowExports, KeyboardShortcuts, Legend,
+    MessageLog, ModelEditor, ModelPicker, Narration, Notice, PayloadInspector, SequenceView,
+    ServiceInspector, ShareLink, StageView, TracePanel, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
 use crate::flow::chain::Chain;
@@ -131,7 +131,18 @@ pub fn SimulationPage(
     let text_scale = RwSignal::new(1.0_f64);
     let canvas = NodeRef::<Canvas>::new();
     let payload_region = NodeRef::<leptos::html::Section>::new();
-    let reduced_motion = prefers_reduced_motion();
+    let reduce_motion = RwSignal::new(prefers_reduced_motion());
+    let reduced_motion = move || reduce_motion.try_get_untracked().unwrap_or(false);
+    // Narration: what a step did, or while playing a digest of the last few seconds.
+    let narrate = RwSignal::new(true);
+    let said = RwSignal::new(String::new());
+    let digest = StoredValue::new_local(narration::Digest::default());
+    let say = move |text: String| {
+        digest.try_update_value(|d| *d = narration::Digest::default());
+        if narrate.try_get_untracked() == Some(true) {
+            let _ = said.try_set(text);
+        }
+    };
 
     // Everything the simulation reports goes through here: new hops become tokens at once.
     // Returns whether anything happened, so the caller can tell the views.
@@ -165,6 +176,7 @@ pub fn SimulationPage(
     let painter = StoredValue::new_local(None::<Painter>);
     let mut carry_ms = 0.0_f64;
     let mut since_clock_ms = 0.0_f64;
+    let mut since_narrated_ms = 0.0_f64;
     use_animation_frame(move |elapsed_ms| {
         let Some(running) = playing.try_get_untracked() else {
             return false;
@@ -186,6 +198,16 @@ pub fn SimulationPage(
                 return false;
             };
             changed = absorb_tokens(&happenings);
+            if changed && narrate.try_get_untracked() == Some(true) {
+                sim.with_value(|s| digest.update_value(|d| d.absorb(s, &happenings)));
+            }
+            since_narrated_ms += elapsed_ms;
+            if since_narrated_ms >= NARRATION_EVERY_MS {
+                since_narrated_ms = 0.0;
+                if let Some(summary) = sim.with_value(|s| digest.with_value(|d| d.summary(s))) {
+                    say(summary);
+                }
+            }
         }
         // Tokens move every frame; the views need not, and refreshing them all in one frame
         // made it miss its deadline under traffic: one lane of views per frame.
@@ -214,7 +236,7 @@ pub fn SimulationPage(
         let placed: Vec<PlacedToken> = tokens
             .try_update_value(|t| {
                 t.prune(now);
-                geometry.with_value(|g| t.placed(g, now, reduced_motion).collect())
+                geometry.with_value(|g| t.placed(g, now, reduced_motion()).collect())
             })
             .unwrap_or_default();
         painter.update_value(|p| {
@@ -246,6 +268,10 @@ pub fn SimulationPage(
         }
         let step = journal.with_value(Journal::steps);
         caption.set(step_caption(step, &happenings));
+        say(format!(
+            "Step {step}: {}",
+            sim.with_value(|s| narration::narrate_step(s, &happenings))
+        ));
         absorb(&happenings);
     });
     let on_step_back = Callback::new(move |()| {
@@ -268,6 +294,11 @@ pub fn SimulationPage(
         tokens.set_value(layer);
         set_clock_now.set(sim.with_value(Sim::now));
         caption.set(step_caption(landed.step, &landed.happenings));
+        say(format!(
+            "Back to step {}: {}",
+            landed.step,
+            sim.with_value(|s| narration::narrate_step(s, &landed.happenings))
+        ));
         run_replaced.update(|n| *n += 1);
         refresh_all();
     });
@@ -280,6 +311,7 @@ pub fn SimulationPage(
         log_place.set(LogPlace::default());
         notice.set(None);
         caption.set(FIRST_CAPTION.to_string());
+        say("Reset: the run starts again from the beginning.".into());
         run_replaced.update(|n| *n += 1);
         playing_preset.set(None);
         set_clock_now.set(sim.with_value(Sim::now));
@@ -319,6 +351,7 @@ pub fn SimulationPage(
             Ok(Some(Ok(happenings))) => {
                 let words = sim.with_value(|s| narration::caption(s, &happenings));
                 caption.set(format!("{name}: {words}"));
+                say(sim.with_value(|s| narration::narrate_step(s, &happenings)));
                 absorb(&happenings);
             }
             Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
@@ -334,6 +367,7 @@ pub fn SimulationPage(
             Some(Ok(happenings)) => {
                 let words = sim.with_value(|s| narration::caption(s, &happenings));
                 caption.set(format!("Composer, {name}: {words}"));
+                say(sim.with_value(|s| narration::narrate_step(s, &happenings)));
                 absorb(&happenings);
                 Ok(())
             }
@@ -357,7 +391,12 @@ pub fn SimulationPage(
         playing.set(now_playing);
         if now_playing {
             caption.set("Playing. Pause, then Step, to follow one happening at a time.".into());
+            say("Playing.".into());
         } else {
+            say(format!(
+                "Paused at {}.",
+                crate::listing::clock_time(sim.with_value(Sim::now))
+            ));
             // Paused: the clock and every view show the moment it stopped at once, not at
             // their next turn.
             set_clock_now.set(sim.with_value(Sim::now));
@@ -371,8 +410,9 @@ pub fn SimulationPage(
     });
     let on_pick = Callback::new(move |at: Point| -> bool {
         let now = sim.with_value(Sim::now);
-        let hit = geometry
-            .with_value(|g| tokens.with_value(|t| t.hit(g, now, reduced_motion, at, PICK_RADIUS)));
+        let hit = geometry.with_value(|g| {
+            tokens.with_value(|t| t.hit(g, now, reduced_motion(), at, PICK_RADIUS))
+        });
         let Some(id) = hit else {
             return false;
         };
@@ -456,13 +496,40 @@ pub fn SimulationPage(
     });
     let scenarios = model.with_value(|m| m.scenarios());
 
-    // Escape leaves Present mode from anywhere on the page.
-    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+    // Escape leaves Present mode from anywhere on the page; the letter keys are the
+    // controls' shortcuts, except where a key is typed or means something already.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && present.try_get_untracked() == Some(true) {
             present.set(false);
         }
+        if ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+            || ev.default_prevented()
+            || types_text(&ev)
+        {
+            return;
+        }
+        match ev.key().as_str() {
+            "p" | "P" => on_play.run(()),
+            "s" | "S" => on_step.run(()),
+            "b" | "B" => on_step_back.run(()),
+            "r" | "R" => on_reset.run(()),
+            "?" => {
+                if let Some(button) = document()
+                    .query_selector(".shortcuts-button")
+                    .ok()
+                    .flatten()
+                {
+                    use wasm_bindgen::JsCast;
+                    button.unchecked_into::<web_sys::HtmlElement>().click();
+                }
+            }
+            _ => return,
+        }
+        ev.prevent_default();
     });
-    on_cleanup(move || escape.remove());
+    on_cleanup(move || keys.remove());
 
     #[cfg(feature = "bench")]
     match mode {
@@ -476,7 +543,7 @@ pub fn SimulationPage(
                 let now = sim.try_with_value(Sim::now)?;
                 let at = tokens.try_with_value(|t| {
                     let n = t.len().max(1);
-                    geometry.with_value(|g| t.placed(g, now, reduced_motion).nth(k % n))
+                    geometry.with_value(|g| t.placed(g, now, reduced_motion()).nth(k % n))
                 })??;
                 let p = crate::geometry::view_to_client(at.at, (rect.width(), rect.height()));
                 Some((rect.left() + p.x, rect.top() + p.y))
@@ -529,6 +596,7 @@ pub fn SimulationPage(
                     <a href="README.md" target="_blank">"README"</a>
                 </nav>
             </header>
+            <section class="top-bar" aria-label="Playback and view">
             <Controls
                 playing
                 speed
@@ -543,17 +611,23 @@ pub fn SimulationPage(
                 on_traffic
             />
             <div class="caption-row">
-                <p class="step-caption" role="status">{move || caption.get()}</p>
-                <ViewOptions present text_scale stage_view />
+                <p class="step-caption">{move || caption.get()}</p>
+                <ViewOptions present text_scale stage_view reduce_motion />
                 <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
             </div>
+            <div class="narration-row">
+                <Narration said=said narrate />
+                <KeyboardShortcuts />
+            </div>
+            </section>
             <Notice message=notice />
             <main class="workspace">
                 <div
                     class="stage"
                     class:both=move || stage_view.get() == StageView::Both
                     class:sequence-only=move || stage_view.get() == StageView::Sequence
+                    class:table-only=move || stage_view.get() == StageView::Table
                 >
                     <Diagram
                         live
@@ -567,6 +641,7 @@ pub fn SimulationPage(
                         canvas
                     />
                     <Legend />
+                    <DiagramTable live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
                     <Show when=sequence_shown>
                         <SequenceView live=flow_live selected=selected_message chain visible=set_visible_window />
                     </Show>
@@ -595,6 +670,20 @@ pub fn SimulationPage(
             </main>
         </div>
     }
+}
+
+/// While playing, narration speaks at most this often, in milliseconds of real time.
+const NARRATION_EVERY_MS: f64 = 4_000.0;
+
+/// Whether a key pressed at `ev`'s target would type text there, so it is no shortcut.
+fn types_text(ev: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || e.closest("[contenteditable]").ok().flatten().is_some()
+        })
 }
 
 /// Raphael De Lio's article, where the airline and its messages come from.

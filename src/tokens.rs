@@ -62,18 +62,29 @@ pub struct PlacedToken {
     pub opacity: f64,
     pub attempt: u32,
     pub duplicate: bool,
+    /// With reduced motion the token stands still, so how far its hop has come is told in
+    /// words instead: the share of the hop's time gone, from 0 to 1.
+    pub travelled: Option<f64>,
 }
 
 impl PlacedToken {
     /// The words drawn beside a retried or duplicated token ("attempt 4", "duplicate"), so a
-    /// retry is told by text, not by colour.
+    /// retry is told by text, not by colour; and a standing token's progress ("40%").
     pub fn tag(&self) -> Option<String> {
-        match (self.attempt, self.duplicate) {
+        let retry = match (self.attempt, self.duplicate) {
             (1, false) => None,
-            (1, true) => Some("duplicate".into()),
+            (1, true) => Some("duplicate".to_string()),
             (n, false) => Some(format!("attempt {n}")),
             (n, true) => Some(format!("attempt {n}, duplicate")),
-        }
+        };
+        let Some(travelled) = self.travelled else {
+            return retry;
+        };
+        let progress = format!("{}%", (travelled * 100.0).round());
+        Some(match retry {
+            Some(retry) => format!("{progress}, {retry}"),
+            None => progress,
+        })
     }
 }
 
@@ -185,6 +196,14 @@ impl TokenLayer {
                 opacity,
                 attempt: token.attempt,
                 duplicate: token.duplicate,
+                travelled: reduced_motion.then(|| {
+                    let along = token.progress(now, false);
+                    if token.reverse {
+                        1.0 - along
+                    } else {
+                        along
+                    }
+                }),
             })
         })
     }
@@ -268,10 +287,16 @@ mod tests {
             opacity: 1.0,
             attempt,
             duplicate,
+            travelled: None,
         };
         assert_eq!(placed(1, false).tag(), None);
         assert_eq!(placed(4, false).tag().as_deref(), Some("attempt 4"));
         assert_eq!(placed(1, true).tag().as_deref(), Some("duplicate"));
+        let standing = PlacedToken {
+            travelled: Some(0.404),
+            ..placed(2, false)
+        };
+        assert_eq!(standing.tag().as_deref(), Some("40%, attempt 2"));
     }
 
     #[test]
@@ -291,6 +316,16 @@ mod tests {
         assert_eq!(token.progress(1250, false), 0.75);
         assert_eq!(token.progress(1000, true), 0.5);
         assert_eq!(token.progress(1900, true), 0.5);
+        // Standing still, it tells how far its hop has come: the answer is 90% back.
+        let mut layer = TokenLayer::new(1);
+        layer.tokens.push(token);
+        let sim = Sim::airline(SimConfig::default());
+        let geometry = DiagramGeometry::new(sim.topology());
+        let standing = layer.placed(&geometry, 1900, true).next().unwrap();
+        assert_eq!(standing.tag().as_deref(), Some("90%"));
+        assert_eq!(standing.at, geometry.edges[0].path.point_at(0.5));
+        let gliding = layer.placed(&geometry, 1900, false).next().unwrap();
+        assert_eq!(gliding.tag(), None);
     }
 
     #[test]

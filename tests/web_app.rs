@@ -572,7 +572,7 @@ async fn in_flight_only_lists_the_messages_whose_tokens_are_on_the_diagram() {
 }
 
 fn caption(root: &Element) -> String {
-    text(&one(root, ".step-caption[role=status]").expect("the step caption"))
+    text(&one(root, ".step-caption").expect("the step caption"))
 }
 
 #[wasm_bindgen_test]

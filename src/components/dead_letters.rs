@@ -68,7 +68,7 @@ pub fn DeadLetters(
                                         {format!(" #{id} at {} · {} attempts", e.consumer_name, e.attempts)}
                                     </p>
                                     <p class="dead-letter-error">{e.error}</p>
-                                    <pre class="json">{e.payload}</pre>
+                                    <pre class="json" tabindex="0" role="region" aria-label=format!("Payload of #{id}")>{e.payload}</pre>
                                     <button on:click=move |_| on_dead_letter.run(DeadLetterOp::Retry(id, c))>"Retry"</button>
                                     " "
                                     <button on:click=move |_| on_dead_letter.run(DeadLetterOp::Discard(id, c))>"Discard"</button>

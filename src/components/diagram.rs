@@ -1,8 +1,10 @@
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::bench_mode;
 use crate::components::clicked_attribute;
+use crate::diagram_focus::{next_item, DiagramItem};
 use crate::diagram_markup::{diagram_svg, DiagramState};
 use crate::dom_patch::patch_children;
 use crate::flow::chain::{chain_edges, Chain};
@@ -64,6 +66,8 @@ pub fn Diagram(
     // diagram into index.html), patched into the SVG whenever the Diagram lane refreshes:
     // only what changed is touched, and no view code is compiled per node and edge.
     let drawing = NodeRef::<Div>::new();
+    // The diagram's one tab stop; the arrow keys move it, a click or Tab onto an item too.
+    let focus = RwSignal::new(None::<DiagramItem>);
     let applied = StoredValue::new_local(None::<Vec<MarkupNode>>);
     Effect::new(move |_| {
         let selected = selected_service.get();
@@ -71,6 +75,7 @@ pub fn Diagram(
         let Some(markup) = live.read(|sim| {
             let mut state = DiagramState::of(sim, selected, marked);
             state.chain = chain_marks.get();
+            state.focus = focus.get();
             geometry.with_value(|g| vec![diagram_svg(sim.topology(), g, &state)])
         }) else {
             return;
@@ -111,16 +116,57 @@ pub fn Diagram(
         }
     };
 
+    let item_of = |ev: &web_sys::Event| {
+        clicked_attribute(ev, "data-service-index")
+            .map(DiagramItem::Service)
+            .or_else(|| clicked_attribute(ev, "data-edge-index").map(DiagramItem::Edge))
+    };
+    let keys = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Escape" {
+            if let Some(element) = container.get_untracked() {
+                focus_after(&element);
+            }
+            return;
+        }
+        let Some(here) = item_of(&ev) else {
+            return;
+        };
+        if key == "Enter" || key == " " {
+            ev.prevent_default();
+            match here {
+                DiagramItem::Service(index) => on_select_service.run(index),
+                DiagramItem::Edge(index) => on_select_edge.run(index),
+            }
+            return;
+        }
+        let Some(next) = geometry.with_value(|g| next_item(g, here, &key)) else {
+            return;
+        };
+        ev.prevent_default();
+        focus.set(Some(next));
+        let selector = match next {
+            DiagramItem::Service(i) => format!("[data-service-index=\"{i}\"]"),
+            DiagramItem::Edge(i) => format!("[data-edge-index=\"{i}\"]"),
+        };
+        let found = drawing
+            .get_untracked()
+            .and_then(|d| d.query_selector(&selector).ok().flatten());
+        if let Some(element) = found {
+            let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    };
+
     view! {
         <div
             class="diagram"
             node_ref=container
             on:click=pick
-            on:keydown=move |ev| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    if let Some(index) = clicked_attribute(&ev, "data-service-index") {
-                        ev.prevent_default();
-                        on_select_service.run(index);
+            on:keydown=keys
+            on:focusin=move |ev| {
+                if let Some(item) = item_of(&ev) {
+                    if focus.get_untracked() != Some(item) {
+                        focus.set(Some(item));
                     }
                 }
             }
@@ -130,5 +176,33 @@ pub fn Diagram(
             <div class="diagram-drawing" node_ref=drawing></div>
             <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
         </div>
+    }
+}
+
+/// Moves the focus to the first control after `element` in the page, as Tab would from
+/// its last item: Escape leaves the diagram without walking out of it item by item.
+fn focus_after(element: &web_sys::Element) {
+    let Ok(candidates) = document().query_selector_all(
+        "button:not([disabled]), a[href], input:not([disabled]), select, textarea, [tabindex=\"0\"]",
+    ) else {
+        return;
+    };
+    for i in 0..candidates.length() {
+        let Some(candidate) = candidates.item(i) else {
+            continue;
+        };
+        let follows = element.compare_document_position(&candidate)
+            & web_sys::Node::DOCUMENT_POSITION_FOLLOWING
+            != 0;
+        if follows && !element.contains(Some(&candidate)) {
+            let _ = candidate
+                .clone()
+                .unchecked_into::<web_sys::HtmlElement>()
+                .focus();
+            // A hidden control cannot take the focus; the next one may.
+            if document().active_element().as_ref() == Some(&candidate.unchecked_into()) {
+                return;
+            }
+        }
     }
 }

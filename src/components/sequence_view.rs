@@ -244,6 +244,7 @@ pub fn SequenceView(
                 class="sequence-scroller"
                 node_ref=scroller
                 tabindex="0"
+                role="group"
                 aria-label="Messages over time, newest at the bottom. Up and Down select the previous and next message."
                 on:scroll=on_scroll
                 on:keydown=on_key

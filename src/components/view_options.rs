@@ -10,15 +10,18 @@ pub enum StageView {
     Diagram,
     Sequence,
     Both,
+    /// The diagram as a table, in the diagram's place.
+    Table,
 }
 
 impl StageView {
     pub fn shows_sequence(self) -> bool {
-        self != StageView::Diagram
+        matches!(self, StageView::Sequence | StageView::Both)
     }
 }
 
-/// How the flow is shown: the diagram, the sequence view or both, the text size, and
+/// How the flow is shown: the diagram, the sequence view, both or a table, the text size,
+/// whether tokens move, and
 /// Present mode, where the diagram has the screen to itself for a projector. Sits beside
 /// the step caption, which Present mode keeps.
 #[component]
@@ -27,8 +30,10 @@ pub fn ViewOptions(
     present: RwSignal<bool>,
     /// The diagram's text size, as a multiple of its normal size.
     text_scale: RwSignal<f64>,
-    /// The diagram, the sequence view, or both.
+    /// The diagram, the sequence view, both, or the diagram as a table.
     stage_view: RwSignal<StageView>,
+    /// Whether tokens stand still at the middle of their hop instead of gliding.
+    reduce_motion: RwSignal<bool>,
 ) -> impl IntoView {
     view! {
         <div class="control-group view-controls" role="group" aria-label="View">
@@ -38,12 +43,14 @@ pub fn ViewOptions(
                         stage_view.set(match ev.target().value().as_str() {
                             "sequence" => StageView::Sequence,
                             "both" => StageView::Both,
+                            "table" => StageView::Table,
                             _ => StageView::Diagram,
                         });
                     }>
                         <option value="diagram">"Diagram"</option>
                         <option value="sequence">"Sequence"</option>
                         <option value="both">"Side by side"</option>
+                        <option value="table">"Table"</option>
                     </select>
                 </label>
                 <label>
@@ -62,6 +69,14 @@ pub fn ViewOptions(
                             })
                             .collect::<Vec<_>>()}
                     </select>
+                </label>
+                <label title="Tokens stand at the middle of each hop, with how far they have come, instead of gliding">
+                    <input
+                        type="checkbox"
+                        prop:checked=reduce_motion
+                        on:change:target=move |ev| reduce_motion.set(ev.target().checked())
+                    />
+                    "Reduce motion"
                 </label>
                 <button
                     aria-pressed=move || present.get().to_string()

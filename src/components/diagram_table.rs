@@ -1,0 +1,42 @@
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use crate::diagram_markup::DiagramState;
+use crate::diagram_table::diagram_table;
+use crate::dom_patch::patch_children;
+use crate::live::LiveSim;
+use crate::markup::Node as MarkupNode;
+
+/// The diagram as a table: each service with its status, its queue, and what it sends and
+/// receives by kind and counterparty. Always in the page for assistive technology; shown
+/// on screen when "Show" asks for it.
+#[component]
+pub fn DiagramTable(
+    /// The running simulation, for each service's status and queue depth.
+    live: LiveSim,
+    /// Whether the table is on screen, not only read out.
+    #[prop(into)]
+    shown: Signal<bool>,
+) -> impl IntoView {
+    let host = NodeRef::<Div>::new();
+    // Markup patched in place, like the diagram's: only the cells that changed are touched.
+    let applied = StoredValue::new_local(Vec::<MarkupNode>::new());
+    Effect::new(move |_| {
+        let Some(markup) = live.read(|sim| {
+            let state = DiagramState::of(sim, None, None);
+            vec![diagram_table(sim.topology(), &state.nodes)]
+        }) else {
+            return;
+        };
+        let Some(host) = host.get() else {
+            return;
+        };
+        applied.update_value(|applied| {
+            patch_children(&host, applied, &markup);
+            *applied = markup;
+        });
+    });
+    view! {
+        <div class="table-view" class:visually-hidden=move || !shown.get() node_ref=host></div>
+    }
+}
