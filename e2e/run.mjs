@@ -1574,6 +1574,312 @@ await test("14.6 without a mouse: the sequence is chosen, stepped through with t
   }
 });
 
+// ----- Issue 15: everyone can follow the flow -----
+const AXE = join(here, "..", "node_modules", "axe-core", "axe.min.js");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+/** axe-core's violations on the page as it is, one line each ("rule: target (why)"). */
+async function axeViolations(p, state) {
+  await p.waitForTimeout(300);
+  if (!(await p.evaluate(() => typeof window.axe !== "undefined"))) await p.addScriptTag({ path: AXE });
+  const result = await p.evaluate((tags) => axe.run(document, { runOnly: { type: "tag", values: tags } }), AXE_TAGS);
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${state}: ${v.id}: ${n.target.join(" ")} (${n.failureSummary.replace(/\s+/g, " ").slice(0, 160)})`));
+}
+/** The narration region's words now. */
+const narration = (p) => p.getByRole("region", { name: "Narration" }).locator(".narration-text").innerText();
+/** The accessible name of the focused element. */
+const focusedName = (p) => p.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? "");
+
+await test("15.1 axe-core finds no violation in either theme: at rest, after a booking, with each inspector, panel, view and menu open", async () => {
+  const found = [];
+  for (const colorScheme of ["light", "dark"]) {
+    const p = await freshPage({ width: 1280, height: 800 }, { colorScheme });
+    found.push(...(await axeViolations(p, `${colorScheme} at rest`)));
+    await bookAndSettle(p);
+    await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
+    found.push(...(await axeViolations(p, `${colorScheme} booked, payload inspector`)));
+    await p.locator('g[data-service="loyalty"]').click();
+    found.push(...(await axeViolations(p, `${colorScheme} service inspector`)));
+    await showView(p, "both");
+    await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
+    found.push(...(await axeViolations(p, `${colorScheme} sequence, trace`)));
+    await showView(p, "table");
+    found.push(...(await axeViolations(p, `${colorScheme} table`)));
+    await showView(p, "diagram");
+    await p.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    found.push(...(await axeViolations(p, `${colorScheme} shortcuts`)));
+    await p.keyboard.press("Escape");
+    await p.locator(".flow-exports summary").click();
+    found.push(...(await axeViolations(p, `${colorScheme} exports menu`)));
+    await p.locator(".flow-exports summary").click();
+    await p.locator("details.asyncapi-menu > summary").click();
+    found.push(...(await axeViolations(p, `${colorScheme} AsyncAPI menu`)));
+    await p.locator("details.asyncapi-menu > summary").click();
+    await p.locator('g[data-service="broker"]').click();
+    await p.getByRole("region", { name: "What if" }).getByRole("button", { name: "Poison message" }).click();
+    await p.getByRole("region", { name: "Dead letters" }).locator("li[data-message-id]").first().waitFor({ timeout: 30000 });
+    found.push(...(await axeViolations(p, `${colorScheme} broker, what if, dead letters`)));
+    await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
+    await until(() => p.locator("g.node").count(), (n) => n === 6);
+    await p.locator("details.model-editor > summary, .model-editor summary").first().click().catch(() => {});
+    found.push(...(await axeViolations(p, `${colorScheme} saga model, its editor`)));
+    await p.close();
+  }
+  expect(found.length === 0, `${found.length} violations:\n${found.join("\n")}`);
+});
+
+await test("15.2 without a mouse: run the booking, reach BookingCreated from the diagram, read its payload, open Loyalty's state", async () => {
+  const p = await freshPage();
+  // To the scenario button by Tab alone, as a keyboard user gets there.
+  for (let i = 0; i < 40 && (await focusedName(p)).trim() !== "Book FL123"; i++) await p.keyboard.press("Tab");
+  expect((await focusedName(p)).trim() === "Book FL123", "Tab reaches Book FL123");
+  await p.keyboard.press("Enter");
+  await p.locator('.log-entry[data-type="FlightPriceAdjusted"]').first().waitFor({ timeout: 60000 });
+  await until(() => p.locator('.log-entry[data-outcome="pending"]').count(), (n) => n === 0, 30000);
+  // Tab on into the diagram: it is one tab stop, its first service.
+  for (let i = 0; i < 40 && !(await p.evaluate(() => !!document.activeElement?.closest(".diagram"))); i++) await p.keyboard.press("Tab");
+  expect((await focusedName(p)).startsWith("Mobile App"), `the diagram's tab stop is its first service, got ${await focusedName(p)}`);
+  const stops = await p.locator('.diagram [tabindex="0"]').count();
+  expect(stops === 1, `the diagram is one tab stop, found ${stops}`);
+  // The arrows walk the layout: right to the broker, up to the first query, left to Booking's events.
+  for (const key of ["ArrowRight", "ArrowRight", "ArrowUp", "ArrowLeft"]) await p.keyboard.press(key);
+  const edge = await focusedName(p);
+  expect(edge.startsWith("Event from Booking Service to the broker:") && edge.includes("BookingCreated"), `on Booking's event edge, got ${edge}`);
+  await p.keyboard.press("Enter");
+  const shown = await until(() => p.locator(".payload-inspector .message-title").innerText().catch(() => ""), (t) => t.includes("BookingCreated"), 5000);
+  expect(shown.includes("BookingCreated"), `Enter on the edge selects its newest message, BookingCreated: ${shown}`);
+  // I takes the focus to the payload, which reads in words.
+  await p.keyboard.press("i");
+  const inInspector = await p.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+  expect(inInspector === "Payload inspector", `I moves to the payload inspector, got ${inInspector}`);
+  const payload = await p.getByRole("region", { name: "Payload inspector" }).innerText();
+  expect(payload.includes("BookingCreated") && payload.includes("flightNumber") && payload.includes("FL123"), `the payload reads: ${payload.slice(0, 300)}`);
+  // D back to the diagram, where the tab stop stayed on the edge; on to Loyalty and Enter.
+  await p.keyboard.press("d");
+  expect((await focusedName(p)) === edge, "the diagram kept its place");
+  await p.keyboard.press("Home");
+  for (const key of ["ArrowUp", "ArrowRight", "ArrowRight", "ArrowRight"]) await p.keyboard.press(key);
+  expect((await focusedName(p)).startsWith("Loyalty Points Service"), `on Loyalty, got ${await focusedName(p)}`);
+  await p.keyboard.press("Enter");
+  const service = p.getByRole("region", { name: "Service inspector" });
+  await until(() => service.innerText(), (t) => t.includes("Loyalty Points Service") && /State/.test(t), 5000);
+  const state = await service.innerText();
+  expect(state.includes("C12345"), `Loyalty's state shows John's account: ${state.slice(0, 400)}`);
+  // Escape leaves the diagram for the next control.
+  await p.keyboard.press("d");
+  await p.keyboard.press("Escape");
+  expect(!(await p.evaluate(() => !!document.activeElement?.closest(".diagram"))), "Escape leaves the diagram");
+  // Focus is drawn: the focused node's box changes its stroke.
+  await p.keyboard.press("d");
+  const ring = await p.evaluate(() => getComputedStyle(document.activeElement.querySelector(".node-box")).strokeWidth);
+  expect(parseFloat(ring) >= 3, `the focused box is drawn thicker, ${ring}`);
+  await p.close();
+});
+
+await test("15.3 narration says each kind in words, step by step, sums up traffic while playing, and Narrate turns it off", async () => {
+  const p = await freshPage();
+  const region = p.getByRole("region", { name: "Narration" });
+  expect((await region.getAttribute("aria-live")) === "polite", "a polite live region");
+  await p.locator(".step-caption").click(); // out of any control, so the letter keys are shortcuts
+  await p.keyboard.press("p"); // pause
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  const said = [await narration(p)];
+  for (let i = 0; i < 40; i++) {
+    await p.keyboard.press("s");
+    said.push(await narration(p));
+  }
+  const all = said.join("\n");
+  for (const words of [
+    "Mobile App sent the command CreateBooking to the broker, for Booking Service",
+    "Booking Service is waiting for Flight Management Service to answer GET /api/flights/FL123/availability",
+    "Booking Service published BookingCreated to Loyalty Points Service and Flight Management Service",
+    "The broker delivered BookingCreated to Loyalty Points Service",
+  ]) expect(all.includes(words), `narration says "${words}":\n${all.slice(0, 1500)}`);
+  expect(said.slice(1).every((s) => /^Step \d+: /.test(s)), "every step is narrated");
+  await p.getByRole("button", { name: "Check John's points" }).click();
+  const points = await narration(p);
+  expect(/^Mobile App is waiting for Loyalty Points Service to answer GET \/api\/loyalty\/customers\/C12345\/points/.test(points), points);
+  // Playing under traffic: one summary every few seconds.
+  await p.getByRole("slider", { name: "Speed" }).fill("4");
+  await p.getByRole("spinbutton", { name: "Bookings/s" }).fill("20");
+  await p.getByRole("button", { name: "Start traffic" }).click();
+  await p.getByRole("button", { name: "Play" }).click();
+  const summary = await until(() => narration(p), (t) => t.startsWith("In the last "), 15000);
+  expect(/^In the last [\d.]+ s: \d+ CreateBooking.* started; .*commands.* sent.*queue holds \d+\.$/.test(summary), `a summary: ${summary}`);
+  const changes = await p.evaluate(() => new Promise((done) => {
+    const text = document.querySelector(".narration-text");
+    let n = 0;
+    const watch = new MutationObserver(() => { n += 1; });
+    watch.observe(text, { childList: true, characterData: true, subtree: true });
+    setTimeout(() => { watch.disconnect(); done(n); }, 6000);
+  }));
+  expect(changes >= 1 && changes <= 3, `at most one summary every few seconds: ${changes} in 6 s`);
+  await p.getByRole("checkbox", { name: "Narrate" }).uncheck();
+  expect((await region.getAttribute("aria-live")) === "off" && (await narration(p)) === "", "Narrate off silences it");
+  await p.close();
+});
+
+await test("15.4 with reduced motion a token stands at the middle of its hop, on every hop, and the table twin stays in step", async () => {
+  const p = await freshPage({ width: 1280, height: 800 }, { reducedMotion: "reduce" });
+  const reduce = p.getByRole("checkbox", { name: "Reduce motion" });
+  expect(await reduce.isChecked(), "Reduce motion starts from the system's setting");
+  await p.getByRole("button", { name: "Pause" }).click();
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  // Whether a token is drawn at a share of an edge's length, read from the canvas.
+  const drawnAt = (selector, share) => p.evaluate(([selector, share]) => {
+    const path = document.querySelector(selector);
+    const canvas = document.querySelector("canvas.token-layer");
+    const rect = canvas.getBoundingClientRect();
+    const m = path.getScreenCTM();
+    const q = path.getPointAtLength(path.getTotalLength() * share);
+    const x = Math.round((q.x * m.a + m.e - rect.left) * (canvas.width / rect.width));
+    const y = Math.round((q.y * m.d + m.f - rect.top) * (canvas.height / rect.height));
+    const px = canvas.getContext("2d").getImageData(x - 2, y - 2, 5, 5).data;
+    let opaque = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 150) opaque += 1;
+    return opaque >= 10;
+  }, [selector, share]);
+  const edgeLine = (kind, from, to) => `g.edge[data-kind="${kind}"][data-from="${from}"][data-to="${to}"] .edge-line`;
+  // Each hop of the booking, as the steps reach it: a marker at its middle and none at its ends.
+  const hops = [
+    ["command", "mobile-app", "broker"],
+    ["command", "broker", "booking"],
+    ["query", "booking", "flights"],
+    ["event", "booking", "broker"],
+    ["event", "broker", "loyalty"],
+    ["event", "broker", "flights"],
+  ];
+  const seen = new Set();
+  for (let step = 0; step < 40 && seen.size < hops.length; step++) {
+    await p.waitForTimeout(60);
+    for (const hop of hops) {
+      const line = edgeLine(...hop);
+      if (await drawnAt(line, 0.5)) {
+        seen.add(hop.join(">"));
+        expect(!(await drawnAt(line, 0.2)) && !(await drawnAt(line, 0.8)), `${hop.join(">")}: standing, not gliding`);
+      }
+    }
+    // The table twin says what the diagram says, service by service.
+    const diagram = await p.locator("g.node").evaluateAll((gs) => gs.map((g) => [g.dataset.service, g.dataset.status, g.dataset.queueDepth]));
+    const table = await p.getByRole("table", { name: "Diagram as a table" }).locator("tbody tr").evaluateAll((rows) =>
+      rows.map((r) => [r.dataset.rowService, r.cells[1].innerText, r.cells[2].innerText]));
+    for (const [id, status, depth] of diagram) {
+      const row = table.find((r) => r[0] === id);
+      expect(row && row[1] === status && row[2] === depth, `${id}: table ${JSON.stringify(row)}, diagram ${status}/${depth}`);
+    }
+    await p.getByRole("button", { name: "Step", exact: true }).click();
+  }
+  expect(seen.size === hops.length, `a marker on every hop: ${[...seen].join(", ")}`);
+  // Motion back on: a token glides, so it leaves the middle.
+  await reduce.uncheck();
+  await p.getByRole("button", { name: "Reset" }).click();
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  await p.waitForTimeout(100);
+  expect(await drawnAt(edgeLine("command", "mobile-app", "broker"), 0), "gliding again, the token starts at the start");
+  // The table is there as a view too, with each service's sends and receives.
+  await showView(p, "table");
+  const table = p.getByRole("table", { name: "Diagram as a table" });
+  expect(await table.isVisible(), "Show › Table shows it");
+  const booking = await table.locator('tr[data-row-service="booking"]').innerText();
+  expect(booking.includes("Event BookingCreated to Loyalty Points Service and Flight Management Service") && booking.includes("Command CreateBooking from Mobile App"), booking);
+  await p.close();
+});
+
+await test("15.5 forced colours and greyscale keep the kinds apart by line, arrowhead and label; pictures in docs/", async () => {
+  const p = await freshPage({ width: 1280, height: 800 }, { forcedColors: "active" });
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  await p.waitForTimeout(1500);
+  const looks = await p.locator("g.edge:not(.dead-end) .edge-line").evaluateAll((lines) =>
+    lines.map((l) => [l.closest("g").dataset.kind, getComputedStyle(l).stroke, l.getAttribute("stroke-dasharray"), l.getAttribute("marker-end")]));
+  const byKind = new Map(looks.map(([kind, , dash, marker]) => [kind, `${dash}|${marker}`]));
+  expect(byKind.size === 3 && new Set(byKind.values()).size === 3, `each kind its own dashes and arrowhead: ${JSON.stringify([...byKind])}`);
+  const strokes = new Set(looks.map(([, stroke]) => stroke));
+  expect(strokes.size === 1, `forced colours draw every line in the system's text colour: ${[...strokes]}`);
+  await p.getByRole("button", { name: "Pause" }).click();
+  await p.locator(".diagram").screenshot({ path: join(here, "..", "docs", "forced-colors.png") });
+  await p.close();
+  const q = await freshPage();
+  await q.getByRole("button", { name: "Book FL123" }).click();
+  await q.waitForTimeout(2600);
+  await q.getByRole("button", { name: "Pause" }).click();
+  await q.addStyleTag({ content: "html { filter: grayscale(1); }" });
+  await q.locator(".diagram").screenshot({ path: join(here, "..", "docs", "greyscale.png") });
+  await q.close();
+});
+
+await test("15.6 at 320 px and at 200 % zoom the page does not scroll sideways; the diagram zooms, pans and still picks the token under the pointer", async () => {
+  for (const viewport of [{ width: 320, height: 640 }, { width: 640, height: 400 }]) {
+    const p = await freshPage(viewport);
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await p.waitForTimeout(300);
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(wide <= 0, `${viewport.width} px: the page is ${wide} px too wide`);
+    await p.close();
+  }
+  const p = await freshPage({ width: 390, height: 844 });
+  await p.getByRole("button", { name: "Pause" }).click();
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  const line = p.locator('g.edge[data-kind="command"][data-from="mobile-app"] .edge-line');
+  const startOf = () => line.evaluate((path) => {
+    const q = path.getPointAtLength(0);
+    const m = path.getScreenCTM();
+    return { x: q.x * m.a + m.e, y: q.y * m.d + m.f, scale: m.a };
+  });
+  const before = await startOf();
+  // Ctrl and the wheel over the token zoom about it: it stays under the pointer, drawn larger.
+  await p.locator(".diagram").scrollIntoViewIfNeeded();
+  const at = await startOf();
+  await p.mouse.move(at.x, at.y);
+  await p.keyboard.down("Control");
+  await p.mouse.wheel(0, -500);
+  await p.keyboard.up("Control");
+  await p.waitForTimeout(200);
+  const zoomed = await startOf();
+  expect(zoomed.scale > before.scale * 2, `zoomed in: ${before.scale} → ${zoomed.scale}`);
+  expect(Math.abs(zoomed.x - at.x) < 2 && Math.abs(zoomed.y - at.y) < 2, "the point under the pointer stays");
+  await p.mouse.click(zoomed.x, zoomed.y);
+  const details = p.locator(".payload-inspector .message-details");
+  expect((await details.getAttribute("data-kind")) === "command", "the token under the pointer is picked at this zoom");
+  expect((await p.locator(".payload-inspector").innerText()).includes("CreateBooking"), "its type shows");
+  // The buttons and the keyboard: Fit brings the whole back, + zooms in again.
+  await p.getByRole("button", { name: "Fit" }).click();
+  expect((await p.locator("svg.diagram-svg").getAttribute("viewBox")) === "0 0 1000 580", "Fit shows the whole");
+  await p.getByRole("button", { name: "Zoom in" }).click();
+  const box = (await p.locator("svg.diagram-svg").getAttribute("viewBox")).split(" ").map(Number);
+  expect(Math.abs(box[2] - 1000 / 1.5) < 0.2, `Zoom in: ${box}`);
+  await p.keyboard.press("d");
+  await p.keyboard.press("-");
+  expect((await p.locator("svg.diagram-svg").getAttribute("viewBox")) === "0 0 1000 580", "− zooms out");
+  await p.close();
+});
+
+await test("15.7 shortcuts: P, S and R work from the page but not while typing, and ? lists them", async () => {
+  const p = await freshPage();
+  await p.locator(".step-caption").click();
+  await p.keyboard.press("p");
+  expect(await p.getByRole("button", { name: "Play", exact: true }).count() === 1, "P paused");
+  await p.getByRole("button", { name: "Book FL123" }).click();
+  await p.keyboard.press("s");
+  expect((await p.locator(".step-caption").innerText()).startsWith("Step 1 ·"), "S stepped");
+  const text = p.getByRole("textbox", { name: "Payload" });
+  if (await text.count()) {
+    await text.click();
+    await p.keyboard.press("s");
+    expect((await p.locator(".step-caption").innerText()).startsWith("Step 1 ·"), "typing s in a text field does not step");
+  }
+  await p.locator(".step-caption").click();
+  await p.keyboard.press("r");
+  expect((await p.locator(".log-entry").count()) === 0, "R reset");
+  await p.keyboard.press("?");
+  const help = p.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await help.waitFor({ state: "visible", timeout: 3000 });
+  const list = await help.innerText();
+  for (const key of ["Play or pause", "Step forward", "Step back", "Reset"]) expect(list.includes(key), `the list names ${key}`);
+  await p.keyboard.press("Escape");
+  await help.waitFor({ state: "hidden", timeout: 3000 });
+  await p.close();
+});
+
 await test("no console errors or warnings, no failed requests", async () => {
   await page.waitForTimeout(500);
   expect(problems.length === 0, problems.join("\n"));

@@ -4,7 +4,8 @@
 //   OUT=shot.png node e2e/screenshot.mjs
 // A step is a button's accessible name, "wait:MS", "css:SELECTOR" to click, "key:KEY" to
 // press, or "select:NAME=VALUE" to choose in a select. FORCED=1 emulates forced colours
-// (Windows High Contrast); GREY=1 takes the picture in greyscale.
+// (Windows High Contrast); GREY=1 takes the picture in greyscale; CLIP=SELECTOR takes only
+// that element.
 import { chromium } from "playwright-core";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +36,7 @@ for (const step of (env.STEPS ?? "").split(",").filter(Boolean)) {
   else await page.getByRole("button", { name: step, exact: true }).click();
 }
 if (env.GREY) await page.addStyleTag({ content: "html { filter: grayscale(1); }" });
-await page.screenshot({ path: env.OUT ?? "screenshot.png", fullPage: env.FULL === "1" });
+if (env.CLIP) await page.locator(env.CLIP).first().screenshot({ path: env.OUT ?? "screenshot.png" });
+else await page.screenshot({ path: env.OUT ?? "screenshot.png", fullPage: env.FULL === "1" });
 await browser.close();
 await server.close();

@@ -5,8 +5,7 @@
 
 use crate::diagram_focus::DiagramItem;
 use crate::geometry::{
-    name_lines, node_half_size, DiagramGeometry, Route, BUSY_ABOVE, CROWDED_ABOVE, VIEW_HEIGHT,
-    VIEW_WIDTH,
+    name_lines, node_half_size, DiagramGeometry, Route, Viewport, BUSY_ABOVE, CROWDED_ABOVE,
 };
 use crate::markup::{Element, Node};
 use crate::sim::{
@@ -51,6 +50,8 @@ pub struct DiagramState {
     /// Where the keyboard stands in the diagram: that item is the diagram's one tab stop
     /// (the first service until the keyboard moves).
     pub focus: Option<DiagramItem>,
+    /// The part of the diagram on screen (zoom and pan).
+    pub viewport: Viewport,
 }
 
 impl DiagramState {
@@ -91,6 +92,7 @@ impl DiagramState {
             marked,
             chain: Vec::new(),
             focus: None,
+            viewport: Viewport::default(),
         }
     }
 }
@@ -162,7 +164,7 @@ pub fn diagram_svg(topology: &Topology, geometry: &DiagramGeometry, state: &Diag
     contents.children = diagram_markup(topology, geometry, state);
     Element::new("svg")
         .attr("class", class)
-        .attr("viewBox", format!("0 0 {VIEW_WIDTH} {VIEW_HEIGHT}"))
+        .attr("viewBox", state.viewport.view_box())
         .attr("role", "group")
         .attr(
             "aria-label",

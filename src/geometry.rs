@@ -654,25 +654,123 @@ fn dead_end_stubs(broker: Point, events: &[String]) -> Vec<(String, EdgePath)> {
         .collect()
 }
 
-/// Maps a point in CSS pixels within an element of `size` onto the viewBox, matching
-/// SVG's default `xMidYMid meet` scaling.
-pub fn client_to_view(client: Point, size: (f64, f64)) -> Point {
-    let (scale, offset_x, offset_y) = view_transform(size);
+/// The part of the diagram on screen, in view units: all of it at first, less of it zoomed
+/// in. It keeps the view's aspect ratio, so zooming never distorts, and it never leaves the
+/// view, so the diagram cannot be lost off screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+}
+
+/// How far in the diagram zooms: six times, where a box fills a phone's width.
+pub const MAX_ZOOM: f64 = 6.0;
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            x: 0.0,
+            y: 0.0,
+            width: VIEW_WIDTH,
+        }
+    }
+}
+
+impl Viewport {
+    pub fn height(self) -> f64 {
+        self.width * VIEW_HEIGHT / VIEW_WIDTH
+    }
+
+    /// 1 when the whole diagram shows.
+    pub fn zoom(self) -> f64 {
+        VIEW_WIDTH / self.width
+    }
+
+    /// The SVG `viewBox` that shows this part.
+    pub fn view_box(self) -> String {
+        // Tenths are finer than a device pixel at any zoom; whole numbers print bare, so
+        // the whole diagram's box reads "0 0 1000 580" as it always has.
+        let tenths = |v: f64| (v * 10.0).round() / 10.0;
+        format!(
+            "{} {} {} {}",
+            tenths(self.x),
+            tenths(self.y),
+            tenths(self.width),
+            tenths(self.height())
+        )
+    }
+
+    /// Zoomed by `factor` (above 1 is in) about `about`, a view point that stays where it is
+    /// on screen; within 1× and [`MAX_ZOOM`].
+    pub fn zoomed(self, factor: f64, about: Point) -> Self {
+        let zoom = (self.zoom() * factor).clamp(1.0, MAX_ZOOM);
+        let width = VIEW_WIDTH / zoom;
+        let kept = width / self.width;
+        Self {
+            x: about.x - (about.x - self.x) * kept,
+            y: about.y - (about.y - self.y) * kept,
+            width,
+        }
+        .clamped()
+    }
+
+    /// Moved by (`dx`, `dy`) view units, as far as the view goes.
+    pub fn panned(self, dx: f64, dy: f64) -> Self {
+        Self {
+            x: self.x + dx,
+            y: self.y + dy,
+            ..self
+        }
+        .clamped()
+    }
+
+    /// Moved just enough that `point` is at least `margin` inside the edge of the part shown.
+    pub fn showing(self, point: Point, margin: f64) -> Self {
+        let margin = margin.min(self.width / 4.0);
+        let dx = (point.x - (self.x + self.width - margin)).max(0.0)
+            + (point.x - (self.x + margin)).min(0.0);
+        let dy = (point.y - (self.y + self.height() - margin)).max(0.0)
+            + (point.y - (self.y + margin)).min(0.0);
+        self.panned(dx, dy)
+    }
+
+    /// The middle of the part shown.
+    pub fn centre(self) -> Point {
+        Point::new(self.x + self.width / 2.0, self.y + self.height() / 2.0)
+    }
+
+    fn clamped(self) -> Self {
+        let width = self.width.clamp(VIEW_WIDTH / MAX_ZOOM, VIEW_WIDTH);
+        let height = width * VIEW_HEIGHT / VIEW_WIDTH;
+        Self {
+            x: self.x.clamp(0.0, VIEW_WIDTH - width),
+            y: self.y.clamp(0.0, VIEW_HEIGHT - height),
+            width,
+        }
+    }
+}
+
+/// Maps a point in CSS pixels within an element of `size` onto the diagram, matching SVG's
+/// default `xMidYMid meet` scaling of the viewBox `viewport` shows.
+pub fn client_to_view(client: Point, size: (f64, f64), viewport: Viewport) -> Point {
+    let (scale, offset_x, offset_y) = view_transform(size, viewport);
     Point::new((client.x - offset_x) / scale, (client.y - offset_y) / scale)
 }
 
-/// The inverse of `client_to_view`: where a viewBox point lands within an element of `size`.
-pub fn view_to_client(view: Point, size: (f64, f64)) -> Point {
-    let (scale, offset_x, offset_y) = view_transform(size);
+/// The inverse of `client_to_view`: where a diagram point lands within an element of `size`.
+pub fn view_to_client(view: Point, size: (f64, f64), viewport: Viewport) -> Point {
+    let (scale, offset_x, offset_y) = view_transform(size, viewport);
     Point::new(view.x * scale + offset_x, view.y * scale + offset_y)
 }
 
-/// Scale and offsets that fit the viewBox into an element of `size`, centred
-/// (`xMidYMid meet`): view point p lands at (p.x * scale + ox, p.y * scale + oy).
-pub fn view_transform(size: (f64, f64)) -> (f64, f64, f64) {
-    let scale = (size.0 / VIEW_WIDTH).min(size.1 / VIEW_HEIGHT).max(1e-9);
-    let offset_x = (size.0 - VIEW_WIDTH * scale) / 2.0;
-    let offset_y = (size.1 - VIEW_HEIGHT * scale) / 2.0;
+/// Scale and offsets that fit the part `viewport` shows into an element of `size`, centred
+/// (`xMidYMid meet`): diagram point p lands at (p.x * scale + ox, p.y * scale + oy).
+pub fn view_transform(size: (f64, f64), viewport: Viewport) -> (f64, f64, f64) {
+    let height = viewport.height();
+    let scale = (size.0 / viewport.width).min(size.1 / height).max(1e-9);
+    let offset_x = (size.0 - viewport.width * scale) / 2.0 - viewport.x * scale;
+    let offset_y = (size.1 - height * scale) / 2.0 - viewport.y * scale;
     (scale, offset_x, offset_y)
 }
 
@@ -750,17 +848,56 @@ mod tests {
 
     #[test]
     fn view_and_client_points_map_back_and_forth() {
-        for size in [(800.0, 500.0), (400.0, 900.0), (VIEW_WIDTH, VIEW_HEIGHT)] {
-            let view = Point::new(123.0, 45.0);
-            let client = view_to_client(view, size);
-            assert!(close(client_to_view(client, size), view), "{size:?}");
+        let zoomed = Viewport::default().zoomed(3.0, Point::new(700.0, 100.0));
+        for viewport in [Viewport::default(), zoomed] {
+            for size in [(800.0, 500.0), (400.0, 900.0), (VIEW_WIDTH, VIEW_HEIGHT)] {
+                let view = Point::new(123.0, 45.0);
+                let client = view_to_client(view, size, viewport);
+                assert!(
+                    close(client_to_view(client, size, viewport), view),
+                    "{size:?}"
+                );
+            }
         }
         // The viewBox's centre is the element's centre, whatever the aspect ratio.
         let centre = view_to_client(
             Point::new(VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0),
             (400.0, 900.0),
+            Viewport::default(),
         );
         assert!(close(centre, Point::new(200.0, 450.0)));
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_and_never_leaves_the_view() {
+        let size = (390.0, 226.0);
+        let about = Point::new(700.0, 100.0);
+        let before = view_to_client(about, size, Viewport::default());
+        let zoomed = Viewport::default().zoomed(2.5, about);
+        assert!((zoomed.zoom() - 2.5).abs() < 1e-9);
+        assert!(
+            close(view_to_client(about, size, zoomed), before),
+            "it stays put"
+        );
+        // A point 10 px away on screen is 2.5 times nearer in the diagram than before.
+        let near = client_to_view(Point::new(before.x + 10.0, before.y), size, zoomed);
+        let far = client_to_view(
+            Point::new(before.x + 10.0, before.y),
+            size,
+            Viewport::default(),
+        );
+        assert!(((far.x - about.x) / (near.x - about.x) - 2.5).abs() < 1e-6);
+        // Bounded: no further than MAX_ZOOM in, no further out than the whole, never off it.
+        assert_eq!(zoomed.zoomed(100.0, about).zoom(), MAX_ZOOM);
+        assert_eq!(zoomed.zoomed(0.01, about), Viewport::default());
+        let corner = zoomed.panned(-5000.0, 5000.0);
+        assert_eq!((corner.x, corner.y + corner.height()), (0.0, VIEW_HEIGHT));
+        // A point out of sight is brought in, with room around it.
+        let shown = zoomed.showing(Point::new(20.0, 560.0), 30.0);
+        assert!(shown.x <= 20.0 - 30.0 + 1e-9 || shown.x == 0.0);
+        assert!(shown.y + shown.height() >= 560.0);
+        assert_eq!(shown.width, zoomed.width, "only moved");
+        assert_eq!(Viewport::default().view_box(), "0 0 1000 580");
     }
 
     #[test]
@@ -999,9 +1136,14 @@ mod tests {
     fn client_points_map_back_onto_the_view_box() {
         // An element twice as wide as the view letterboxes it into its middle.
         let size = (2.0 * VIEW_WIDTH, VIEW_HEIGHT);
-        let p = client_to_view(Point::new(VIEW_WIDTH / 2.0, 10.0), size);
+        let p = client_to_view(
+            Point::new(VIEW_WIDTH / 2.0, 10.0),
+            size,
+            Viewport::default(),
+        );
         assert!(close(p, Point::new(0.0, 10.0)));
-        let (scale, ox, oy) = view_transform((VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0));
+        let (scale, ox, oy) =
+            view_transform((VIEW_WIDTH / 2.0, VIEW_HEIGHT / 2.0), Viewport::default());
         assert!((scale - 0.5).abs() < 1e-9 && ox.abs() < 1e-9 && oy.abs() < 1e-9);
     }
 

@@ -5,7 +5,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::geometry::view_transform;
+use crate::geometry::{view_transform, Viewport};
 use crate::sim::{MessageId, MessageKind};
 use crate::tokens::PlacedToken;
 
@@ -69,6 +69,7 @@ impl Painter {
         canvas: &HtmlCanvasElement,
         tokens: &[PlacedToken],
         marked: Option<MessageId>,
+        viewport: Viewport,
     ) {
         let css_width = canvas.client_width() as f64;
         let css_height = canvas.client_height() as f64;
@@ -88,7 +89,7 @@ impl Painter {
         if tokens.is_empty() {
             return;
         }
-        let (scale, offset_x, offset_y) = view_transform((css_width, css_height));
+        let (scale, offset_x, offset_y) = view_transform((css_width, css_height), viewport);
         let px = scale * ratio;
         if (px - self.sprite_scale).abs() > 1e-9 || self.sprites.is_empty() {
             self.draw_sprites(px);

@@ -17,7 +17,7 @@ use crate::components::{
 use crate::compose::Choice;
 use crate::flow::chain::Chain;
 use crate::flow::sequence::Window;
-use crate::geometry::{DiagramGeometry, Point};
+use crate::geometry::{DiagramGeometry, Point, Viewport};
 use crate::listing::LogPlace;
 use crate::live::LiveSim;
 use crate::loaded::Start;
@@ -174,6 +174,8 @@ pub fn SimulationPage(
     };
 
     let painter = StoredValue::new_local(None::<Painter>);
+    // The part of the diagram on screen: the diagram zooms and pans it, the tokens follow.
+    let viewport = RwSignal::new(Viewport::default());
     let mut carry_ms = 0.0_f64;
     let mut since_clock_ms = 0.0_f64;
     let mut since_narrated_ms = 0.0_f64;
@@ -244,7 +246,12 @@ pub fn SimulationPage(
                 *p = Painter::new(&element);
             }
             if let Some(p) = p.as_mut() {
-                p.paint(&element, &placed, marked);
+                p.paint(
+                    &element,
+                    &placed,
+                    marked,
+                    viewport.try_get_untracked().unwrap_or_default(),
+                );
             }
         });
         true
@@ -515,16 +522,9 @@ pub fn SimulationPage(
             "s" | "S" => on_step.run(()),
             "b" | "B" => on_step_back.run(()),
             "r" | "R" => on_reset.run(()),
-            "?" => {
-                if let Some(button) = document()
-                    .query_selector(".shortcuts-button")
-                    .ok()
-                    .flatten()
-                {
-                    use wasm_bindgen::JsCast;
-                    button.unchecked_into::<web_sys::HtmlElement>().click();
-                }
-            }
+            "i" | "I" => on_read_payload.run(()),
+            "d" | "D" => focus_first(".diagram [tabindex=\"0\"]", false),
+            "?" => focus_first(".shortcuts-button", true),
             _ => return,
         }
         ev.prevent_default();
@@ -545,7 +545,11 @@ pub fn SimulationPage(
                     let n = t.len().max(1);
                     geometry.with_value(|g| t.placed(g, now, reduced_motion()).nth(k % n))
                 })??;
-                let p = crate::geometry::view_to_client(at.at, (rect.width(), rect.height()));
+                let p = crate::geometry::view_to_client(
+                    at.at,
+                    (rect.width(), rect.height()),
+                    viewport.try_get_untracked()?,
+                );
                 Some((rect.left() + p.x, rect.top() + p.y))
             },
         ),
@@ -639,6 +643,7 @@ pub fn SimulationPage(
                         on_select_edge
                         on_pick
                         canvas
+                        viewport
                     />
                     <Legend />
                     <DiagramTable live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
@@ -674,6 +679,19 @@ pub fn SimulationPage(
 
 /// While playing, narration speaks at most this often, in milliseconds of real time.
 const NARRATION_EVERY_MS: f64 = 4_000.0;
+
+/// Focuses the first element matching `selector`, or clicks it.
+fn focus_first(selector: &str, click: bool) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = document().query_selector(selector).ok().flatten() {
+        let element = element.unchecked_into::<web_sys::HtmlElement>();
+        if click {
+            element.click();
+        } else {
+            let _ = element.focus();
+        }
+    }
+}
 
 /// Whether a key pressed at `ev`'s target would type text there, so it is no shortcut.
 fn types_text(ev: &web_sys::KeyboardEvent) -> bool {

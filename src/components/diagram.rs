@@ -4,11 +4,11 @@ use wasm_bindgen::JsCast;
 
 use crate::bench_mode;
 use crate::components::clicked_attribute;
-use crate::diagram_focus::{next_item, DiagramItem};
+use crate::diagram_focus::{next_item, position, DiagramItem};
 use crate::diagram_markup::{diagram_svg, DiagramState};
 use crate::dom_patch::patch_children;
 use crate::flow::chain::{chain_edges, Chain};
-use crate::geometry::{client_to_view, DiagramGeometry, Point};
+use crate::geometry::{client_to_view, DiagramGeometry, Point, Viewport};
 use crate::live::LiveSim;
 use crate::markup::Node as MarkupNode;
 use crate::sim::{MessageId, ServiceIdx};
@@ -43,8 +43,29 @@ pub fn Diagram(
     on_pick: Callback<Point, bool>,
     /// The canvas the animation loop draws tokens on.
     canvas: NodeRef<Canvas>,
+    /// The part of the diagram on screen: the zoom buttons, Ctrl and the wheel, a pinch, a
+    /// drag and the keyboard change it; the canvas draws through it too.
+    viewport: RwSignal<Viewport>,
 ) -> impl IntoView {
     let container = NodeRef::<Div>::new();
+    // Where a client point (relative to the diagram) is in the diagram, at the zoom now.
+    let to_view = move |client: Point| {
+        let rect = container.get_untracked()?.get_bounding_client_rect();
+        let at = Point::new(client.x - rect.left(), client.y - rect.top());
+        Some(client_to_view(
+            at,
+            (rect.width(), rect.height()),
+            viewport.get_untracked(),
+        ))
+    };
+    let zoom_by = move |factor: f64, about: Option<Point>| {
+        viewport.update(|v| *v = v.zoomed(factor, about.unwrap_or_else(|| v.centre())));
+    };
+    // Pointers down on the diagram, for a drag (one) or a pinch (two), and whether the
+    // gesture moved, so its ending click does not also pick.
+    let pointers = StoredValue::new_local(Vec::<(i32, Point)>::new());
+    let pressed_at = StoredValue::new_local(Point::new(0.0, 0.0));
+    let dragged = StoredValue::new_local(false);
     // The marked message's route, re-read as the simulation moves.
     let mark = Memo::new(move |_| {
         let id = marked_message.get()?;
@@ -76,6 +97,7 @@ pub fn Diagram(
             let mut state = DiagramState::of(sim, selected, marked);
             state.chain = chain_marks.get();
             state.focus = focus.get();
+            state.viewport = viewport.get();
             geometry.with_value(|g| vec![diagram_svg(sim.topology(), g, &state)])
         }) else {
             return;
@@ -95,20 +117,23 @@ pub fn Diagram(
     });
 
     let pick = move |ev: web_sys::MouseEvent| {
+        if dragged.get_value() {
+            dragged.set_value(false);
+            return;
+        }
+        if clicked_attribute::<String>(&ev, "data-zoom").is_some() {
+            return;
+        }
         if let Some(index) = clicked_attribute(&ev, "data-service-index") {
             on_select_service.run(index);
         }
-        let Some(element) = container.get_untracked() else {
+        let client = Point::new(ev.client_x() as f64, ev.client_y() as f64);
+        let Some(at) = to_view(client) else {
             return;
         };
-        let rect = element.get_bounding_client_rect();
-        let client = Point::new(
-            ev.client_x() as f64 - rect.left(),
-            ev.client_y() as f64 - rect.top(),
-        );
         // One decision per click: a token rides on an edge, so letting the edge and the
         // token each select something would show the edge's message, then the token's.
-        if on_pick.run(client_to_view(client, (rect.width(), rect.height()))) {
+        if on_pick.run(at) {
             return;
         }
         if let Some(index) = clicked_attribute(&ev, "data-edge-index") {
@@ -121,7 +146,7 @@ pub fn Diagram(
             .map(DiagramItem::Service)
             .or_else(|| clicked_attribute(ev, "data-edge-index").map(DiagramItem::Edge))
     };
-    let keys = move |ev: web_sys::KeyboardEvent| {
+    let keys_for_items = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
         if key == "Escape" {
             if let Some(element) = container.get_untracked() {
@@ -145,6 +170,10 @@ pub fn Diagram(
         };
         ev.prevent_default();
         focus.set(Some(next));
+        // Zoomed in, the view follows the keyboard to an item out of sight.
+        if let Some(at) = geometry.with_value(|g| position(g, next)) {
+            viewport.update(|v| *v = v.showing(at, 60.0));
+        }
         let selector = match next {
             DiagramItem::Service(i) => format!("[data-service-index=\"{i}\"]"),
             DiagramItem::Edge(i) => format!("[data-edge-index=\"{i}\"]"),
@@ -156,13 +185,100 @@ pub fn Diagram(
             let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
         }
     };
+    let keys = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        match key.as_str() {
+            "+" | "=" => zoom_by(ZOOM_STEP, None),
+            "-" | "_" => zoom_by(1.0 / ZOOM_STEP, None),
+            "0" => viewport.set(Viewport::default()),
+            _ if ev.shift_key() && key.starts_with("Arrow") => {
+                let step = viewport.get_untracked().width / 8.0;
+                let (dx, dy) = match key.as_str() {
+                    "ArrowLeft" => (-step, 0.0),
+                    "ArrowRight" => (step, 0.0),
+                    "ArrowUp" => (0.0, -step),
+                    _ => (0.0, step),
+                };
+                viewport.update(|v| *v = v.panned(dx, dy));
+            }
+            _ => {
+                return keys_for_items(ev);
+            }
+        }
+        ev.prevent_default();
+    };
+
+    let wheel = move |ev: web_sys::WheelEvent| {
+        // Ctrl (and a trackpad's pinch, which arrives as Ctrl and the wheel) zooms;
+        // the wheel alone scrolls the page as everywhere else.
+        if !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
+        ev.prevent_default();
+        let about = to_view(Point::new(ev.client_x() as f64, ev.client_y() as f64));
+        zoom_by((-ev.delta_y() * 0.002).exp(), about);
+    };
+    let pointer_down = move |ev: web_sys::PointerEvent| {
+        let at = Point::new(ev.client_x() as f64, ev.client_y() as f64);
+        pressed_at.set_value(at);
+        dragged.set_value(false);
+        pointers.update_value(|p| {
+            p.retain(|(id, _)| *id != ev.pointer_id());
+            p.push((ev.pointer_id(), at));
+        });
+    };
+    let pointer_move = move |ev: web_sys::PointerEvent| {
+        let at = Point::new(ev.client_x() as f64, ev.client_y() as f64);
+        let id = ev.pointer_id();
+        let before = pointers.with_value(Clone::clone);
+        let Some(&(_, was)) = before.iter().find(|(p, _)| *p == id) else {
+            return;
+        };
+        pointers.update_value(|p| {
+            if let Some(slot) = p.iter_mut().find(|(p, _)| *p == id) {
+                slot.1 = at;
+            }
+        });
+        match before.as_slice() {
+            [_] if viewport.get_untracked().zoom() > 1.0 => {
+                // A click's small wobble is not a drag.
+                if !dragged.get_value() && pressed_at.get_value().distance(at) < 4.0 {
+                    return;
+                }
+                dragged.set_value(true);
+                // Diagram units per client pixel, from the same mapping the view uses.
+                let (Some(a), Some(b)) = (to_view(was), to_view(at)) else {
+                    return;
+                };
+                viewport.update(|v| *v = v.panned(a.x - b.x, a.y - b.y));
+            }
+            [(p0, a0), (_, a1)] => {
+                let other = if *p0 == id { *a1 } else { *a0 };
+                let (before, after) = (was.distance(other), at.distance(other));
+                if before < 1.0 {
+                    return;
+                }
+                dragged.set_value(true);
+                let middle = Point::new((at.x + other.x) / 2.0, (at.y + other.y) / 2.0);
+                zoom_by(after / before, to_view(middle));
+            }
+            _ => {}
+        }
+    };
 
     view! {
         <div
             class="diagram"
             node_ref=container
+            class:zoomed=move || is_zoomed(viewport.get())
             on:click=pick
             on:keydown=keys
+            on:wheel=wheel
+            on:pointerdown=pointer_down
+            on:pointermove=pointer_move
+            on:pointerup=move |ev| pointers.update_value(|p| p.retain(|(id, _)| *id != ev.pointer_id()))
+            on:pointercancel=move |ev| pointers.update_value(|p| p.retain(|(id, _)| *id != ev.pointer_id()))
+            on:pointerleave=move |ev| pointers.update_value(|p| p.retain(|(id, _)| *id != ev.pointer_id()))
             on:focusin=move |ev| {
                 if let Some(item) = item_of(&ev) {
                     if focus.get_untracked() != Some(item) {
@@ -175,9 +291,21 @@ pub fn Diagram(
             // layout as if it were the diagram's own child.
             <div class="diagram-drawing" node_ref=drawing></div>
             <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
+            <div class="zoom-controls" role="group" aria-label="Zoom">
+                <button data-zoom="in" aria-label="Zoom in" title="Zoom in (+, or Ctrl and the wheel)" on:click=move |_| zoom_by(ZOOM_STEP, None)>"+"</button>
+                <button data-zoom="out" aria-label="Zoom out" title="Zoom out (−)" on:click=move |_| zoom_by(1.0 / ZOOM_STEP, None)>"−"</button>
+                <button data-zoom="fit" title="The whole diagram (0)" on:click=move |_| viewport.set(Viewport::default())>"Fit"</button>
+            </div>
         </div>
     }
 }
+
+fn is_zoomed(viewport: Viewport) -> bool {
+    viewport.zoom() > 1.0
+}
+
+/// One press of a zoom button or key.
+const ZOOM_STEP: f64 = 1.5;
 
 /// Moves the focus to the first control after `element` in the page, as Tab would from
 /// its last item: Escape leaves the diagram without walking out of it item by item.

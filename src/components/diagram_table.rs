@@ -37,6 +37,14 @@ pub fn DiagramTable(
         });
     });
     view! {
-        <div class="table-view" class:visually-hidden=move || !shown.get() node_ref=host></div>
+        // On screen it may scroll sideways, so it takes the focus then, for the arrow keys.
+        <div
+            class="table-view"
+            class:visually-hidden=move || !shown.get()
+            role=move || shown.get().then_some("region")
+            aria-label=move || shown.get().then_some("Table view")
+            tabindex=move || shown.get().then_some("0")
+            node_ref=host
+        ></div>
     }
 }

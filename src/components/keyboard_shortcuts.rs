@@ -2,11 +2,16 @@ use leptos::prelude::*;
 
 /// The page's keys, for Play/Pause, Step, Step back and Reset, and the keys inside the
 /// diagram, the log, the sequence and the Trace panel.
-pub const SHORTCUTS: [(&str, &str); 10] = [
+pub const SHORTCUTS: [(&str, &str); 14] = [
     ("P", "Play or pause"),
     ("S", "Step forward one happening"),
     ("B", "Step back"),
     ("R", "Reset"),
+    ("D", "To the diagram"),
+    (
+        "I",
+        "To the payload inspector, to read the selected message",
+    ),
     ("?", "Show these shortcuts"),
     ("Tab", "Into the diagram, and on to the next control"),
     (
@@ -17,6 +22,11 @@ pub const SHORTCUTS: [(&str, &str); 10] = [
         "Enter",
         "In the diagram: a service's inspector, or an edge's newest message",
     ),
+    (
+        "+ − 0",
+        "In the diagram: zoom in, zoom out, the whole diagram",
+    ),
+    ("Shift and ← ↑ → ↓", "In the diagram, zoomed in: pan"),
     (
         "Escape",
         "Out of the diagram; out of Present mode; closes this list",
