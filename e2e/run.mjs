@@ -1585,6 +1585,23 @@ async function axeViolations(p, state) {
   return result.violations.flatMap((v) =>
     v.nodes.map((n) => `${state}: ${v.id}: ${n.target.join(" ")} (${n.failureSummary.replace(/\s+/g, " ").slice(0, 160)})`));
 }
+/** The contrast of each edge label's colour (and a marked one's) against the diagram's
+ * background, which the labels' halo repeats where they cross a line: axe cannot judge text
+ * under the token canvas, so the test reads the colours itself. */
+const labelContrasts = (p) => p.evaluate(() => {
+  const luminance = (colour) => {
+    const [r, g, b] = colour.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ground = luminance(getComputedStyle(document.querySelector(".diagram")).backgroundColor);
+  return [...document.querySelectorAll(".edge-label")].map((label) => {
+    const [a, b] = [luminance(getComputedStyle(label).fill), ground].sort((x, y) => y - x);
+    return { text: label.textContent, ratio: (a + 0.05) / (b + 0.05) };
+  });
+});
 /** The narration region's words now. */
 const narration = (p) => p.getByRole("region", { name: "Narration" }).locator(".narration-text").innerText();
 /** The accessible name of the focused element. */
@@ -1598,6 +1615,9 @@ await test("15.1 axe-core finds no violation in either theme: at rest, after a b
     await bookAndSettle(p);
     await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
     found.push(...(await axeViolations(p, `${colorScheme} booked, payload inspector`)));
+    for (const { text, ratio } of await labelContrasts(p)) {
+      if (ratio < 4.5) found.push(`${colorScheme}: the edge label "${text}" has contrast ${ratio.toFixed(2)}`);
+    }
     await p.locator('g[data-service="loyalty"]').click();
     found.push(...(await axeViolations(p, `${colorScheme} service inspector`)));
     await showView(p, "both");
@@ -1714,6 +1734,18 @@ await test("15.3 narration says each kind in words, step by step, sums up traffi
     setTimeout(() => { watch.disconnect(); done(n); }, 6000);
   }));
   expect(changes >= 1 && changes <= 3, `at most one summary every few seconds: ${changes} in 6 s`);
+  // The focus survives the views' refreshes under this traffic: a diagram item, a log row
+  // (reached from the keyboard, as the log holds still for a keyboard's focus).
+  await p.keyboard.press("d");
+  await p.waitForTimeout(1500);
+  const node = await p.evaluate(() => document.activeElement?.dataset.service);
+  expect(node === "mobile-app", `the focused service keeps the focus, now ${node}`);
+  const row = p.locator(".log-entry button").last();
+  await row.focus();
+  const id = await row.evaluate((b) => b.closest("[data-message-id]").dataset.messageId);
+  await p.waitForTimeout(1500);
+  const still = await p.evaluate(() => document.activeElement?.closest("[data-message-id]")?.dataset.messageId);
+  expect(still === id, `the focused log row keeps the focus: #${id}, now ${still}`);
   await p.getByRole("checkbox", { name: "Narrate" }).uncheck();
   expect((await region.getAttribute("aria-live")) === "off" && (await narration(p)) === "", "Narrate off silences it");
   await p.close();

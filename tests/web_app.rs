@@ -897,3 +897,84 @@ async fn the_sequence_view_and_the_trace_panel_mark_the_chain_the_log_marks() {
     assert!(one(&root, "[aria-label=Sequence]").is_none());
     assert!(one(&root, &format!(".log-entry{selector}")).is_some());
 }
+
+/// Presses `key` on `element`, as the keyboard would.
+fn press(element: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_diagram_is_one_tab_stop_the_arrows_move_and_narration_and_the_table_follow() {
+    let (root, _app) = mounted_paused_app().await;
+    let stops = all(&root, ".diagram [tabindex=\"0\"]");
+    assert_eq!(stops.len(), 1, "one tab stop");
+    let first = stops[0].clone();
+    assert_eq!(
+        first.get_attribute("data-service").as_deref(),
+        Some("mobile-app")
+    );
+    first.unchecked_ref::<HtmlElement>().focus().unwrap();
+    press(&first, "ArrowRight");
+    settle().await;
+    let moved = document()
+        .active_element()
+        .expect("something has the focus");
+    assert_ne!(moved, first, "the arrow moved the focus");
+    assert!(
+        moved.closest(".diagram").unwrap().is_some(),
+        "within the diagram"
+    );
+    let stops = all(&root, ".diagram [tabindex=\"0\"]");
+    assert_eq!(stops, vec![moved.clone()], "the tab stop moved with it");
+    // Enter on an edge nothing has travelled selects nothing; on a service, its inspector.
+    press(&moved, "Home");
+    settle().await;
+    press(&document().active_element().unwrap(), "Enter");
+    settle().await;
+    let inspector = one(&root, "[aria-label=\"Service inspector\"]").expect("the inspector");
+    assert!(
+        text(&inspector).contains("Mobile App"),
+        "{}",
+        text(&inspector)
+    );
+
+    // Narration speaks each step, in words; the table says what the diagram says.
+    button(&root, "Book FL123").click();
+    settle().await;
+    let narration = || text(&one(&root, "[aria-label=\"Narration\"] .narration-text").unwrap());
+    assert!(
+        narration().starts_with("Mobile App sent the command CreateBooking"),
+        "{}",
+        narration()
+    );
+    let mut busy_seen = false;
+    for step in 1..=8 {
+        button(&root, "Step").click();
+        settle().await;
+        assert!(
+            narration().starts_with(&format!("Step {step}: ")),
+            "{}",
+            narration()
+        );
+        for node in all(&root, "g.node") {
+            let id = node.get_attribute("data-service").unwrap();
+            let row = one(&root, &format!("tr[data-row-service=\"{id}\"]")).expect("a row");
+            let cells = all(&row, "td");
+            assert_eq!(text(&cells[0]), node.get_attribute("data-status").unwrap());
+            assert_eq!(
+                text(&cells[1]),
+                node.get_attribute("data-queue-depth").unwrap()
+            );
+            busy_seen |= text(&cells[0]) != "idle";
+        }
+    }
+    assert!(busy_seen, "the table followed a service at work");
+    let table = one(&root, "table.diagram-table").unwrap();
+    assert_eq!(text(&one(&table, "caption").unwrap()), "Diagram as a table");
+}
