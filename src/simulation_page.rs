@@ -620,10 +620,6 @@ pub fn SimulationPage(
                 <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
             </div>
-            <div class="narration-row">
-                <Narration said=said narrate />
-                <KeyboardShortcuts />
-            </div>
             </section>
             <Notice message=notice />
             <main class="workspace">
@@ -646,6 +642,12 @@ pub fn SimulationPage(
                         viewport
                     />
                     <Legend />
+                    // Under the diagram, not above it: the words are for listening first,
+                    // and the diagram keeps its place at first paint.
+                    <div class="narration-row panel">
+                        <Narration said=said narrate />
+                        <KeyboardShortcuts />
+                    </div>
                     <DiagramTable live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
                     <Show when=sequence_shown>
                         <SequenceView live=flow_live selected=selected_message chain visible=set_visible_window />
@@ -699,8 +701,15 @@ fn types_text(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|e| {
-            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || e.closest("[contenteditable]").ok().flatten().is_some()
+            let typed_into = match e.tag_name().as_str() {
+                // A checkbox, a slider or a button takes no letters.
+                "INPUT" => !matches!(
+                    e.get_attribute("type").as_deref(),
+                    Some("checkbox" | "radio" | "range" | "button" | "submit" | "reset" | "file")
+                ),
+                tag => tag == "TEXTAREA" || tag == "SELECT",
+            };
+            typed_into || e.closest("[contenteditable]").ok().flatten().is_some()
         })
 }
 
