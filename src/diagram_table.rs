@@ -110,14 +110,27 @@ pub fn sends_and_receives(topology: &Topology, s: ServiceIdx) -> (Vec<String>, V
     (sends, receives)
 }
 
-/// The whole table, for the topology and each service's state now (the diagram's).
-pub fn diagram_table(topology: &Topology, nodes: &[NodeState]) -> Node {
+/// Each service's sends and receives, by index: what the table lists, which only a new model
+/// changes, so the page works it out once.
+pub fn every_service_lines(topology: &Topology) -> Vec<(Vec<String>, Vec<String>)> {
+    (0..topology.services().len())
+        .map(|s| sends_and_receives(topology, s))
+        .collect()
+}
+
+/// The whole table, for the topology, each service's sends and receives
+/// ([`every_service_lines`]) and each service's state now (the diagram's).
+pub fn diagram_table(
+    topology: &Topology,
+    lines: &[(Vec<String>, Vec<String>)],
+    nodes: &[NodeState],
+) -> Node {
     let header = ["Service", "Status", "Queued", "Sends", "Receives"]
         .into_iter()
         .fold(Element::new("tr"), |row, name| {
             row.child(Element::new("th").attr("scope", "col").text(name))
         });
-    let list = |items: Vec<String>| -> Node {
+    let list = |items: &[String]| -> Node {
         if items.is_empty() {
             return Element::new("span")
                 .attr("class", "none")
@@ -125,16 +138,16 @@ pub fn diagram_table(topology: &Topology, nodes: &[NodeState]) -> Node {
                 .into();
         }
         items
-            .into_iter()
+            .iter()
             .fold(Element::new("ul"), |ul, item| {
-                ul.child(Element::new("li").text(item))
+                ul.child(Element::new("li").text(item.clone()))
             })
             .into()
     };
     let mut body = Element::new("tbody");
     for (s, spec) in topology.services().iter().enumerate() {
         let now = nodes.get(s).copied().unwrap_or_default();
-        let (sends, receives) = sends_and_receives(topology, s);
+        let (sends, receives) = lines.get(s).map_or((&[][..], &[][..]), |(a, b)| (a, b));
         body = body.child(
             Element::new("tr")
                 .attr("data-row-service", spec.id.clone())
@@ -211,7 +224,8 @@ mod tests {
         }
         let depth = sim.queue_depth(booking);
         let state = DiagramState::of(&sim, None, None);
-        let html = to_html(&[diagram_table(sim.topology(), &state.nodes)]);
+        let lines = every_service_lines(sim.topology());
+        let html = to_html(&[diagram_table(sim.topology(), &lines, &state.nodes)]);
         assert!(html
             .starts_with("<table class=\"diagram-table\"><caption>Diagram as a table</caption>"));
         assert_eq!(

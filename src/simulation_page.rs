@@ -648,7 +648,7 @@ pub fn SimulationPage(
                         <Narration said=said narrate />
                         <KeyboardShortcuts />
                     </div>
-                    <DiagramTable live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
+                    <DiagramTable live=panels_live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
                     <Show when=sequence_shown>
                         <SequenceView live=flow_live selected=selected_message chain visible=set_visible_window />
                     </Show>

@@ -2,7 +2,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::diagram_markup::DiagramState;
-use crate::diagram_table::diagram_table;
+use crate::diagram_table::{diagram_table, every_service_lines};
 use crate::dom_patch::patch_children;
 use crate::live::LiveSim;
 use crate::markup::Node as MarkupNode;
@@ -19,12 +19,16 @@ pub fn DiagramTable(
     shown: Signal<bool>,
 ) -> impl IntoView {
     let host = NodeRef::<Div>::new();
+    let lines = StoredValue::new_local(
+        live.peek(|sim| every_service_lines(sim.topology()))
+            .unwrap_or_default(),
+    );
     // Markup patched in place, like the diagram's: only the cells that changed are touched.
     let applied = StoredValue::new_local(Vec::<MarkupNode>::new());
     Effect::new(move |_| {
         let Some(markup) = live.read(|sim| {
             let state = DiagramState::of(sim, None, None);
-            vec![diagram_table(sim.topology(), &state.nodes)]
+            lines.with_value(|lines| vec![diagram_table(sim.topology(), lines, &state.nodes)])
         }) else {
             return;
         };
