@@ -1712,6 +1712,8 @@ await test("15.3 narration says each kind in words, step by step, sums up traffi
   for (const words of [
     "Mobile App sent the command CreateBooking to the broker, for Booking Service",
     "Booking Service is waiting for Flight Management Service to answer GET /api/flights/FL123/availability",
+    "Flight Management Service answered Booking Service's GET /api/flights/FL123/availability",
+    "Booking Service got the answer to GET /api/flights/FL123/availability and goes on",
     "Booking Service published BookingCreated to Loyalty Points Service and Flight Management Service",
     "The broker delivered BookingCreated to Loyalty Points Service",
   ]) expect(all.includes(words), `narration says "${words}":\n${all.slice(0, 1500)}`);

@@ -411,8 +411,10 @@ pub fn SimulationPage(
         }
     });
     let on_select_edge = Callback::new(move |edge: usize| {
-        if let Some(id) = tokens.with_value(|t| t.last_on_edge(edge)) {
-            selected_message.set(Some(id));
+        match tokens.with_value(|t| t.last_on_edge(edge)) {
+            Some(id) => selected_message.set(Some(id)),
+            // Said, not silent: from the keyboard nothing else would show that Enter worked.
+            None => say("No message has travelled this edge yet in this run.".into()),
         }
     });
     let on_pick = Callback::new(move |at: Point| -> bool {

@@ -932,7 +932,16 @@ async fn the_diagram_is_one_tab_stop_the_arrows_move_and_narration_and_the_table
     );
     let stops = all(&root, ".diagram [tabindex=\"0\"]");
     assert_eq!(stops, vec![moved.clone()], "the tab stop moved with it");
-    // Enter on an edge nothing has travelled selects nothing; on a service, its inspector.
+    // Enter on an edge nothing has travelled selects nothing, and says so.
+    assert!(
+        moved.get_attribute("data-edge-index").is_some(),
+        "right of the Mobile App is the broker's event edge to it"
+    );
+    press(&moved, "Enter");
+    settle().await;
+    let said = text(&one(&root, "[aria-label=\"Narration\"] .narration-text").unwrap());
+    assert_eq!(said, "No message has travelled this edge yet in this run.");
+    // On a service, its inspector.
     press(&moved, "Home");
     settle().await;
     press(&document().active_element().unwrap(), "Enter");
