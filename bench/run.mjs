@@ -172,13 +172,13 @@ async function build() {
   // user's. They share target/, so the second build recompiles only the app's own crate.
   if ((ONLY.includes("size") || ONLY.includes("load")) && !option("user-dist")) {
     const t = Date.now();
-    const { code } = await run("trunk", ["build", "--release", "--public-url", "/contrail/", "--dist", distUser], root);
+    const { code } = await run("trunk", ["build", "--release", "--features", "split", "--public-url", "/contrail/", "--dist", distUser], root);
     builds.user = { ok: code === 0, seconds: (Date.now() - t) / 1000 };
     if (code !== 0) log("the app's release build failed; the size figures will be unavailable");
   }
   if (ONLY.some((s) => s !== "size") && !option("app-dist")) {
     const t = Date.now();
-    const { code } = await run("trunk", ["build", "--release", "--features", "bench", "--public-url", "/contrail/", "--dist", distApp], root);
+    const { code } = await run("trunk", ["build", "--release", "--features", "bench,split", "--public-url", "/contrail/", "--dist", distApp], root);
     builds.app = { ok: code === 0, seconds: (Date.now() - t) / 1000 };
     if (code !== 0) log("the app's bench build failed; app figures will be unavailable");
   }

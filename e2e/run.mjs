@@ -2,7 +2,7 @@
 // driven in headless Chromium through the article's scenarios. Prints "e2e: N passed,
 // M failed" and exits non-zero on any failure.
 import { chromium } from "playwright-core";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -872,6 +872,8 @@ await test("11.5 the composer sends a command, an event and a query the model al
     await p.waitForTimeout(3000);
     await node(p, "loyalty").click();
     const inspectorRegion = p.getByRole("region", { name: "Service inspector" });
+    // A service's details are a part of their own: they may arrive a moment after the click.
+    await inspectorRegion.locator('.service-details[data-service="loyalty"]').waitFor({ timeout: 10000 });
     await inspectorRegion.locator("details").evaluateAll((all) => all.forEach((d) => { d.open = true; }));
     const state = await inspectorRegion.innerText();
     expect(state.includes("malformed BookingCreated"), "Loyalty's state says it skipped the malformed event");
@@ -1606,6 +1608,84 @@ const labelContrasts = (p) => p.evaluate(() => {
 const narration = (p) => p.getByRole("region", { name: "Narration" }).locator(".narration-text").innerText();
 /** The accessible name of the focused element. */
 const focusedName = (p) => p.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? "");
+
+/** The on-demand parts a page fetched, by name (`split_NAME-HASH.wasm`), in order. */
+function partsFetched(p) {
+  const names = [];
+  p.on("request", (r) => {
+    const part = new URL(r.url()).pathname.match(/\/split_([a-z_]+)-[0-9a-f]+\.wasm$/);
+    if (part) names.push(part[1]);
+  });
+  return names;
+}
+
+await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace and an export each fetch theirs once, when first wanted", async () => {
+  const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
+  expect(JSON.stringify(built) === JSON.stringify(["exports", "model_editor", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  watch(p);
+  const parts = partsFetched(p);
+  try {
+    await p.goto(server.url, { waitUntil: "load" });
+    await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+    await p.waitForLoadState("networkidle");
+    expect(parts.length === 0, `the first load fetched parts: ${parts}`);
+    await showView(p, "both");
+    await bookAndSettle(p);
+    await p.getByRole("button", { name: "Pause" }).click();
+    await until(() => sequenceRegion(p).locator(".seq-arrow").count(), (n) => n > 3, 10000);
+    expect(JSON.stringify(parts) === '["sequence_view"]', `showing the sequence fetched its part only: ${parts}`);
+    await p.locator('g.node[data-service="loyalty"]').click();
+    const details = p.locator('.service-details[data-service="loyalty"]');
+    await details.waitFor({ timeout: 10000 });
+    expect((await details.innerText()).includes("BookingCreated"), "Loyalty's details list what it subscribes to");
+    await p.locator('.log-entry[data-type="BookingCreated"]:not(.delivery-row)').first().locator("button").first().click();
+    await until(() => p.locator(".trace-holder [data-message-id]").count(), (n) => n > 3, 10000);
+    const status = p.locator(".flow-export-status");
+    await p.locator(".flow-exports summary").click();
+    await p.getByRole("button", { name: "Copy Mermaid" }).click();
+    await until(() => p.getByRole("textbox", { name: "Mermaid text" }).inputValue(), (v) => v.startsWith("sequenceDiagram"), 20000);
+    expect(!(await status.innerText()).includes("could not be fetched"), "the export ran");
+    // Shown again, a part is built again from the chunk already here.
+    await showView(p, "diagram");
+    await showView(p, "both");
+    await until(() => sequenceRegion(p).locator(".seq-arrow").count(), (n) => n > 3, 10000);
+    await p.locator('g.node[data-service="booking"]').click();
+    await p.locator('.service-details[data-service="booking"]').waitFor({ timeout: 10000 });
+    const once = JSON.stringify([...parts].sort());
+    expect(once === '["exports","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("12.5 a part that cannot be fetched says so in its place, the run goes on, and asking again fetches it", async () => {
+  // Not watched: the refused fetch is this test's point, and the loader logs it.
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const refused = /\/split_sequence_view-[0-9a-f]+\.wasm$/;
+  await p.route(refused, (route) => route.abort("internetdisconnected"));
+  try {
+    await p.goto(server.url, { waitUntil: "load" });
+    await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await showView(p, "both");
+    const missing = p.locator(".part-missing");
+    await missing.waitFor({ timeout: 10000 });
+    expect((await missing.innerText()).includes("could not be fetched"), `it says so: ${await missing.innerText()}`);
+    expect((await missing.getAttribute("role")) === "status", "in a status, for screen readers too");
+    const clock = () => p.locator(".clock-time").innerText();
+    const before = await clock();
+    await until(clock, (now) => now !== before, 5000);
+    expect((await p.locator("g.node").count()) > 0, "the diagram is still there");
+    await p.unroute(refused);
+    await showView(p, "diagram");
+    await showView(p, "both");
+    await until(() => sequenceRegion(p).locator(".seq-arrow").count(), (n) => n > 0, 10000);
+    expect((await p.locator(".part-missing").count()) === 0, "the message goes once the part is here");
+  } finally {
+    await p.close();
+  }
+});
 
 await test("15.1 axe-core finds no violation in either theme: at rest, after a booking, with each inspector, panel, view and menu open", async () => {
   const found = [];

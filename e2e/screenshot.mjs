@@ -11,8 +11,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic, CHROMIUM_ARGS, CHROMIUM_PATH } from "./serve-static.mjs";
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const env = process.env;
+const dist = env.DIST ?? join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const server = await serveStatic(dist, "/contrail/");
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const page = await browser.newPage({
@@ -23,6 +23,9 @@ const page = await browser.newPage({
 });
 page.on("console", (m) => console.log(`console ${m.type()}: ${m.text()}`));
 page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
+page.on("console", (m) => m.type() === "error" && console.log("console:", m.text()));
+page.on("pageerror", (e) => console.log("pageerror:", e.message));
+page.on("request", (r) => env.REQUESTS && console.log("request:", r.url()));
 await page.goto(server.url + (env.QUERY ?? ""));
 await page.locator("[data-service]").first().waitFor();
 for (const step of (env.STEPS ?? "").split(",").filter(Boolean)) {

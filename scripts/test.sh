@@ -46,6 +46,7 @@ stage "clippy (wasm32)"
 cargo clippy --locked --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The bench build's own code (src/bench_hooks.rs) is compiled only with its feature.
 cargo clippy --locked --lib --bins --target wasm32-unknown-unknown --features bench -- -D warnings
+cargo clippy --locked --lib --bins --target wasm32-unknown-unknown --features split -- -D warnings
 
 stage "native tests"
 cargo test --locked 2>&1 | tee "$LOG_DIR/native.log"
@@ -67,9 +68,9 @@ count_cargo_tests "$LOG_DIR/browser.log" "browser tests"
 
 stage "end-to-end (release build under /contrail/)"
 rm -rf dist dist-bench
-trunk build --release --public-url /contrail/
+trunk build --release --features split --public-url /contrail/
 # One test needs the 1,000-token scene, which only the bench build carries.
-trunk build --release --features bench --public-url /contrail/ --dist dist-bench
+trunk build --release --features bench,split --public-url /contrail/ --dist dist-bench
 node e2e/run.mjs 2>&1 | tee "$LOG_DIR/e2e.log"
 e2e_passed=$(grep -Eo '^e2e: [0-9]+ passed' "$LOG_DIR/e2e.log" | awk '{print $2}')
 if [ -z "$e2e_passed" ] || [ "$e2e_passed" -eq 0 ]; then

@@ -29,6 +29,7 @@ pub mod log_markup;
 pub mod markup;
 pub mod model_edit_markup;
 pub mod narration;
+pub mod on_demand;
 pub mod painter;
 pub mod refresh;
 pub mod share;

@@ -9,10 +9,12 @@ use crate::bench_mode;
 #[cfg(feature = "bench")]
 use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
+use crate::components::model_editor::model_editor_part;
+use crate::components::sequence_view::sequence_view_part;
 use crate::components::{
     Composer, Controls, DeadLetters, Diagram, DiagramTable, FlowExports, KeyboardShortcuts, Legend,
-    MessageLog, ModelEditor, ModelPicker, Narration, Notice, PayloadInspector, SequenceView,
-    ServiceInspector, ShareLink, StageView, TracePanel, ViewOptions, WhatIf,
+    MessageLog, ModelPicker, Narration, Notice, PayloadInspector, ServiceInspector, ShareLink,
+    StageView, TracePanel, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
 use crate::flow::chain::Chain;
@@ -22,6 +24,7 @@ use crate::listing::LogPlace;
 use crate::live::LiveSim;
 use crate::loaded::Start;
 use crate::narration;
+use crate::on_demand::{on_demand, part_holder};
 use crate::painter::Painter;
 use crate::refresh::{Lane, RefreshSchedule, VIEW_REFRESH_MS};
 use crate::share::SharedRun;
@@ -652,7 +655,7 @@ pub fn SimulationPage(
                     </div>
                     <DiagramTable live=panels_live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
                     <Show when=sequence_shown>
-                        <SequenceView live=flow_live selected=selected_message chain visible=set_visible_window />
+                        {part_holder(Box::pin(on_demand!(sequence_view_part(flow_live, selected_message, chain.into(), set_visible_window))))}
                     </Show>
                     <Show when=panels_ready>
                         <TracePanel live=flow_live selected=selected_message chain />
@@ -660,7 +663,7 @@ pub fn SimulationPage(
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
                         <DeadLetters live=panels_live on_dead_letter />
                         <Composer live=panels_live example=composer_example on_send=on_compose />
-                        {declared.clone().map(|(model_json, open)| view! { <ModelEditor model_json open on_start on_invalid /> })}
+                        {declared.clone().map(|(model_json, open)| part_holder(Box::pin(on_demand!(model_editor_part(model_json, open, on_start, on_invalid)))))}
                     </Show>
                 </div>
                 <aside class="side">

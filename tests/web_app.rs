@@ -678,6 +678,13 @@ async fn the_broker_inspector_says_who_gets_what() {
         one(&root, ".broker-routes").is_none(),
         "only the broker has them"
     );
+    // The details are a part mounted into a holder the next selection may reuse: the
+    // broker's must have gone, not stayed beside Loyalty's.
+    let shown: Vec<String> = all(&root, ".service-inspector .service-details")
+        .iter()
+        .filter_map(|d| d.get_attribute("data-service"))
+        .collect();
+    assert_eq!(shown, ["loyalty"], "one service's details at a time");
 }
 
 #[wasm_bindgen_test]

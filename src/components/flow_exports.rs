@@ -1,3 +1,6 @@
+use std::future::Future;
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -8,6 +11,7 @@ use crate::file_save::{save_svg_as_png, save_text};
 use crate::flow::svg_export::LEGEND_HEIGHT;
 use crate::geometry::{VIEW_HEIGHT, VIEW_WIDTH};
 use crate::link_codec;
+use crate::on_demand::{on_demand, PartMissing};
 
 /// The PNG's size in CSS pixels: the diagram's view and the legend under it.
 const PNG_SIZE: (f64, f64) = (VIEW_WIDTH, VIEW_HEIGHT + LEGEND_HEIGHT);
@@ -58,17 +62,38 @@ pub fn FlowExports(
         let stem = file_stem.clone();
         show(&menu, ".flow-export-status", "Writing it…", false);
         spawn_local(async move {
-            let said = match ask(&request).await {
-                Ok(reply) => {
-                    let text = reply["text"].as_str().unwrap_or_default();
-                    finish(&menu, text, &then, &stem).await
-                }
-                Err(why) => why,
-            };
-            show(&menu, ".flow-export-status", &said, false);
+            let told = menu.clone();
+            match on_demand!(export_part(told, request, then, stem)).await {
+                Ok(exporting) => exporting.await,
+                Err(missing) => show(&menu, ".flow-export-status", &missing.to_string(), false),
+            }
         });
     };
     view! { <div class="flow-exports-holder" inner_html=MENU on:click=click></div> }
+}
+
+/// Asks the worker for the export and copies, opens or saves it, telling how that went.
+/// A part of its own, fetched on the first export.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(exports, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn export_part(
+    menu: web_sys::Element,
+    request: String,
+    then: String,
+    stem: String,
+) -> Result<Pin<Box<dyn Future<Output = ()>>>, PartMissing> {
+    Ok(Box::pin(async move {
+        let said = match ask(&request).await {
+            Ok(reply) => {
+                let text = reply["text"].as_str().unwrap_or_default();
+                finish(&menu, text, &then, &stem).await
+            }
+            Err(why) => why,
+        };
+        show(&menu, ".flow-export-status", &said, false);
+    }))
 }
 
 /// Sets the text (or, for the link, the address) of the menu's element `selector`, and

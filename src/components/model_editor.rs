@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::on_demand::PartMissing;
 use leptos::task::spawn_local;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
@@ -136,4 +138,18 @@ pub fn ModelEditor(
     view! {
         <div class="model-editor-holder" inner_html=html on:change=choose_kind on:click=click></div>
     }
+}
+
+/// The editor, a part of its own: only models read from a document have it.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(model_editor, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+pub fn model_editor_part(
+    model_json: String,
+    open: bool,
+    on_start: Callback<Start>,
+    on_invalid: Callback<String>,
+) -> Result<AnyView, PartMissing> {
+    Ok(view! { <ModelEditor model_json open on_start on_invalid /> }.into_any())
 }

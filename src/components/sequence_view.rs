@@ -1,6 +1,8 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use crate::on_demand::PartMissing;
+
 use crate::components::clicked_attribute;
 use crate::dom_patch::{patch_children, patch_keyed};
 use crate::flow::chain::Chain;
@@ -261,4 +263,18 @@ pub fn SequenceView(
             </div>
         </section>
     }
+}
+
+/// The sequence view, fetched as a chunk of its own the first time it is shown.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(sequence_view, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+pub fn sequence_view_part(
+    live: LiveSim,
+    selected: RwSignal<Option<MessageId>>,
+    chain: Signal<Option<Chain>>,
+    visible: WriteSignal<Option<Window>>,
+) -> Result<AnyView, PartMissing> {
+    Ok(view! { <SequenceView live selected chain visible /> }.into_any())
 }

@@ -5,7 +5,8 @@ use crate::components::json_view::JsonView;
 use crate::components::FaultControls;
 use crate::listing::clock_time;
 use crate::live::LiveSim;
-use crate::sim::{FaultChange, Role, ServiceIdx, SimTime};
+use crate::on_demand::{on_demand, part_holder, PartMissing};
+use crate::sim::{FaultChange, Role, ServiceIdx, ServiceSpec, SimTime};
 
 /// The selected service: what it handles, sends, publishes, subscribes to, serves and
 /// calls, and its current state as JSON with the simulated time it last changed, so a
@@ -46,6 +47,30 @@ pub fn ServiceInspector(
         live.peek(|sim| sim.topology().services().get(index).cloned())
             .flatten()
     };
+    view! {
+        <section class="panel service-inspector" role="region" aria-label="Service inspector">
+            <header class="panel-header"><h2>"Service inspector"</h2></header>
+            {move || match spec() {
+                None => view! { <p class="empty">"Click a service on the diagram to see its state and contracts."</p> }.into_any(),
+                Some(spec) => part_holder(Box::pin(on_demand!(service_details_part(live, spec, selected, state, on_fault, on_invalid)))).into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One service's details, a part of its own fetched when a service is first selected.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(service_details, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn service_details_part(
+    live: LiveSim,
+    spec: ServiceSpec,
+    selected: Signal<Option<ServiceIdx>>,
+    state: Memo<Option<(ServiceIdx, Value, SimTime)>>,
+    on_fault: Callback<FaultChange>,
+    on_invalid: Callback<String>,
+) -> Result<AnyView, PartMissing> {
     // For the broker: who gets what it relays, read from every service's contracts.
     let routes = move || {
         live.peek(|sim| {
@@ -81,33 +106,22 @@ pub fn ServiceInspector(
     };
     // On a short screen the inspector opens below the fold: bring its contracts into view.
     let details = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if selected.get().is_some() {
-            request_animation_frame(move || {
-                if let Some(element) = details.try_get_untracked().flatten() {
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                    element.scroll_into_view_with_scroll_into_view_options(&options);
-                }
-            });
+    request_animation_frame(move || {
+        if let Some(element) = details.try_get_untracked().flatten() {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            element.scroll_into_view_with_scroll_into_view_options(&options);
         }
     });
-
-    view! {
-        <section class="panel service-inspector" role="region" aria-label="Service inspector">
-            <header class="panel-header"><h2>"Service inspector"</h2></header>
-            {move || match spec() {
-                None => view! { <p class="empty">"Click a service on the diagram to see its state and contracts."</p> }.into_any(),
-                Some(spec) => {
-                    let lists = [
-                        ("Handles commands", spec.handles.clone()),
-                        ("Sends commands", spec.sends.clone()),
-                        ("Publishes events", spec.publishes.clone()),
-                        ("Subscribes to", spec.subscribes.clone()),
-                        ("Serves queries", spec.serves.clone()),
-                        ("Calls", spec.calls.clone()),
-                    ];
-                    view! {
+    let lists = [
+        ("Handles commands", spec.handles.clone()),
+        ("Sends commands", spec.sends.clone()),
+        ("Publishes events", spec.publishes.clone()),
+        ("Subscribes to", spec.subscribes.clone()),
+        ("Serves queries", spec.serves.clone()),
+        ("Calls", spec.calls.clone()),
+    ];
+    Ok(view! {
                         <div class="service-details" data-service=spec.id.clone() node_ref=details>
                             <p class="message-title"><strong>{spec.name.clone()}</strong>" "<code>{spec.id.clone()}</code></p>
                             <h3 class="section-title">"What if"</h3>
@@ -141,9 +155,6 @@ pub fn ServiceInspector(
                                 {move || state.get().map(|(_, value, _)| view! { <JsonView value=value open_depth=2 /> })}
                             </div>
                         </div>
-                    }.into_any()
-                }
-            }}
-        </section>
-    }
+        }
+        .into_any())
 }

@@ -8,6 +8,7 @@ use crate::flow::chain::{step, Chain, ChainStep};
 use crate::flow::trace_tree::{trace_markup, trace_rows};
 use crate::live::LiveSim;
 use crate::markup::Node;
+use crate::on_demand::{on_demand, part_holder, PartMissing};
 use crate::sim::MessageId;
 
 /// The selected message's user action as a tree of causes and effects, each message with
@@ -23,6 +24,35 @@ pub fn TracePanel(
     #[prop(into)]
     chain: Signal<Option<Chain>>,
 ) -> impl IntoView {
+    // The tree and its keys are a part of their own, fetched once something is selected.
+    let opened =
+        Memo::new(move |was: Option<&bool>| was == Some(&true) || chain.with(Option::is_some));
+    view! {
+        <section class="panel trace-panel" role="region" aria-label="Trace">
+            <header class="panel-header">
+                <h2>"Trace"</h2>
+            </header>
+            <Show when=move || opened.get()>
+                {part_holder(Box::pin(on_demand!(trace_tree_part(live, selected, chain))))}
+            </Show>
+            // Shown while the tree is empty (see the stylesheet).
+            <p class="empty trace-empty">
+                "Select a message in the diagram, the log or the sequence to see what caused it and what it caused, with where the time went."
+            </p>
+        </section>
+    }
+}
+
+/// The tree itself: rows patched as the chain changes, ← → ↑ ↓ to walk it.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(trace_tree, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn trace_tree_part(
+    live: LiveSim,
+    selected: RwSignal<Option<MessageId>>,
+    chain: Signal<Option<Chain>>,
+) -> Result<AnyView, PartMissing> {
     let holder = NodeRef::<Div>::new();
     let applied = StoredValue::new_local(Vec::<Node>::new());
     Effect::new(move |_| {
@@ -76,25 +106,17 @@ pub fn TracePanel(
             std::time::Duration::ZERO,
         );
     };
-    view! {
-        <section class="panel trace-panel" role="region" aria-label="Trace">
-            <header class="panel-header">
-                <h2>"Trace"</h2>
-            </header>
-            <div
-                class="trace-holder"
-                node_ref=holder
-                on:keydown=on_key
-                on:click=move |ev| {
-                    if let Some(id) = clicked_attribute::<MessageId>(&ev, "data-message-id") {
-                        selected.set(Some(id));
-                    }
+    Ok(view! {
+        <div
+            class="trace-holder"
+            node_ref=holder
+            on:keydown=on_key
+            on:click=move |ev| {
+                if let Some(id) = clicked_attribute::<MessageId>(&ev, "data-message-id") {
+                    selected.set(Some(id));
                 }
-            ></div>
-            // Shown while the tree above is empty (see the stylesheet).
-            <p class="empty trace-empty">
-                "Select a message in the diagram, the log or the sequence to see what caused it and what it caused, with where the time went."
-            </p>
-        </section>
+            }
+        ></div>
     }
+    .into_any())
 }
