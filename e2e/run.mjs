@@ -1619,9 +1619,9 @@ function partsFetched(p) {
   return names;
 }
 
-await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace and an export each fetch theirs once, when first wanted", async () => {
+await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace, an export and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["exports", "model_editor", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["exports", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1654,6 +1654,14 @@ await test("12.4 what most people never open loads on demand: the first load fet
     await p.locator('.service-details[data-service="booking"]').waitFor({ timeout: 10000 });
     const once = JSON.stringify([...parts].sort());
     expect(once === '["exports","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
+    // The airline starts from its model as Rust: the model reader comes with the first
+    // other model.
+    const services = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join());
+    await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
+    await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== services, 10000);
+    // (A model read from a document also has the model editor, a part of its own.)
+    await until(() => parts.length, (n) => n === 6, 10000);
+    expect(JSON.stringify(parts.slice(4).sort()) === '["model_editor","model_reader"]', `opening the saga fetched the model reader and its editor: ${parts}`);
   } finally {
     await p.close();
   }

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use crate::bench_mode::{self, Mode};
 use crate::link_codec;
 use crate::loaded::{LoadedModel, Start};
+use crate::model_reader::read_link;
+use crate::on_demand::on_demand;
 use crate::simulation_page::SimulationPage;
 
 /// The whole app: the page for the model in use, and the share links that choose it.
@@ -55,9 +57,13 @@ pub fn App() -> impl IntoView {
             let Some(opened) = link_codec::unpack(&fragment).await else {
                 return;
             };
-            let next = opened
-                .and_then(|text| Start::from_link(&text))
-                .unwrap_or_else(|why| Start::refused_link(&why));
+            let read = match opened {
+                Ok(text) => on_demand!(read_link(text))
+                    .await
+                    .unwrap_or_else(|missing| Err(missing.to_string())),
+                Err(why) => Err(why),
+            };
+            let next = read.unwrap_or_else(|why| Start::refused_link(&why));
             if start.try_with_untracked(|(n, _)| *n) == Some(opening) {
                 begin(next);
             }

@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 
 use crate::asyncapi_worker::{self, ImportReply};
 use crate::components::clicked_attribute;
-use crate::loaded::{LoadedModel, Start};
+use crate::loaded::Start;
+use crate::model_reader::read_model_value;
+use crate::on_demand::on_demand;
 
 /// What AsyncAPI files that cannot be opened leave: the model the person had.
 fn refusal(why: &str) -> String {
@@ -24,10 +26,13 @@ pub(crate) fn open_import(
     on_invalid: Callback<String>,
 ) {
     spawn_local(async move {
-        let opened = reading.await.and_then(|reply| {
-            let model = LoadedModel::from_value(&reply.model)?;
-            Ok((model, reply.notes))
-        });
+        let opened = match reading.await {
+            Ok(reply) => on_demand!(read_model_value(reply.model))
+                .await
+                .unwrap_or_else(|missing| Err(missing.to_string()))
+                .map(|model| (model, reply.notes)),
+            Err(why) => Err(why),
+        };
         // The page may have been replaced meanwhile: then nobody listens.
         let _ = match opened {
             Ok((model, notes)) => {

@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 
 use crate::asyncapi_worker;
 use crate::components::clicked_attribute;
-use crate::loaded::{LoadedModel, Start};
+use crate::loaded::Start;
+use crate::model_reader::read_model_value;
+use crate::on_demand::on_demand;
 
 /// Changes to a model read from a document, each kept in the model (so Save model, Export
 /// AsyncAPI and share links keep it): the **Message kinds** (each message's kind and what
@@ -61,9 +63,12 @@ pub fn ModelEditor(
         }
         let request = request.to_string();
         spawn_local(async move {
-            let changed = asyncapi_worker::ask(&request)
-                .await
-                .and_then(|reply| LoadedModel::from_value(&reply["model"]));
+            let changed = match asyncapi_worker::ask(&request).await {
+                Ok(mut reply) => on_demand!(read_model_value(reply["model"].take()))
+                    .await
+                    .unwrap_or_else(|missing| Err(missing.to_string())),
+                Err(why) => Err(why),
+            };
             let _ = match changed {
                 Ok(next) => on_start.try_run(Start::fresh(next)),
                 Err(why) => {

@@ -7,6 +7,8 @@ use crate::asyncapi_worker::{self, Bundled, BUNDLED};
 use crate::components::asyncapi_transfer::{files_in_words, open_import};
 use crate::components::AsyncApiTransfer;
 use crate::loaded::{LoadedModel, Start, GALLERY};
+use crate::model_reader::{read_gallery_model, read_model_text};
+use crate::on_demand::on_demand;
 
 /// What a model that cannot be opened leaves: the one the person had.
 fn refusal(why: &str) -> String {
@@ -29,13 +31,24 @@ fn open_file(file: web_sys::File, on_start: Callback<Start>, on_invalid: Callbac
             open_import(Box::pin(reading), files_in_words(1), on_start, on_invalid);
             return;
         }
-        // The page may have been replaced while the file was read: then nobody listens.
-        let _ = match text.map(|t| LoadedModel::from_text(&t)) {
-            Some(Ok(model)) => on_start.try_run(Start::fresh(model)),
-            Some(Err(why)) => on_invalid.try_run(refusal(&why)),
-            None => on_invalid.try_run(refusal("the file is not text")),
+        let Some(text) = text else {
+            let _ = on_invalid.try_run(refusal("the file is not text"));
+            return;
         };
+        open_text(text, on_start, on_invalid).await;
     });
+}
+
+/// Reads a model's text and opens it, or says why it cannot be opened.
+async fn open_text(text: String, on_start: Callback<Start>, on_invalid: Callback<String>) {
+    let read = on_demand!(read_model_text(text))
+        .await
+        .unwrap_or_else(|missing| Err(missing.to_string()));
+    // The page may have been replaced while the text was read: then nobody listens.
+    let _ = match read {
+        Ok(model) => on_start.try_run(Start::fresh(model)),
+        Err(why) => on_invalid.try_run(refusal(&why)),
+    };
 }
 
 /// Offers the download of `text` as a file named `name`.
@@ -132,17 +145,25 @@ pub fn ModelPicker(
         <div class="model-picker" role="group" aria-label="Model choice">
             <select aria-label="Model" title="The system to simulate" on:change:target=move |ev| {
                     let value = ev.target().value();
-                    if let Some(model) = LoadedModel::gallery(&value) {
-                        on_start.run(Start::fresh(model));
+                    // If the choice cannot be opened, the list goes back to the model in use.
+                    let select = ev.target();
+                    let kept = current.unwrap_or_default();
+                    let refused = Callback::new(move |why: String| {
+                        select.set_value(kept);
+                        on_invalid.run(why);
+                    });
+                    if value == "airline" {
+                        on_start.run(Start::fresh(LoadedModel::airline()));
+                    } else if GALLERY.iter().any(|(key, _)| *key == value) {
+                        spawn_local(async move {
+                            let _ = match on_demand!(read_gallery_model(value)).await {
+                                Ok(Some(model)) => on_start.try_run(Start::fresh(model)),
+                                Ok(None) => Some(()),
+                                Err(missing) => refused.try_run(refusal(&missing.to_string())),
+                            };
+                        });
                     } else if let Some(set) = Bundled::by_value(&value) {
                         let what = format!("the bundled {}", files_in_words(set.files.len() as u32));
-                        // If the set cannot be opened, the list goes back to the model in use.
-                        let select = ev.target();
-                        let kept = current.unwrap_or_default();
-                        let refused = Callback::new(move |why: String| {
-                            select.set_value(kept);
-                            on_invalid.run(why);
-                        });
                         open_import(Box::pin(asyncapi_worker::import_bundled(set)), what, on_start, refused);
                     }
                 }>
@@ -186,9 +207,8 @@ pub fn ModelPicker(
                     prop:value=move || pasted.get()
                     on:input:target=move |ev| pasted.set(ev.target().value())
                 ></textarea>
-                <button on:click=move |_| match LoadedModel::from_text(&pasted.get_untracked()) {
-                    Ok(model) => on_start.run(Start::fresh(model)),
-                    Err(why) => on_invalid.run(refusal(&why)),
+                <button on:click=move |_| {
+                    spawn_local(open_text(pasted.get_untracked(), on_start, on_invalid));
                 }>"Open pasted model"</button>
             </details>
         </div>

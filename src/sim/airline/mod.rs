@@ -6,6 +6,9 @@
 //! LoyaltyPointsCredited (event, no subscribers) and AdjustFlightPricing (command flights ->
 //! broker -> revenue) -> FlightPriceAdjusted (event -> mobile-app, booking).
 
+#[cfg(test)]
+mod model_check;
+mod model_literal;
 pub mod payloads;
 mod presets;
 pub mod seed;
@@ -25,7 +28,6 @@ use super::engine::{Sim, SimConfig, UserMessage};
 use super::error::SimError;
 use super::message::CorrelationId;
 use super::message::MessageKind;
-use super::model::Model;
 use super::rng::SplitMix64;
 use super::topology::{ServiceIdx, Topology};
 
@@ -136,10 +138,7 @@ pub fn new_fare(
 /// mobile-app, booking, loyalty, flights, revenue and broker, and what each sends, handles,
 /// publishes, subscribes to, serves and calls.
 pub fn airline_topology() -> Result<Topology, SimError> {
-    let model = Model::parse(payloads::AIRLINE_MODEL).map_err(|e| SimError::InvalidInput {
-        reason: format!("the airline's model file: {e}"),
-    })?;
-    model.to_topology()
+    model_literal::airline_model().to_topology()
 }
 
 /// The airline's Rust behaviour for a service of its model, by the service's id: the model
