@@ -11,7 +11,9 @@ use crate::compose::Choice;
 use crate::share::LinkDoc;
 use crate::sim::airline::payloads;
 use crate::sim::model::{MessageSpec, Model};
-use crate::sim::{Input, MessageKind, Scenario, Sim, SimConfig, SimError, Topology};
+use crate::sim::{
+    Input, MessageKind, Scenario, Sim, SimConfig, SimError, SimTime, Topology, UserMessage,
+};
 
 /// The built-in models, by the key a share link names them with, and their titles.
 pub const GALLERY: [(&str, &str); 3] = [
@@ -26,8 +28,34 @@ enum Behaviour {
     /// The airline's Rust services: points, pricing, seats, traffic, what-if presets.
     Airline,
     /// Every service runs the model's reactions.
-    Declared(Arc<Model>),
+    Declared(Arc<Model>, DeclaredRun),
 }
+
+/// A scenario's inputs, each at its time.
+type Script = Vec<(SimTime, UserMessage)>;
+
+/// What a model read from a document needs to run: its declarative services, its scenarios
+/// and writing it back as a document. Only the model reader makes a declared model, and it
+/// hands these over with it, so in the release build their code comes in the reader's part
+/// (see `model_reader.rs`) instead of the first load.
+#[derive(Clone, Copy)]
+struct DeclaredRun {
+    start: fn(&Arc<Model>, SimConfig) -> Result<Sim, SimError>,
+    script: fn(&Model, &str) -> Result<Script, SimError>,
+    to_json: fn(&Model) -> Value,
+}
+
+impl std::fmt::Debug for DeclaredRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeclaredRun")
+    }
+}
+
+const DECLARED_RUN: DeclaredRun = DeclaredRun {
+    start: Model::sim,
+    script: Model::scenario_script,
+    to_json: Model::to_json,
+};
 
 /// A model the page can run.
 #[derive(Clone, Debug)]
@@ -67,7 +95,7 @@ impl LoadedModel {
         Some(LoadedModel {
             key: Some(key),
             title: title.into(),
-            behaviour: Behaviour::Declared(Arc::new(model)),
+            behaviour: Behaviour::Declared(Arc::new(model), DECLARED_RUN),
         })
     }
 
@@ -89,7 +117,7 @@ impl LoadedModel {
     pub fn model(&self) -> Option<&Arc<Model>> {
         match &self.behaviour {
             Behaviour::Airline => None,
-            Behaviour::Declared(model) => Some(model),
+            Behaviour::Declared(model, _) => Some(model),
         }
     }
 
@@ -105,7 +133,7 @@ impl LoadedModel {
         Ok(LoadedModel {
             key: None,
             title: model.name.clone(),
-            behaviour: Behaviour::Declared(Arc::new(model)),
+            behaviour: Behaviour::Declared(Arc::new(model), DECLARED_RUN),
         })
     }
 
@@ -118,7 +146,7 @@ impl LoadedModel {
     pub fn start(&self, config: &SimConfig) -> Result<Sim, SimError> {
         match &self.behaviour {
             Behaviour::Airline => Ok(Sim::airline(config.clone())),
-            Behaviour::Declared(model) => model.sim(config.clone()),
+            Behaviour::Declared(model, run) => (run.start)(model, config.clone()),
         }
     }
 
@@ -128,7 +156,7 @@ impl LoadedModel {
             Behaviour::Airline => {
                 serde_json::from_str(payloads::AIRLINE_MODEL).unwrap_or(Value::Null)
             }
-            Behaviour::Declared(model) => model.to_json(),
+            Behaviour::Declared(model, run) => (run.to_json)(model),
         }
     }
 
@@ -136,7 +164,9 @@ impl LoadedModel {
     pub fn scenarios(&self) -> Vec<String> {
         match &self.behaviour {
             Behaviour::Airline => Scenario::ALL.iter().map(|s| s.label().into()).collect(),
-            Behaviour::Declared(model) => model.scenarios.iter().map(|s| s.name.clone()).collect(),
+            Behaviour::Declared(model, _) => {
+                model.scenarios.iter().map(|s| s.name.clone()).collect()
+            }
         }
     }
 
@@ -152,7 +182,7 @@ impl LoadedModel {
                     })?;
                 Ok(Input::Send(scenario.action().to_send(topology)?))
             }
-            Behaviour::Declared(model) => Ok(Input::Script(model.scenario_script(name)?)),
+            Behaviour::Declared(model, run) => Ok(Input::Script((run.script)(model, name)?)),
         }
     }
 
@@ -164,7 +194,7 @@ impl LoadedModel {
                 MessageKind::Query => payloads::query_example(&choice.name),
                 _ => payloads::example(&choice.name),
             },
-            Behaviour::Declared(model) => model
+            Behaviour::Declared(model, _) => model
                 .messages
                 .iter()
                 .find(|m| match (&m.kind, choice.kind) {

@@ -59,7 +59,7 @@ pub fn SimulationPage(
     // A model read from a document can be changed in the page (kinds, reactions); the
     // editor opens at once when rules decided its kinds (an AsyncAPI import).
     let declared = start.model.model().map(|m| {
-        let json = m.to_json().to_string();
+        let json = start.model.to_json().to_string();
         (json, m.messages.iter().any(|x| x.kind_rule.is_some()))
     });
     // A shared link may bring its own seed; Step back and Reset start from it again.
