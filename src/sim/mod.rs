@@ -74,6 +74,7 @@ mod maps;
 mod message;
 pub mod model;
 mod rng;
+mod sorted;
 pub mod synthetic;
 mod time;
 mod topology;

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet};
+use super::sorted::{SortedMap, SortedSet};
 
 use super::maps::{map_of, set_of};
 
@@ -94,7 +94,7 @@ pub struct Route {
     pub method: String,
     pub path: String,
     /// Values of the pattern's `{param}` segments.
-    pub params: BTreeMap<String, String>,
+    pub params: SortedMap<String, String>,
 }
 
 impl Route {
@@ -108,13 +108,13 @@ impl Route {
 #[derive(Clone, Debug, Default)]
 pub struct Topology {
     services: Vec<ServiceSpec>,
-    by_id: BTreeMap<String, ServiceIdx>,
+    by_id: SortedMap<String, ServiceIdx>,
     broker: Option<ServiceIdx>,
-    handlers: BTreeMap<String, ServiceIdx>,
-    subscribers: BTreeMap<String, Vec<ServiceIdx>>,
+    handlers: SortedMap<String, ServiceIdx>,
+    subscribers: SortedMap<String, Vec<ServiceIdx>>,
     /// Every event type somebody publishes or subscribes to, so publishing can be validated
     /// without scanning all services.
-    known_events: BTreeSet<String>,
+    known_events: SortedSet<String>,
     routes: Vec<RouteEntry>,
     /// What decided each message type's kind (by name, a query by its route), for models
     /// that came from elsewhere; the diagram shows it on the edges.
@@ -276,7 +276,9 @@ impl Topology {
     pub fn add_subscriber(&mut self, s: ServiceIdx, event: &str) -> Result<(), SimError> {
         self.participant(s)?;
         Self::check_type(event)?;
-        let subs = self.subscribers.entry(event.to_string()).or_default();
+        let subs = self
+            .subscribers
+            .get_or_insert_with(event.to_string(), Vec::new);
         if let Err(pos) = subs.binary_search(&s) {
             // Sorted by index so delivery order is topology order, whatever the call order.
             subs.insert(pos, s);
@@ -422,11 +424,10 @@ impl Topology {
     /// caller->server (the response travels it backwards). Without a broker, commands and
     /// events are drawn (and travel) directly from sender to consumer.
     pub fn edges(&self) -> Vec<Edge> {
-        let mut map: BTreeMap<(EdgeKind, ServiceIdx, ServiceIdx), BTreeSet<String>> =
-            BTreeMap::new();
+        let mut map: SortedMap<(EdgeKind, ServiceIdx, ServiceIdx), SortedSet<String>> =
+            SortedMap::new();
         let mut add = |kind, from, to, ty: &str| {
-            map.entry((kind, from, to))
-                .or_default()
+            map.get_or_insert_with((kind, from, to), SortedSet::new)
                 .insert(ty.to_string());
         };
         for (s, spec) in self.services.iter().enumerate() {
@@ -479,7 +480,7 @@ impl Topology {
 
     /// Events that some service publishes but nobody subscribes to (legal: dead ends).
     pub fn unsubscribed_events(&self) -> Vec<String> {
-        let set: BTreeSet<&String> = set_of(
+        let set: SortedSet<&String> = set_of(
             self.services
                 .iter()
                 .flat_map(|s| s.publishes.iter())

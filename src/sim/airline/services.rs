@@ -1,7 +1,9 @@
 //! The five participants' behaviour. Each owns its data; they learn about each other only
 //! through messages.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 use crate::sim::maps::{map_of, object_of};
 
@@ -101,8 +103,8 @@ impl<'a> BookingFacts<'a> {
 /// FlightPriceAdjusted events.
 #[derive(Debug, Default)]
 pub struct MobileApp {
-    fares: BTreeMap<String, (f64, SimTime)>,
-    pending: BTreeMap<MessageId, String>,
+    fares: SortedMap<String, (f64, SimTime)>,
+    pending: SortedMap<MessageId, String>,
     results: VecDeque<Value>,
     sent_commands: VecDeque<Value>,
     timed_out: u64,
@@ -186,8 +188,8 @@ impl ServiceBehaviour for MobileApp {
 /// capacity, so it never overbooks even though Flight Management learns of bookings later.
 #[derive(Debug)]
 pub struct BookingService {
-    seats: BTreeMap<String, u64>,
-    fares: BTreeMap<String, f64>,
+    seats: SortedMap<String, u64>,
+    fares: SortedMap<String, f64>,
     next_booking: u64,
     next_transaction: u64,
     bookings: VecDeque<Value>,
@@ -195,7 +197,7 @@ pub struct BookingService {
     rejections: VecDeque<Value>,
     /// Bookings that can still be cancelled, by id. Bounded by the flights' seats, since
     /// each holds at least one.
-    active: BTreeMap<String, ActiveBooking>,
+    active: SortedMap<String, ActiveBooking>,
     cancelled: u64,
 }
 
@@ -225,7 +227,7 @@ impl Default for BookingService {
             bookings: VecDeque::new(),
             total: 0,
             rejections: VecDeque::new(),
-            active: BTreeMap::new(),
+            active: SortedMap::new(),
             cancelled: 0,
         }
     }
@@ -251,7 +253,7 @@ impl BookingService {
         if c.passengers.is_empty() {
             return Err("no passengers".into());
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = SortedSet::new();
         let mut details = Vec::new();
         for &pid in &c.passengers {
             if !seen.insert(pid) {
@@ -470,18 +472,18 @@ struct Account {
 /// tier queries.
 #[derive(Debug)]
 pub struct LoyaltyService {
-    accounts: BTreeMap<String, Account>,
+    accounts: SortedMap<String, Account>,
     skipped: VecDeque<Value>,
     next_transaction: u64,
     credited_total: u64,
     /// Booking id -> (customer, points credited for it), so a cancellation can take back
     /// exactly what the booking earned.
-    credits: BTreeMap<String, (String, u64)>,
+    credits: SortedMap<String, (String, u64)>,
 }
 
 impl Default for LoyaltyService {
     fn default() -> Self {
-        let mut accounts: BTreeMap<String, Account> =
+        let mut accounts: SortedMap<String, Account> =
             map_of(seed::CUSTOMERS.iter().filter_map(|c| {
                 c.loyalty.map(|l| {
                     (
@@ -516,7 +518,7 @@ impl Default for LoyaltyService {
             skipped: VecDeque::new(),
             next_transaction: 10_004,
             credited_total: 0,
-            credits: BTreeMap::new(),
+            credits: SortedMap::new(),
         }
     }
 }
@@ -579,8 +581,7 @@ impl LoyaltyService {
         // not idempotent) adds up here too, so a cancellation takes back all of it.
         let earned = self
             .credits
-            .entry(d.booking_id.to_string())
-            .or_insert_with(|| (d.customer_id.to_string(), 0));
+            .get_or_insert_with(d.booking_id.to_string(), || (d.customer_id.to_string(), 0));
         earned.1 = earned.1.saturating_add(points);
         Ok(())
     }
@@ -735,7 +736,7 @@ impl FlightRec {
 /// reprice after every booking.
 #[derive(Debug)]
 pub struct FlightManagement {
-    flights: BTreeMap<String, FlightRec>,
+    flights: SortedMap<String, FlightRec>,
     ignored: VecDeque<Value>,
     pricing_requests: u64,
 }
@@ -903,7 +904,7 @@ struct Fare {
 /// Decides fares. See [`new_fare`] for the rule.
 #[derive(Debug)]
 pub struct RevenueManagement {
-    fares: BTreeMap<String, Fare>,
+    fares: SortedMap<String, Fare>,
     decisions: VecDeque<Value>,
     adjustments: u64,
 }

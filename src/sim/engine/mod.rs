@@ -22,7 +22,9 @@ mod sends;
 mod timers;
 mod traffic;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::sorted::{SortedMap, SortedSet};
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
@@ -144,9 +146,9 @@ pub struct Sim {
 
     queues: Vec<VecDeque<Queued>>,
     workers: Vec<Worker>,
-    pending: BTreeMap<MessageId, PendingQuery>,
+    pending: SortedMap<MessageId, PendingQuery>,
     /// Message being handled -> queries it still waits on.
-    waits: BTreeMap<MessageId, u32>,
+    waits: SortedMap<MessageId, u32>,
     in_flight: usize,
     processed_items: u64,
 
@@ -155,7 +157,7 @@ pub struct Sim {
     down_periods: VecDeque<DownPeriod>,
     duplicate_percent: f64,
     /// Per consumer, the message ids it processed (bounded), for idempotent consumers.
-    inboxes: Vec<BTreeSet<MessageId>>,
+    inboxes: Vec<SortedSet<MessageId>>,
     inbox_order: Vec<VecDeque<MessageId>>,
     dead_letters: VecDeque<DeadLetter>,
 
@@ -239,14 +241,14 @@ impl Sim {
             records: VecDeque::new(),
             queues: vec![VecDeque::new(); n],
             workers: vec![Worker::default(); n],
-            pending: BTreeMap::new(),
-            waits: BTreeMap::new(),
+            pending: SortedMap::new(),
+            waits: SortedMap::new(),
             in_flight: 0,
             processed_items: 0,
             faults: vec![healthy; n],
             down_periods: VecDeque::new(),
             duplicate_percent: 0.0,
-            inboxes: vec![BTreeSet::new(); n],
+            inboxes: vec![SortedSet::new(); n],
             inbox_order: vec![VecDeque::new(); n],
             dead_letters: VecDeque::new(),
             traffic: 0.0,
@@ -756,7 +758,7 @@ impl Sim {
     /// an answer, or waiting out a retry's backoff), and every dead letter's message says
     /// it was dead-lettered. `Err` names the first message that is nowhere.
     pub fn audit(&self) -> Result<(), String> {
-        let mut alive: BTreeSet<MessageId> = BTreeSet::new();
+        let mut alive: SortedSet<MessageId> = SortedSet::new();
         for item in self.timers.values() {
             let id = match item {
                 Item::AtBroker(env)
@@ -773,8 +775,8 @@ impl Sim {
             alive.insert(id);
         }
         alive.extend(self.queues.iter().flatten().map(|q| q.env.message_id));
-        alive.extend(self.waits.keys());
-        alive.extend(self.pending.keys());
+        alive.extend(self.waits.keys().copied());
+        alive.extend(self.pending.keys().copied());
         for r in &self.records {
             let id = r.env.message_id;
             let pending = r.outcome == Outcome::Pending;

@@ -5,7 +5,7 @@
 //! `last` (the last payload of each type), `answers` (the last answer to each query it asked)
 //! and, beside them, every field its reactions `set`.
 
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -92,9 +92,9 @@ pub fn fill_route(route: &str, params: &Value) -> Result<String, String> {
 pub struct Declarative {
     model: Arc<Model>,
     me: String,
-    handled: BTreeMap<String, u64>,
-    last: BTreeMap<String, Value>,
-    answers: BTreeMap<String, Value>,
+    handled: SortedMap<String, u64>,
+    last: SortedMap<String, Value>,
+    answers: SortedMap<String, Value>,
     fields: Map<String, Value>,
 }
 
@@ -104,9 +104,9 @@ impl Declarative {
         Declarative {
             model,
             me: id.to_string(),
-            handled: BTreeMap::new(),
-            last: BTreeMap::new(),
-            answers: BTreeMap::new(),
+            handled: SortedMap::new(),
+            last: SortedMap::new(),
+            answers: SortedMap::new(),
             fields: Map::new(),
         }
     }
@@ -196,7 +196,7 @@ impl Declarative {
     }
 }
 
-fn to_object(map: &BTreeMap<String, Value>) -> Map<String, Value> {
+fn to_object(map: &SortedMap<String, Value>) -> Map<String, Value> {
     object_of(map.iter().map(|(k, v)| (k.clone(), v.clone())))
 }
 
@@ -219,7 +219,7 @@ impl ServiceBehaviour for Declarative {
             done.map_err(|e| Rejection::new(format!("{}: {e}", msg.type_name)))?;
         }
         self.fields = fields;
-        *self.handled.entry(msg.type_name.clone()).or_default() += 1;
+        *self.handled.get_or_insert_with(msg.type_name.clone(), || 0) += 1;
         self.last.insert(msg.type_name.clone(), msg.payload.clone());
         Ok(())
     }

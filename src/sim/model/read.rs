@@ -2,7 +2,7 @@
 //! Pointer to its place. Shape is checked first (types, fields, limits), then the rules that
 //! relate one part of the model to another.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 use serde_json::{Map, Value};
 
@@ -407,10 +407,10 @@ fn check_params(route: &str, params: &Value, at: &str) -> Result<(), ModelError>
 #[derive(Default)]
 struct Reader {
     services: Vec<ServiceDef>,
-    service_at: BTreeMap<String, String>,
+    service_at: SortedMap<String, String>,
     messages: Vec<MessageDef>,
-    message_at: BTreeMap<String, (usize, String)>,
-    route_shapes: BTreeMap<String, String>,
+    message_at: SortedMap<String, (usize, String)>,
+    route_shapes: SortedMap<String, String>,
     scenarios: Vec<ScenarioDef>,
 }
 
@@ -939,7 +939,7 @@ impl Reader {
 /// Two reactions of one service to one message asking the same query could not tell their
 /// answers apart.
 fn check_asks(reactions: &[(Reaction, String)]) -> Result<(), ModelError> {
-    let mut seen: BTreeMap<(&str, &str, &str), &str> = BTreeMap::new();
+    let mut seen: SortedMap<(&str, &str, &str), &str> = SortedMap::new();
     for (r, at) in reactions {
         if let Some(q) = &r.first {
             let key = (r.service.as_str(), r.on.as_str(), q.query.as_str());
@@ -960,16 +960,15 @@ fn check_asks(reactions: &[(Reaction, String)]) -> Result<(), ModelError> {
 
 /// Reactions are unconditional, so any cycle among "handling X causes Y" repeats forever.
 fn check_cycles(reactions: &[(Reaction, String)]) -> Result<(), ModelError> {
-    let mut next: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    let mut next: SortedMap<&str, Vec<(&str, &str)>> = SortedMap::new();
     for (r, at) in reactions {
         if let Some(out) = &r.output {
-            next.entry(r.on.as_str())
-                .or_default()
+            next.get_or_insert_with(r.on.as_str(), Vec::new)
                 .push((out.message(), at.as_str()));
         }
     }
     // Iterative depth-first search with colours; the path on the stack names the cycle.
-    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut done: SortedSet<&str> = SortedSet::new();
     for &start in next.keys() {
         if done.contains(start) {
             continue;
