@@ -691,7 +691,7 @@ impl Viewport {
     pub fn view_box(self) -> String {
         // Tenths are finer than a device pixel at any zoom; whole numbers print bare, so
         // the whole diagram's box reads "0 0 1000 580" as it always has.
-        let tenths = |v: f64| (v * 10.0).round() / 10.0;
+        let tenths = |v: f64| crate::sim::plain(v, 1);
         format!(
             "{} {} {} {}",
             tenths(self.x),

@@ -187,9 +187,24 @@ fn input_to_json(input: &Input, topology: &Topology) -> Value {
 
 /// A float as the shortest text that reads back to the same bits. serde_json's own
 /// number parser may land one bit off for long fractions, and a rate one bit off is a
-/// different run; Rust's `str::parse` is exact.
+/// different run; Rust's `str::parse` is exact. The text is serde_json's (shortest
+/// round-trip digits, "2.0" where Rust writes "2"), which the page has anyway, rather than
+/// Rust's float formatting, which only this would bring to the first load.
 fn exact(x: f64) -> Value {
-    Value::String(x.to_string())
+    Value::String(Value::from(x).to_string())
+}
+
+/// Reads back what [`exact`] wrote, to the same bits, without the standard library's float
+/// parser (its tables would come with every model read). serde_json's reading may land one
+/// bit off, so of it and its two neighbours, the one serde_json writes as this very text is
+/// the number that was written. Text written otherwise (an older link's "2") keeps
+/// serde_json's reading.
+fn exact_from(text: &str) -> Option<f64> {
+    let near: f64 = serde_json::from_str(text).ok()?;
+    [near, near.next_down(), near.next_up()]
+        .into_iter()
+        .find(|x| serde_json::to_string(x).is_ok_and(|written| written == text))
+        .or(Some(near))
 }
 
 fn message_to_json(send: &UserMessage) -> Value {
@@ -393,7 +408,7 @@ impl<'a> At<'a> {
     /// A number written by [`exact`] (text), or typed as a JSON number by a person.
     fn f64(&self) -> Result<f64, LinkError> {
         match self.value {
-            Value::String(text) => text.parse().ok(),
+            Value::String(text) => exact_from(text),
             other => other.as_f64(),
         }
         .ok_or_else(|| self.error("expected a number"))

@@ -725,12 +725,13 @@ pub const ARTICLE_URL: &str =
 /// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.
 pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {
     let trimmed = text.trim();
-    let rate: f64 = trimmed.parse().map_err(|_| {
+    let rate = crate::sim::read_decimal(trimmed).ok_or_else(|| {
         format!("Traffic rate must be a number of bookings per second, not \"{trimmed}\".")
     })?;
     if !rate.is_finite() || !(0.0..=TRAFFIC_MAX).contains(&rate) {
         return Err(format!(
-            "Traffic rate must be between 0 and {TRAFFIC_MAX} bookings per second, not {trimmed}."
+            "Traffic rate must be between 0 and {} bookings per second, not {trimmed}.",
+            crate::sim::plain(TRAFFIC_MAX, 3)
         ));
     }
     Ok(rate)

@@ -80,7 +80,7 @@ impl PlacedToken {
         let Some(travelled) = self.travelled else {
             return retry;
         };
-        let progress = format!("{}%", (travelled * 100.0).round());
+        let progress = format!("{}%", crate::sim::fixed(travelled * 100.0, 0));
         Some(match retry {
             Some(retry) => format!("{progress}, {retry}"),
             None => progress,

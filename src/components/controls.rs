@@ -62,7 +62,7 @@ pub fn Controls(
                         max=(SPEEDS.len() - 1).to_string()
                         step="1"
                         aria-label="Speed"
-                        aria-valuetext=move || format!("{}×", SPEEDS[speed_index()])
+                        aria-valuetext=move || format!("{}×", crate::sim::plain(SPEEDS[speed_index()], 3))
                         prop:value=move || speed_index().to_string()
                         on:input:target=move |ev| {
                             if let Some(&s) = ev
@@ -76,7 +76,7 @@ pub fn Controls(
                             }
                         }
                     />
-                    <output class="speed-value">{move || format!("{}×", SPEEDS[speed_index()])}</output>
+                    <output class="speed-value">{move || format!("{}×", crate::sim::plain(SPEEDS[speed_index()], 3))}</output>
                 </label>
             </div>
             <div class="control-group" role="group" aria-label="Scenarios">
@@ -99,7 +99,7 @@ pub fn Controls(
                     <input
                         type="number"
                         min="0.1"
-                        max=TRAFFIC_MAX.to_string()
+                        max=crate::sim::plain(TRAFFIC_MAX, 3)
                         step="0.1"
                         prop:value=rate_text
                         on:input:target=move |ev| set_rate_text.set(ev.target().value())

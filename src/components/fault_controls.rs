@@ -6,8 +6,8 @@ use crate::sim::{FaultChange, RetryPolicy, Role, ServiceFaults, ServiceIdx, MAX_
 /// Reads a number as typed; `Err` says what was wrong in words.
 pub fn parse_number(text: &str, what: &str) -> Result<f64, String> {
     let trimmed = text.trim();
-    match trimmed.parse::<f64>() {
-        Ok(value) if value.is_finite() => Ok(value),
+    match crate::sim::read_decimal(trimmed) {
+        Some(value) if value.is_finite() => Ok(value),
         _ => Err(format!("{what} must be a number, not \"{trimmed}\".")),
     }
 }
@@ -17,7 +17,8 @@ fn parse_count(text: &str, what: &str, max: u64) -> Result<u64, String> {
     let value = parse_number(text, what)?;
     if value < 0.0 || value.fract() != 0.0 || value > max as f64 {
         return Err(format!(
-            "{what} must be a whole number from 0 to {max}, not {value}."
+            "{what} must be a whole number from 0 to {max}, not {}.",
+            text.trim()
         ));
     }
     Ok(value as u64)
@@ -54,7 +55,7 @@ pub fn FaultControls(
                 <input
                     id=format!("fault-{service}-{label}")
                     type="number"
-                    prop:value=move || faults().map(|f| read(&f).to_string()).unwrap_or_default()
+                    prop:value=move || faults().map(|f| crate::sim::shortest(read(&f))).unwrap_or_default()
                     on:change=move |ev| {
                         let Some(now) = live.peek(|sim| sim.faults(service)) else {
                             return;
@@ -77,7 +78,7 @@ pub fn FaultControls(
                     <input
                         id="fault-duplicate-rate"
                         type="number"
-                        prop:value=move || live.read(|sim| sim.duplicate_percent().to_string()).unwrap_or_default()
+                        prop:value=move || live.read(|sim| crate::sim::shortest(sim.duplicate_percent())).unwrap_or_default()
                         on:change=move |ev| match parse_number(&event_target_value(&ev), "Duplicate rate") {
                             Ok(percent) => on_fault.run(FaultChange::DuplicatePercent(percent)),
                             Err(message) => on_invalid.run(message),

@@ -56,15 +56,15 @@ pub fn ViewOptions(
                 <label>
                     <span>"Text size"</span>
                     <select on:change:target=move |ev| {
-                        if let Ok(scale) = ev.target().value().parse::<f64>() {
+                        if let Some(scale) = crate::sim::read_decimal(&ev.target().value()) {
                             text_scale.set(scale);
                         }
                     }>
                         {TEXT_SCALES
                             .into_iter()
                             .map(|scale| view! {
-                                <option value=scale.to_string() selected=move || (text_scale.get() - scale).abs() < 1e-9>
-                                    {format!("{}%", (scale * 100.0).round())}
+                                <option value=crate::sim::plain(scale, 3) selected=move || (text_scale.get() - scale).abs() < 1e-9>
+                                    {format!("{}%", crate::sim::fixed(scale * 100.0, 0))}
                                 </option>
                             })
                             .collect::<Vec<_>>()}

@@ -1,7 +1,7 @@
 use std::fmt;
 
 /// Everything the simulation can refuse. Bad input never panics; it comes back as one of these.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum SimError {
     /// A service with this id already exists in the topology.
     DuplicateService { id: String },
@@ -84,9 +84,13 @@ impl fmt::Display for SimError {
                 write!(f, "malformed {type_name} payload: {reason}")
             }
             SimError::InvalidInput { reason } => write!(f, "invalid input: {reason}"),
+            SimError::InvalidTraffic { per_sec } if !per_sec.is_finite() => {
+                write!(f, "a traffic rate must be a finite number")
+            }
             SimError::InvalidTraffic { per_sec } => write!(
                 f,
-                "traffic rate {per_sec} is not allowed (must be finite and at most 10000 per second)"
+                "traffic rate {} is not allowed (must be at most 10000 per second)",
+                super::decimal::plain(*per_sec, 3)
             ),
             SimError::InvalidTopology { reason } => write!(f, "invalid topology: {reason}"),
         }
@@ -94,3 +98,11 @@ impl fmt::Display for SimError {
 }
 
 impl std::error::Error for SimError {}
+
+/// The same words as `Display`: a derived `Debug` would bring the standard library's float
+/// formatting into the first load for the one rate this error carries.
+impl fmt::Debug for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

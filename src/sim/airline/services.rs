@@ -964,7 +964,9 @@ impl ServiceBehaviour for RevenueManagement {
         let next = new_fare(fare.base, occupancy, last_year, trend);
         let changed = (next - previous).abs() >= 0.005;
         let reason = format!(
-            "occupancy {occupancy}% vs {last_year}% same period last year; demand {}",
+            "occupancy {}% vs {}% same period last year; demand {}",
+            crate::sim::shortest(occupancy),
+            crate::sim::shortest(last_year),
             trend.as_str()
         );
         if changed {

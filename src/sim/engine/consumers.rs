@@ -72,8 +72,9 @@ impl Sim {
         let percent = self.faults[c].failure_percent;
         self.chance(percent).then(|| {
             format!(
-                "{name} failed on {} (failure rate {percent} %)",
-                env.type_name
+                "{name} failed on {} (failure rate {} %)",
+                env.type_name,
+                crate::sim::shortest(percent)
             )
         })
     }

@@ -138,6 +138,7 @@ fn check_range(what: &str, value: f64, low: f64, high: f64, unit: &str) -> Resul
     if value.is_finite() && (low..=high).contains(&value) {
         Ok(())
     } else {
+        let [low, high, value] = [low, high, value].map(crate::sim::shortest);
         Err(invalid(format!(
             "{what} must be from {low}{unit} to {high}{unit}; {value} was not taken"
         )))
