@@ -24,8 +24,8 @@ fn json(v: &Value) -> String {
 }
 
 fn texts(list: &[String]) -> String {
-    let items: Vec<String> = list.iter().map(|s| text(s)).collect();
-    format!("vec![{}]", items.join(", "))
+    let items: Vec<String> = list.iter().map(|s| format!("{s:?}")).collect();
+    format!("t(&[{}])", items.join(", "))
 }
 
 fn number(n: Option<u64>) -> String {
@@ -35,19 +35,20 @@ fn number(n: Option<u64>) -> String {
     }
 }
 
+/// One mapping as `(source kind, source, to)`; a value's source is its JSON text.
 fn mapping(m: &Mapping) -> String {
-    let source = match &m.source {
-        Source::Message(p) => format!("Source::Message({})", text(p)),
-        Source::Answer(p) => format!("Source::Answer({})", text(p)),
-        Source::State(p) => format!("Source::State({})", text(p)),
-        Source::Value(v) => format!("Source::Value({})", json(v)),
+    let (kind, source) = match &m.source {
+        Source::Message(p) => ('m', p.clone()),
+        Source::Answer(p) => ('a', p.clone()),
+        Source::State(p) => ('s', p.clone()),
+        Source::Value(v) => ('v', serde_json::to_string(v).unwrap()),
     };
-    format!("Mapping {{ source: {source}, to: {} }}", text(&m.to))
+    format!("({kind:?}, {source:?}, {:?})", m.to)
 }
 
 fn mappings(list: &[Mapping]) -> String {
     let items: Vec<String> = list.iter().map(mapping).collect();
-    format!("vec![{}]", items.join(", "))
+    format!("maps(&[{}])", items.join(", "))
 }
 
 fn message(m: &MessageDef) -> String {
@@ -143,9 +144,13 @@ fn literal(model: &Model) -> String {
          use crate::sim::model::{\n    FirstQuery, Mapping, MessageDef, MessageSpec, Model, Output, Reaction, ScenarioDef, ServiceDef, Source, Step, Timing,\n};\n\
          use crate::sim::Role;\n\n",
     );
-    out.push_str("fn s(text: &str) -> String {\n    text.to_string()\n}\n\n");
+    // The helpers stay out of line, and lists are tables of text: built inline, every
+    // string of the model was its own allocation and copy in the first load's code.
     out.push_str(
-        "fn j(text: &str) -> Value {\n    serde_json::from_str(text).unwrap_or(Value::Null)\n}\n\n",
+        "#[inline(never)]\nfn s(text: &str) -> String {\n    text.to_string()\n}\n\n\
+         #[inline(never)]\nfn j(text: &str) -> Value {\n    serde_json::from_str(text).unwrap_or(Value::Null)\n}\n\n\
+         #[inline(never)]\nfn t(list: &[&str]) -> Vec<String> {\n    list.iter().map(|x| s(x)).collect()\n}\n\n\
+         #[inline(never)]\nfn maps(list: &[(char, &str, &str)]) -> Vec<Mapping> {\n    list.iter()\n        .map(|&(kind, from, to)| Mapping {\n            source: match kind {\n                'm' => Source::Message(s(from)),\n                'a' => Source::Answer(s(from)),\n                's' => Source::State(s(from)),\n                _ => Source::Value(j(from)),\n            },\n            to: s(to),\n        })\n        .collect()\n}\n\n",
     );
     out.push_str(
         "/// The airline's model, equal to what the reader makes of `models/airline.json`.\n",
