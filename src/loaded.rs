@@ -153,9 +153,8 @@ impl LoadedModel {
     /// The model as a document, for Save model and for links to a model of the user's.
     pub fn to_json(&self) -> Value {
         match &self.behaviour {
-            Behaviour::Airline => {
-                serde_json::from_str(payloads::AIRLINE_MODEL).unwrap_or(Value::Null)
-            }
+            // The model's writer, not the file's text: the page carries the airline as Rust.
+            Behaviour::Airline => crate::sim::airline::airline_model().to_json(),
             Behaviour::Declared(model, run) => (run.to_json)(model),
         }
     }
@@ -335,6 +334,24 @@ mod tests {
         let error = LoadedModel::from_text("{\"contrail\": 1,").unwrap_err();
         assert!(error.contains("line 1"), "{error}");
         assert!(LoadedModel::airline().to_json()["services"].is_array());
+    }
+
+    #[test]
+    fn the_airline_saves_as_the_model_its_file_describes() {
+        let saved = LoadedModel::airline().to_json();
+        let file = crate::sim::model::Model::parse(include_str!("../models/airline.json"));
+        assert_eq!(
+            crate::sim::model::Model::from_value(&saved).unwrap(),
+            file.unwrap()
+        );
+        let example = payloads::example("CreateBooking").unwrap();
+        assert_eq!(example["commandType"], "CreateBooking");
+        let route = "GET /api/loyalty/customers/{customerId}/points";
+        assert_eq!(
+            payloads::query_example(route).unwrap(),
+            serde_json::json!({"customerId": "C12345"})
+        );
+        assert_eq!(payloads::example("GetLoyaltyPoints"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod presets;
 pub mod seed;
 mod services;
 
+pub use model_literal::airline_model;
 pub use payloads::DemandTrend;
 pub use presets::Preset;
 pub use services::{

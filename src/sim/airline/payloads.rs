@@ -1,37 +1,36 @@
 //! The airline's payloads as JSON values, in the article's shapes (camelCase on the wire).
-//! The examples are the airline's model file's (`models/airline.json`), so the file stays the
-//! one place that says what each message looks like: a payload a user sends is checked
+//! The examples are the airline's model file's (`models/airline.json`, as the page's model
+//! literal has it), so the file stays the one place that says what each message looks like: a payload a user sends is checked
 //! against its type's example, and the services read the fields they need by JSON Pointer.
 //! No typed struct per payload: serde's derives for them cost the first load more than the
 //! readers do.
 
 use serde_json::Value;
 
-use crate::sim::model::same_shape;
+use super::model_literal::airline_model;
+use crate::sim::model::{same_shape, MessageSpec};
 
-/// The airline as a model (`models/airline.json`): its messages' examples are the payload
-/// shapes checked here, and the page offers it as a model like any other.
+/// The airline as a model (`models/airline.json`), for the test that keeps the page's model
+/// literal equal to it; the page itself starts from the literal.
+#[cfg(test)]
 pub const AIRLINE_MODEL: &str = include_str!("../../../models/airline.json");
-
-/// The airline model's message that `matches`, taken out of the parsed file.
-fn model_message(matches: impl Fn(&Value) -> bool) -> Option<Value> {
-    let mut model: Value = serde_json::from_str(AIRLINE_MODEL).ok()?;
-    let messages = model.get_mut("messages")?.as_array_mut()?;
-    messages.iter_mut().find(|m| matches(m)).map(Value::take)
-}
 
 /// The example payload of `type_name`, if the airline has that command or event.
 pub fn example(type_name: &str) -> Option<Value> {
-    let mut message = model_message(|m| {
-        m["name"] == type_name && (m["kind"] == "command" || m["kind"] == "event")
-    })?;
-    message.get_mut("example").map(Value::take)
+    airline_model()
+        .messages
+        .into_iter()
+        .find(|m| m.name == type_name && !matches!(m.kind, MessageSpec::Query { .. }))
+        .map(|m| m.example)
 }
 
 /// The example parameters of the query served at `route` (`{"customerId": "C12345"}`).
 pub fn query_example(route: &str) -> Option<Value> {
-    let mut message = model_message(|m| m["kind"] == "query" && m["route"] == route)?;
-    message.get_mut("example").map(Value::take)
+    airline_model()
+        .messages
+        .into_iter()
+        .find(|m| matches!(&m.kind, MessageSpec::Query { route: r, .. } if r == route))
+        .map(|m| m.example)
 }
 
 /// How demand for a flight is moving, as Flight Management reports it to Revenue.
