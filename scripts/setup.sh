@@ -43,10 +43,10 @@ if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSIO
   cargo install wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --locked --features build-binary
 fi
 
-# Node tools (wasm-opt from binaryen, Playwright): reinstall only when the lock file changed.
+# Node tools (wasm-opt from binaryen, esbuild for the release page, Playwright): reinstall only when the lock file changed.
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] ||
   [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  say "installing node tools (binaryen, playwright-core)"
+  say "installing node tools (binaryen, esbuild, playwright-core)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi
 
