@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::sim::clamped;
+
 /// Frames further apart than this (a background tab, a debugger pause) count as this
 /// long, so the simulation never lurches through minutes of traffic in one frame.
 pub const MAX_FRAME_MS: f64 = 100.0;
@@ -30,7 +32,7 @@ pub fn use_animation_frame(mut on_frame: impl FnMut(f64) -> bool + 'static) {
         if !running.load(Ordering::Relaxed) {
             return;
         }
-        let elapsed = previous.map_or(0.0, |p| (timestamp - p).clamp(0.0, MAX_FRAME_MS));
+        let elapsed = previous.map_or(0.0, |p| clamped(timestamp - p, 0.0, MAX_FRAME_MS));
         previous = Some(timestamp);
         if on_frame(elapsed) && running.load(Ordering::Relaxed) {
             schedule(&next);

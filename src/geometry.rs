@@ -3,7 +3,7 @@
 //! binds their results.
 
 use crate::sim::{
-    fixed, Edge, EdgeKind, Envelope, KindRule, MessageKind, Role, ServiceIdx, Topology,
+    clamped, fixed, Edge, EdgeKind, Envelope, KindRule, MessageKind, Role, ServiceIdx, Topology,
 };
 
 /// The diagram's coordinate space (the SVG viewBox); the canvas maps onto the same space.
@@ -57,7 +57,7 @@ pub struct EdgePath {
 impl EdgePath {
     /// The point at fraction `t` (0 = start, 1 = end) along the curve; `t` is clamped.
     pub fn point_at(&self, t: f64) -> Point {
-        let t = t.clamp(0.0, 1.0);
+        let t = clamped(t, 0.0, 1.0);
         let u = 1.0 - t;
         Point::new(
             u * u * self.start.x + 2.0 * u * t * self.control.x + t * t * self.end.x,
@@ -455,7 +455,7 @@ pub fn label_points(path: &EdgePath, along: f64, text_w: f64) -> Vec<Point> {
     }
     // The curve's parameter at arc length `s`.
     let t_at = |s: f64| {
-        let s = s.clamp(0.0, total);
+        let s = clamped(s, 0.0, total);
         let i = lengths.partition_point(|&l| l < s).clamp(1, STEPS);
         let (a, b) = (lengths[i - 1], lengths[i]);
         let frac = if b > a { (s - a) / (b - a) } else { 0.0 };
@@ -590,7 +590,7 @@ pub fn place_labels(
         }
         let mut best = (f64::NEG_INFINITY, preferred, Placed::new(Vec::new()));
         for along in candidates {
-            let along = along.clamp(margin.min(0.5), (1.0 - margin).max(0.5));
+            let along = clamped(along, margin.min(0.5), (1.0 - margin).max(0.5));
             let points = label_points(&edge.label_path, along, text_w);
             // Touching a box counts as on top of a label: glyphs over a name are unreadable.
             let boxed = clear_of_boxes(&points, boxes) * LABEL_CLEARANCE / 3.0;
@@ -704,7 +704,7 @@ impl Viewport {
     /// Zoomed by `factor` (above 1 is in) about `about`, a view point that stays where it is
     /// on screen; within 1× and [`MAX_ZOOM`].
     pub fn zoomed(self, factor: f64, about: Point) -> Self {
-        let zoom = (self.zoom() * factor).clamp(1.0, MAX_ZOOM);
+        let zoom = clamped(self.zoom() * factor, 1.0, MAX_ZOOM);
         let width = VIEW_WIDTH / zoom;
         let kept = width / self.width;
         Self {
@@ -741,11 +741,11 @@ impl Viewport {
     }
 
     fn clamped(self) -> Self {
-        let width = self.width.clamp(VIEW_WIDTH / MAX_ZOOM, VIEW_WIDTH);
+        let width = clamped(self.width, VIEW_WIDTH / MAX_ZOOM, VIEW_WIDTH);
         let height = width * VIEW_HEIGHT / VIEW_WIDTH;
         Self {
-            x: self.x.clamp(0.0, VIEW_WIDTH - width),
-            y: self.y.clamp(0.0, VIEW_HEIGHT - height),
+            x: clamped(self.x, 0.0, VIEW_WIDTH - width),
+            y: clamped(self.y, 0.0, VIEW_HEIGHT - height),
             width,
         }
     }

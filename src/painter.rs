@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::geometry::{view_transform, Viewport};
-use crate::sim::{MessageId, MessageKind};
+use crate::sim::{clamped, MessageId, MessageKind};
 use crate::tokens::PlacedToken;
 
 const TOKEN_SIZE: f64 = 6.5;
@@ -107,7 +107,7 @@ impl Painter {
                 let (cx, cy) = device(token.at);
                 let faded = token.opacity < 1.0;
                 if faded {
-                    ctx.set_global_alpha(token.opacity.clamp(0.0, 1.0));
+                    ctx.set_global_alpha(clamped(token.opacity, 0.0, 1.0));
                 }
                 let _ = ctx.draw_image_with_html_canvas_element(
                     sprite,

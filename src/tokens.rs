@@ -3,7 +3,7 @@
 //! loop stays a thin binding and this is tested natively.
 
 use crate::geometry::{DiagramGeometry, Point};
-use crate::sim::{Happening, MessageId, MessageKind, SimTime};
+use crate::sim::{clamped, Happening, MessageId, MessageKind, SimTime};
 
 /// How long, in simulated milliseconds, an event nobody hears takes to fade out along
 /// its dead-end stub.
@@ -43,7 +43,7 @@ impl Token {
         }
         let span = self.arrive.saturating_sub(self.depart).max(1) as f64;
         let along = now.saturating_sub(self.depart) as f64 / span;
-        let along = along.clamp(0.0, 1.0);
+        let along = clamped(along, 0.0, 1.0);
         if self.reverse {
             1.0 - along
         } else {

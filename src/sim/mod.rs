@@ -81,7 +81,7 @@ mod topology;
 
 pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
-pub use decimal::{fixed, plain, read_decimal, shortest};
+pub use decimal::{clamped, fixed, plain, read_decimal, shortest};
 pub use engine::{
     DeadLetter, Delivery, DeliveryEnd, DownPeriod, FaultChange, Happening, Hop, Leg, Outcome,
     RetryPolicy, ServiceFaults, ServiceStatus, Sim, SimConfig, UserMessage, MAX_DUPLICATE_PERCENT,

@@ -25,6 +25,7 @@ pub use services::{
 use serde_json::json;
 
 use super::behaviour::{Outgoing, Passive, ServiceBehaviour};
+use super::decimal::clamped;
 use super::engine::{Sim, SimConfig, UserMessage};
 use super::error::SimError;
 use super::message::CorrelationId;
@@ -125,7 +126,7 @@ pub fn new_fare(
     let factor = if raw.is_nan() {
         1.0
     } else {
-        raw.clamp(0.8, 2.0)
+        clamped(raw, 0.8, 2.0)
     };
     let trend_factor = match trend {
         DemandTrend::Increasing => 1.05,

@@ -3,6 +3,7 @@
 
 use super::{Item, Sim};
 use crate::sim::behaviour::{Outgoing, ServiceBehaviour};
+use crate::sim::decimal::clamped;
 use crate::sim::error::SimError;
 use crate::sim::rng::SplitMix64;
 use crate::sim::topology::{ServiceIdx, Topology};
@@ -48,7 +49,7 @@ impl Sim {
             self.timers.cancel(key);
         }
         // Integer schedule with integer jitter (no ln/exp), so native and wasm runs agree.
-        let mean = (1000.0 / self.traffic).clamp(1.0, 1e12) as u64;
+        let mean = clamped(1000.0 / self.traffic, 1.0, 1e12) as u64;
         let period = (mean / 2 + self.traffic_rng.below(mean + 1)).max(1);
         self.traffic_period = period;
         let at = self.now.saturating_add(period);
