@@ -828,7 +828,7 @@ await test("11.6 Copy link opens the exact run, paused, faults included; a damag
 await test("11.5 the composer sends a command, an event and a query the model allows; broken JSON is placed and kept; a differing payload is warned about and sent", async () => {
   const p = await freshPage();
   try {
-    const composer = p.getByRole("region", { name: "Composer" });
+    const composer = await openComposer(p);
     const sender = composer.getByRole("combobox", { name: "Sender" });
     const message = composer.getByRole("combobox", { name: "Message" });
     const payload = composer.getByRole("textbox", { name: "Payload" });
@@ -920,7 +920,9 @@ await test("11.4 each gallery model runs and takes a command, an event and a que
       expect((await p.getByRole("region", { name: "What if" }).count()) === 0, `${key}: the airline's presets are not offered`);
       expect((await p.getByRole("group", { name: "Traffic generator" }).count()) === 0, `${key}: no traffic generator`);
       expect((await p.getByRole("group", { name: "Scenarios" }).getByRole("button").count()) >= 1, `${key}: its scenarios`);
-      // One message of each kind the model lets somebody send, from the composer.
+      // One message of each kind the model lets somebody send, from the composer (each
+      // model's page starts with it closed).
+      await openComposer(p);
       const sent = new Set();
       for (const from of await sender.locator("option").allTextContents()) {
         await sender.selectOption({ label: from });
@@ -1115,7 +1117,7 @@ await test("13.3 an imported model runs: the composer sends its command and asks
   try {
     await importFiles(p, yamlFiles(threeTexts), 4);
     await p.getByRole("slider", { name: "Speed" }).fill("4");
-    const composer = p.getByRole("region", { name: "Composer" });
+    const composer = await openComposer(p);
     const message = composer.getByRole("combobox", { name: "Message" });
     await composer.getByRole("combobox", { name: "Sender" }).selectOption({ label: "Mobile App" });
     for (const [label, kind, type] of [["Command: BookFlight", "command", "BookFlight"], ["Query: GET /api/loyalty/customers/{customerId}/points", "query", "GetPointsBalance"]]) {
@@ -1151,7 +1153,7 @@ await test("13.4 a reaction added in the page, exported as AsyncAPI and imported
     const runOnce = async () => {
       await p.getByRole("button", { name: "Pause" }).click();
       await p.getByRole("button", { name: "Reset" }).click();
-      const composer = p.getByRole("region", { name: "Composer" });
+      const composer = await openComposer(p);
       await composer.getByRole("combobox", { name: "Sender" }).selectOption({ label: "Mobile App" });
       await composer.getByRole("combobox", { name: "Message" }).selectOption({ label: "Command: BookFlight" });
       await composer.getByRole("button", { name: "Send" }).click();
@@ -1271,6 +1273,13 @@ await test("13.7 without a mouse: the AsyncAPI menu opens from the keyboard, Exp
 
 
 // ----- Issue 14: reading a flow end to end -----
+// The composer is closed at first; opening it fetches its form (a part of its own).
+async function openComposer(p) {
+  const composer = p.getByRole("region", { name: "Composer" });
+  if (!(await composer.locator("details").evaluate((d) => d.open))) await composer.locator("summary").click();
+  await composer.getByRole("button", { name: "Send" }).waitFor({ timeout: 10000 });
+  return composer;
+}
 const sequenceRegion = (p) => p.getByRole("region", { name: "Sequence" });
 async function showView(p, value) {
   await p.getByRole("combobox", { name: "Show" }).selectOption(value);
@@ -1619,9 +1628,9 @@ function partsFetched(p) {
   return names;
 }
 
-await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace, an export and another model's reader each fetch theirs once, when first wanted", async () => {
+await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["exports", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["composer", "exports", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1652,16 +1661,19 @@ await test("12.4 what most people never open loads on demand: the first load fet
     await until(() => sequenceRegion(p).locator(".seq-arrow").count(), (n) => n > 3, 10000);
     await p.locator('g.node[data-service="booking"]').click();
     await p.locator('.service-details[data-service="booking"]').waitFor({ timeout: 10000 });
+    // The composer is closed at first: opening it fetches its form.
+    expect((await p.getByRole("region", { name: "Composer" }).locator("select").count()) === 0, "the composer's form is not there before it is opened");
+    await openComposer(p);
     const once = JSON.stringify([...parts].sort());
-    expect(once === '["exports","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
+    expect(once === '["composer","exports","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
     // The airline starts from its model as Rust: the model reader comes with the first
     // other model.
     const services = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join());
     await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
     await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== services, 10000);
     // (A model read from a document also has the model editor, a part of its own.)
-    await until(() => parts.length, (n) => n === 6, 10000);
-    expect(JSON.stringify(parts.slice(4).sort()) === '["model_editor","model_reader"]', `opening the saga fetched the model reader and its editor: ${parts}`);
+    await until(() => parts.length, (n) => n === 7, 10000);
+    expect(JSON.stringify(parts.slice(5).sort()) === '["model_editor","model_reader"]', `opening the saga fetched the model reader and its editor: ${parts}`);
   } finally {
     await p.close();
   }
@@ -1723,6 +1735,8 @@ await test("15.1 axe-core finds no violation in either theme: at rest, after a b
     await p.locator("details.asyncapi-menu > summary").click();
     found.push(...(await axeViolations(p, `${colorScheme} AsyncAPI menu`)));
     await p.locator("details.asyncapi-menu > summary").click();
+    await openComposer(p);
+    found.push(...(await axeViolations(p, `${colorScheme} composer open`)));
     await p.locator('g[data-service="broker"]').click();
     await p.getByRole("region", { name: "What if" }).getByRole("button", { name: "Poison message" }).click();
     await p.getByRole("region", { name: "Dead letters" }).locator("li[data-message-id]").first().waitFor({ timeout: 30000 });

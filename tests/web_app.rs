@@ -776,6 +776,20 @@ async fn the_composer_offers_what_the_sender_may_send_and_sends_it_into_the_run(
     let (root, _app) = mounted_paused_app().await;
     TimeoutFuture::new(50).await; // the panels arrive a task after the diagram
     let region = one(&root, "section[aria-label=\"Composer\"]").expect("a Composer region");
+    assert!(
+        all(&region, "select").is_empty(),
+        "closed at first: the form comes when the composer is opened"
+    );
+    one(&region, "summary")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    for _ in 0..20 {
+        if !all(&region, "select").is_empty() {
+            break;
+        }
+        settle().await;
+    }
     let selects = all(&region, "select");
     assert_eq!(selects.len(), 2, "Sender and Message");
     let labels: Vec<String> = all(&selects[1], "option").iter().map(text).collect();

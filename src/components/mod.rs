@@ -2,6 +2,7 @@
 
 pub mod asyncapi_transfer;
 pub mod composer;
+pub mod composer_form;
 pub mod controls;
 pub mod dead_letters;
 pub mod diagram;
@@ -26,6 +27,7 @@ pub mod what_if;
 
 pub use asyncapi_transfer::AsyncApiTransfer;
 pub use composer::Composer;
+pub use composer_form::ComposerForm;
 pub use controls::Controls;
 pub use dead_letters::DeadLetters;
 pub use diagram::Diagram;
