@@ -700,10 +700,13 @@ await test("10.3 Duplicate delivery: doubled points in Loyalty's state and the q
 
 await test("10.4 Poison message: retries with attempts, a dead letter appears, is fixed and retried, and is handled", async () => {
   const p = await freshPage();
+  const parts = partsFetched(p);
   await preset(p, "Poison message");
   const letters = p.getByRole("region", { name: "Dead letters" });
   const retry = letters.getByRole("button", { name: "Retry", exact: true });
+  expect(!parts.includes("dead_letter_list") || (await letters.locator("li").count()) > 0, "the dead letters' list is not fetched before there is one");
   await retry.waitFor({ timeout: 40000 });
+  expect(parts.filter((n) => n === "dead_letter_list").length === 1, `the first dead letter fetched the list's part once: ${parts}`);
   // The badge and the Dead letters list refresh in different passes, so wait for the badge.
   const badge = await until(() => nodeNumber(p, "revenue", "data-dead-letters"), (n) => n === 1, 5000);
   expect(badge === 1, `Revenue's dead-letter badge says 1 (it says ${badge})`);
@@ -1630,7 +1633,7 @@ function partsFetched(p) {
 
 await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["composer", "exports", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["composer", "dead_letter_list", "exports", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);

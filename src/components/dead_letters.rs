@@ -1,37 +1,18 @@
 use leptos::prelude::*;
 
+use crate::components::dead_letter_list::dead_letter_list_part;
 use crate::live::LiveSim;
-use crate::sim::{DeadLetterOp, Sim};
+use crate::on_demand::{on_demand, part_holder};
+use crate::sim::DeadLetterOp;
 
-/// One dead letter as the panel shows it.
-#[derive(Clone, PartialEq)]
-struct Entry {
-    message: u64,
-    consumer: usize,
-    type_name: String,
-    consumer_name: String,
-    error: String,
-    attempts: u32,
-    payload: String,
-}
-
-fn entries(sim: &Sim) -> Vec<Entry> {
-    sim.dead_letters()
-        .rev()
-        .map(|d| Entry {
-            message: d.message.message_id,
-            consumer: d.consumer,
-            type_name: d.message.type_name.clone(),
-            consumer_name: sim.topology().id(d.consumer).to_string(),
-            error: d.error.clone(),
-            attempts: d.attempts,
-            payload: serde_json::to_string_pretty(&d.message.payload).unwrap_or_default(),
-        })
-        .collect()
-}
+/// What the panel says while there is no dead letter.
+pub(crate) const NONE_YET: &str =
+    "No dead letters. A message lands here when every attempt to handle it failed.";
 
 /// Messages every attempt of which failed, newest first: each one's error, attempts and
 /// payload, with Retry (back to its queue, same message id, a new attempt) and Discard.
+/// A run has none until a fault is set, so the list is a part of its own, fetched with the
+/// first dead letter; the count and Retry all are here from the start.
 #[component]
 pub fn DeadLetters(
     /// The running simulation.
@@ -39,44 +20,25 @@ pub fn DeadLetters(
     /// Retries or discards dead letters.
     on_dead_letter: Callback<DeadLetterOp>,
 ) -> impl IntoView {
-    let list = Memo::new(move |_| live.read(entries).unwrap_or_default());
+    let count = Memo::new(move |_| live.read(|s| s.dead_letters().len()).unwrap_or_default());
+    // Once there has been a dead letter, the list stays mounted (it says when it is empty).
+    let listed = Memo::new(move |was: Option<&bool>| was == Some(&true) || count.get() > 0);
     view! {
         <section class="panel dead-letters" role="region" aria-label="Dead letters">
             <header class="panel-header">
-                <h2>{move || format!("Dead letters ({})", list.with(Vec::len))}</h2>
+                <h2>{move || format!("Dead letters ({})", count.get())}</h2>
                 <button
-                    disabled=move || list.with(Vec::is_empty)
+                    disabled=move || count.get() == 0
                     on:click=move |_| on_dead_letter.run(DeadLetterOp::RetryAll)
                 >
                     "Retry all"
                 </button>
             </header>
             <Show
-                when=move || !list.with(Vec::is_empty)
-                fallback=|| view! { <p class="empty">"No dead letters. A message lands here when every attempt to handle it failed."</p> }
+                when=move || listed.get()
+                fallback=|| view! { <p class="empty">{NONE_YET}</p> }
             >
-                <ol>
-                    <For
-                        each=move || list.get()
-                        key=|e| (e.message, e.consumer, e.attempts)
-                        children=move |e| {
-                            let (id, c) = (e.message, e.consumer);
-                            view! {
-                                <li data-message-id=id.to_string() data-consumer=e.consumer_name.clone()>
-                                    <p class="message-title">
-                                        <strong>{e.type_name}</strong>
-                                        {format!(" #{id} at {} · {} attempts", e.consumer_name, e.attempts)}
-                                    </p>
-                                    <p class="dead-letter-error">{e.error}</p>
-                                    <pre class="json" tabindex="0" role="region" aria-label=format!("Payload of #{id}")>{e.payload}</pre>
-                                    <button on:click=move |_| on_dead_letter.run(DeadLetterOp::Retry(id, c))>"Retry"</button>
-                                    " "
-                                    <button on:click=move |_| on_dead_letter.run(DeadLetterOp::Discard(id, c))>"Discard"</button>
-                                </li>
-                            }
-                        }
-                    />
-                </ol>
+                {part_holder(Box::pin(on_demand!(dead_letter_list_part(live, on_dead_letter))))}
             </Show>
         </section>
     }
