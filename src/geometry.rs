@@ -3,7 +3,8 @@
 //! binds their results.
 
 use crate::sim::{
-    clamped, fixed, Edge, EdgeKind, Envelope, KindRule, MessageKind, Role, ServiceIdx, Topology,
+    clamped, fixed, trig, Edge, EdgeKind, Envelope, KindRule, MessageKind, Role, ServiceIdx,
+    Topology,
 };
 
 /// The diagram's coordinate space (the SVG viewBox); the canvas maps onto the same space.
@@ -117,7 +118,7 @@ pub fn layout(topology: &Topology, width: f64, height: f64) -> Vec<Point> {
     let unit: Vec<(f64, f64)> = (0..ring.len())
         .map(|slot| {
             let angle = std::f64::consts::PI + std::f64::consts::TAU * slot as f64 / count;
-            (angle.cos(), angle.sin())
+            (trig::cos(angle), trig::sin(angle))
         })
         .collect();
     // A few points on a circle leave parts of the view empty (a pentagon has no right

@@ -1,6 +1,7 @@
 //! Airports and great-circle distance, for the Loyalty service's points-per-mile rule.
 
 use super::decimal::clamped;
+use super::trig::{cos, sin};
 
 /// Mean Earth radius in statute miles.
 pub const EARTH_RADIUS_MI: f64 = 3958.8;
@@ -76,7 +77,7 @@ pub fn haversine_miles(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = (lat2 - lat1).to_radians();
     let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    let a = sin(dp / 2.0).powi(2) + cos(p1) * cos(p2) * sin(dl / 2.0).powi(2);
     // Clamped because rounding can push `a` a hair above 1 for antipodal points.
     2.0 * EARTH_RADIUS_MI * clamped(a, 0.0, 1.0).sqrt().asin()
 }

@@ -78,6 +78,7 @@ mod sorted;
 pub mod synthetic;
 mod time;
 mod topology;
+pub mod trig;
 
 pub use airline::{Preset, Scenario, UserAction};
 pub use behaviour::{Ctx, Passive, QueryResult, Rejection, ServiceBehaviour};
