@@ -87,6 +87,8 @@ await test("Book FL123 plays the article's whole chain", async () => {
     await logEntry(type).first().waitFor({ timeout: 30000 });
   }
   await logEntry("BookingCreated").first().locator("button").click();
+  // The first selection fetches the inspected message's part.
+  await inspector.locator('.message-details[data-kind="event"]').waitFor({ timeout: 10000 });
   const text = await inspector.innerText();
   for (const expected of ['"BK12345"', '"passengerDetails"', '"Jane"', '"amountPaid"']) {
     expect(text.includes(expected), `inspector shows ${expected}`);
@@ -533,6 +535,7 @@ await test("16.6 the payload reads in the article's order and gets the panel's s
     await p.getByRole("slider", { name: "Speed" }).fill("4");
     await p.getByRole("button", { name: "Book FL123" }).click();
     await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
+    await p.locator(".payload-inspector .json-view").first().waitFor({ timeout: 10000 });
     const keys = await p.locator(".payload-inspector .json-view > li > details > .json-children > li .json-key").allTextContents();
     const top = keys.filter((k) => ['"eventType"', '"timestamp"', '"bookingDetails"'].includes(k));
     expect(JSON.stringify(top) === JSON.stringify(['"eventType"', '"timestamp"', '"bookingDetails"']), `article order: ${top}`);
@@ -680,6 +683,7 @@ await test("10.3 Duplicate delivery: doubled points in Loyalty's state and the q
   const answer = p.locator('.log-entry[data-kind="queryResponse"]').filter({ hasText: "C12345/points" }).first();
   await answer.waitFor({ timeout: 30000 });
   await answer.locator("button").first().click();
+  await p.locator(".payload-inspector .message-details").waitFor({ timeout: 10000 });
   const shown = await p.getByRole("region", { name: "Payload inspector" }).textContent();
   const points = Number(/points"?\s*:?\s*(\d+)/.exec(shown)?.[1]);
   await node(p, "loyalty").click();
@@ -1631,9 +1635,9 @@ function partsFetched(p) {
   return names;
 }
 
-await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, the Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
+await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["composer", "dead_letter_list", "exports", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["composer", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1668,15 +1672,15 @@ await test("12.4 what most people never open loads on demand: the first load fet
     expect((await p.getByRole("region", { name: "Composer" }).locator("select").count()) === 0, "the composer's form is not there before it is opened");
     await openComposer(p);
     const once = JSON.stringify([...parts].sort());
-    expect(once === '["composer","exports","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
+    expect(once === '["composer","exports","inspected_message","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
     // The airline starts from its model as Rust: the model reader comes with the first
     // other model.
     const services = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join());
     await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
     await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== services, 10000);
     // (A model read from a document also has the model editor, a part of its own.)
-    await until(() => parts.length, (n) => n === 7, 10000);
-    expect(JSON.stringify(parts.slice(5).sort()) === '["model_editor","model_reader"]', `opening the saga fetched the model reader and its editor: ${parts}`);
+    await until(() => parts.length, (n) => n === 8, 10000);
+    expect(JSON.stringify(parts.slice(6).sort()) === '["model_editor","model_reader"]', `opening the saga fetched the model reader and its editor: ${parts}`);
   } finally {
     await p.close();
   }
