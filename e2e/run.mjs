@@ -1047,7 +1047,7 @@ const importFiles = async (p, files, services) => {
 const trace = (p) => p.locator(".log-entry").evaluateAll((rows) =>
   rows.map((r) => `${r.dataset.messageId}:${r.dataset.kind}:${r.dataset.type}:${r.dataset.outcome}`));
 
-await test("13.1 the first load fetches no AsyncAPI worker; dropping the three example files shows three services and the broker, one edge of each kind, each with the rule that decided it", async () => {
+await test("13.1 the first load fetches no AsyncAPI worker or part; dropping the three example files shows three services and the broker, one edge of each kind, each with the rule that decided it", async () => {
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const fetched = [];
@@ -1057,6 +1057,8 @@ await test("13.1 the first load fetches no AsyncAPI worker; dropping the three e
     await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
     await p.waitForTimeout(500);
     expect(!fetched.some((u) => u.includes("import_worker")), `the first load fetched the worker: ${fetched.filter((u) => u.includes("import_worker"))}`);
+    const asyncapiPart = /\/split_asyncapi-[0-9a-f]+\.wasm$/;
+    expect(!fetched.some((u) => asyncapiPart.test(u)), "the first load fetched the AsyncAPI part");
     // Dropped on the page, as a person drags them from a file manager.
     await p.evaluate(([names, texts]) => {
       const dt = new DataTransfer();
@@ -1068,6 +1070,7 @@ await test("13.1 the first load fetches no AsyncAPI worker; dropping the three e
     const ids = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).sort());
     expect(JSON.stringify(ids) === JSON.stringify(["booking", "broker", "loyalty", "mobile-app"]), `the services: ${ids}`);
     expect(fetched.some((u) => u.endsWith("import_worker_bg.wasm")), "the worker loaded on the first import");
+    expect(fetched.filter((u) => asyncapiPart.test(u)).length === 1, "the AsyncAPI part came once, with the first import");
     const edges = await edgeFacts(p);
     for (const [kind, type] of [["command", "BookFlight"], ["event", "BookingCreated"], ["query", "GET /api/loyalty/customers/{customerId}/points"]]) {
       const edge = edges.find((e) => e.kind === kind && e.types.split(",").includes(type));
@@ -1637,7 +1640,7 @@ function partsFetched(p) {
 
 await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["composer", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["asyncapi", "composer", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1709,6 +1712,30 @@ await test("12.5 a part that cannot be fetched says so in its place, the run goe
     await showView(p, "both");
     await until(() => sequenceRegion(p).locator(".seq-arrow").count(), (n) => n > 0, 10000);
     expect((await p.locator(".part-missing").count()) === 0, "the message goes once the part is here");
+  } finally {
+    await p.close();
+  }
+});
+
+await test("12.6 AsyncAPI's part that cannot be fetched: importing says so, the model stays, and the next import fetches it", async () => {
+  // Not watched: the refused fetch is this test's point, and the loader logs it.
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const refused = /\/split_asyncapi-[0-9a-f]+\.wasm$/;
+  await p.route(refused, (route) => route.abort("internetdisconnected"));
+  const pick = () => p.locator('input[aria-label="AsyncAPI files"]').setInputFiles(threeNames.map((name, i) => ({ name, mimeType: "application/yaml", buffer: Buffer.from(threeTexts[i]) })));
+  try {
+    await p.goto(server.url, { waitUntil: "load" });
+    await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+    const services = () => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).sort().join());
+    const airline = await services();
+    await pick();
+    const alert = p.getByRole("alert");
+    await until(() => alert.innerText().catch(() => ""), (t) => t.includes("could not be fetched"), 10000);
+    expect((await services()) === airline, "the airline stays loaded");
+    expect((await p.locator(".transfer-status").innerText()) === "", "the status no longer says it is reading");
+    await p.unroute(refused);
+    await pick();
+    await until(services, (now) => now === "booking,broker,loyalty,mobile-app", 30000);
   } finally {
     await p.close();
   }

@@ -3,30 +3,88 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
-use crate::asyncapi_worker::{self, ImportReply};
+use crate::asyncapi_worker::{self, Bundled};
 use crate::components::clicked_attribute;
 use crate::loaded::Start;
 use crate::model_reader::read_model_value;
-use crate::on_demand::on_demand;
+use crate::on_demand::{on_demand, PartMissing};
 
-/// What AsyncAPI files that cannot be opened leave: the model the person had.
-fn refusal(why: &str) -> String {
-    format!("These AsyncAPI files could not be opened: {why}. The model you had stays loaded.")
+/// What the person asked of AsyncAPI.
+pub(crate) enum AsyncApiJob {
+    /// Import the files picked or dropped (a JavaScript array of `File`s).
+    Files(JsValue),
+    /// Import a set of documents that ships with the page.
+    Bundled(Bundled),
+    /// Export the model in use (its JSON text) as a zip the browser saves as `file_name`.
+    Export {
+        model_json: String,
+        file_name: String,
+    },
 }
 
-/// Waits for an import and starts the page on its model, saying how it was read; or says
-/// why it could not, and the page keeps its model.
-pub(crate) fn open_import(
-    // Boxed: every caller's future shares one copy of this code in the wasm.
-    reading: Pin<Box<dyn Future<Output = Result<ImportReply, String>>>>,
-    what: String,
+/// Runs an AsyncAPI job: its code is a part of its own, fetched the first time the person
+/// imports or exports, so the first load carries only the controls. `status` (the controls'
+/// live region, if the job came from them) is emptied when the job ends. An import starts
+/// the page on its model, saying how it was read; what fails is explained by `on_invalid`,
+/// and the page keeps its model.
+pub(crate) fn run_asyncapi(
+    job: AsyncApiJob,
+    status: Option<web_sys::Element>,
     on_start: Callback<Start>,
     on_invalid: Callback<String>,
 ) {
     spawn_local(async move {
-        let opened = match reading.await {
+        let kept = status.clone();
+        match on_demand!(asyncapi_part(job, status, on_start, on_invalid)).await {
+            Ok(running) => running.await,
+            Err(missing) => {
+                say(kept.as_ref(), "");
+                let _ = on_invalid.try_run(missing.to_string());
+            }
+        }
+    });
+}
+
+/// The jobs' code, fetched on the first import or export.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(asyncapi, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn asyncapi_part(
+    job: AsyncApiJob,
+    status: Option<web_sys::Element>,
+    on_start: Callback<Start>,
+    on_invalid: Callback<String>,
+) -> Result<Pin<Box<dyn Future<Output = ()>>>, PartMissing> {
+    Ok(Box::pin(async move {
+        let (what, reply) = match job {
+            AsyncApiJob::Export {
+                model_json,
+                file_name,
+            } => {
+                let done = asyncapi_worker::export(&model_json, &file_name).await;
+                say(status.as_ref(), "");
+                if let Err(why) = done {
+                    let _ = on_invalid.try_run(format!(
+                        "The model could not be exported as AsyncAPI: {why}."
+                    ));
+                }
+                return;
+            }
+            AsyncApiJob::Files(files) => {
+                let count = files.unchecked_ref::<web_sys::js_sys::Array>().length();
+                let reply = asyncapi_worker::import_files(&files).await;
+                (files_in_words(count), reply)
+            }
+            AsyncApiJob::Bundled(set) => (
+                format!("the bundled {}", files_in_words(set.files.len() as u32)),
+                asyncapi_worker::import_bundled(set).await,
+            ),
+        };
+        say(status.as_ref(), "");
+        let opened = match reply {
             Ok(reply) => on_demand!(read_model_value(reply.model))
                 .await
                 .unwrap_or_else(|missing| Err(missing.to_string()))
@@ -46,13 +104,15 @@ pub(crate) fn open_import(
                     ..Start::fresh(model)
                 })
             }
-            Err(why) => on_invalid.try_run(refusal(&why)),
+            Err(why) => on_invalid.try_run(format!(
+                "These AsyncAPI files could not be opened: {why}. The model you had stays loaded."
+            )),
         };
-    });
+    }))
 }
 
 /// How many files, in words.
-pub(crate) fn files_in_words(n: u32) -> String {
+fn files_in_words(n: u32) -> String {
     if n == 1 {
         "1 AsyncAPI file".into()
     } else {
@@ -73,9 +133,10 @@ const CONTROLS: &str = concat!(
     r#"<span class="transfer-status" role="status"></span>"#,
 );
 
-fn status(holder: &web_sys::Element, text: &str) {
-    if let Ok(Some(s)) = holder.query_selector(".transfer-status") {
-        s.set_text_content(Some(text));
+/// Says `text` in the controls' live region.
+fn say(status: Option<&web_sys::Element>, text: &str) {
+    if let Some(status) = status {
+        status.set_text_content(Some(text));
     }
 }
 
@@ -94,58 +155,48 @@ pub fn AsyncApiTransfer(
     on_invalid: Callback<String>,
 ) -> impl IntoView {
     let zip_name = format!("{}-asyncapi.zip", crate::loaded::file_slug(&title));
-    let holder_of = |ev: &web_sys::Event| {
-        ev.current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    // The controls' holder and its live region, for the event's handler.
+    let parts_of = |ev: &web_sys::Event| {
+        let holder = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())?;
+        let status = holder.query_selector(".transfer-status").ok().flatten();
+        Some((holder, status))
     };
     let click = move |ev: leptos::ev::MouseEvent| {
-        let Some(holder) = holder_of(&ev) else {
+        let Some((holder, status)) = parts_of(&ev) else {
             return;
         };
         match clicked_attribute::<String>(&ev, "data-asyncapi").as_deref() {
             Some("import") => {
                 if let Ok(Some(input)) = holder.query_selector("input") {
-                    if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
-                        input.click();
-                    }
+                    input.unchecked_into::<web_sys::HtmlElement>().click();
                 }
             }
             Some("export") => {
-                let json = model_json.run(());
-                let name = zip_name.clone();
-                status(&holder, "Exporting…");
-                spawn_local(async move {
-                    let done = asyncapi_worker::export(&json, &name).await;
-                    status(&holder, "");
-                    if let Err(why) = done {
-                        let _ = on_invalid.try_run(format!(
-                            "The model could not be exported as AsyncAPI: {why}."
-                        ));
-                    }
-                });
+                say(status.as_ref(), "Exporting…");
+                let job = AsyncApiJob::Export {
+                    model_json: model_json.run(()),
+                    file_name: zip_name.clone(),
+                };
+                run_asyncapi(job, status, on_start, on_invalid);
             }
             _ => {}
         }
     };
     let picked = move |ev: leptos::ev::Event| {
-        let (Some(holder), Some(input)) = (
-            holder_of(&ev),
+        let (Some((_, status)), Some(input)) = (
+            parts_of(&ev),
             ev.target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()),
         ) else {
             return;
         };
         if let Some(files) = input.files().filter(|f| f.length() > 0) {
-            let what = files_in_words(files.length());
-            status(&holder, "Reading…");
-            // Copied now: the list empties when the input is cleared or the drop event ends.
-            let files: wasm_bindgen::JsValue = web_sys::js_sys::Array::from(&files).into();
-            let reading = async move {
-                let reply = asyncapi_worker::import_files(&files).await;
-                status(&holder, "");
-                reply
-            };
-            open_import(Box::pin(reading), what, on_start, on_invalid);
+            say(status.as_ref(), "Reading…");
+            // Copied now: the list empties when the input is cleared.
+            let files = web_sys::js_sys::Array::from(&files).into();
+            run_asyncapi(AsyncApiJob::Files(files), status, on_start, on_invalid);
         }
         input.set_value("");
     };

@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::asyncapi_worker::{self, Bundled, BUNDLED};
-use crate::components::asyncapi_transfer::{files_in_words, open_import};
+use crate::asyncapi_worker::{Bundled, BUNDLED};
+use crate::components::asyncapi_transfer::{run_asyncapi, AsyncApiJob};
 use crate::components::AsyncApiTransfer;
 use crate::loaded::{LoadedModel, Start, GALLERY};
 use crate::model_reader::{read_gallery_model, read_model_text};
@@ -26,9 +26,8 @@ fn open_file(file: web_sys::File, on_start: Callback<Start>, on_invalid: Callbac
             serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.get("asyncapi").is_some())
         });
         if is_asyncapi {
-            let files = web_sys::js_sys::Array::of1(&file);
-            let reading = async move { asyncapi_worker::import_files(&files.into()).await };
-            open_import(Box::pin(reading), files_in_words(1), on_start, on_invalid);
+            let files = web_sys::js_sys::Array::of1(&file).into();
+            run_asyncapi(AsyncApiJob::Files(files), None, on_start, on_invalid);
             return;
         }
         let Some(text) = text else {
@@ -122,15 +121,9 @@ pub fn ModelPicker(
                 open_file(file, on_start, on_invalid)
             }
             Some(_) => {
-                let what = files_in_words(files.length());
-                // Copied now: the list empties when the input is cleared or the drop event ends.
-                let files: wasm_bindgen::JsValue = web_sys::js_sys::Array::from(&files).into();
-                open_import(
-                    Box::pin(async move { asyncapi_worker::import_files(&files).await }),
-                    what,
-                    on_start,
-                    on_invalid,
-                );
+                // Copied now: the list empties when the drop event ends.
+                let files = web_sys::js_sys::Array::from(&files).into();
+                run_asyncapi(AsyncApiJob::Files(files), None, on_start, on_invalid);
             }
             None => {}
         }
@@ -163,8 +156,7 @@ pub fn ModelPicker(
                             };
                         });
                     } else if let Some(set) = Bundled::by_value(&value) {
-                        let what = format!("the bundled {}", files_in_words(set.files.len() as u32));
-                        open_import(Box::pin(asyncapi_worker::import_bundled(set)), what, on_start, refused);
+                        run_asyncapi(AsyncApiJob::Bundled(set), None, on_start, refused);
                     }
                 }>
                     {GALLERY
