@@ -695,22 +695,42 @@ const CLICK_PROBE = () => {
     },
     true,
   );
-  const region = document.querySelector(".payload-inspector") ?? document.body;
+  // The column the inspector stands in: its contents are a part, mounted and replaced inside it.
+  const region = document.querySelector(".side") ?? document.body;
   new MutationObserver(check).observe(region, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-message-id"] });
 };
 
-/** Where to click next: a visible log entry other than the one the inspector shows. */
+/**
+ * Where to click next: a log entry on screen, other than the one the inspector shows. The
+ * log's scroll box is brought into the window first (a filled inspector pushes it down), and
+ * of the rows on screen the newest are taken: at 1,000 tokens the run keeps only its newest
+ * messages, and an older row's message may be gone by the time it is clicked.
+ */
 const NEXT_TARGET = (k) => {
   const shown = document.querySelector(".message-details[data-message-id]")?.dataset.messageId;
+  document.querySelector(".log-scroll")?.scrollIntoView({ block: "nearest" });
   const scroller = document.querySelector(".log-scroll")?.getBoundingClientRect();
-  const visible = [...document.querySelectorAll(".log-entry[data-message-id]")].filter((el) => {
-    const r = el.getBoundingClientRect();
-    return el.dataset.messageId !== shown && r.height > 0 && (!scroller || (r.top >= scroller.top && r.bottom <= scroller.bottom));
+  const onScreen = (r) => r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && (!scroller || (r.top >= scroller.top && r.bottom <= scroller.bottom));
+  const visible = [...document.querySelectorAll(".log-entry[data-message-id]")]
+    .filter((el) => el.dataset.messageId !== shown && el.querySelector("button") && onScreen(el.getBoundingClientRect()))
+    .sort((a, b) => Number(b.dataset.messageId) - Number(a.dataset.messageId));
+  // A point on the row's own button: the log's "N new ↓" button floats over the rows' middle.
+  const points = visible.slice(0, 8).flatMap((el) => {
+    const r = el.querySelector("button").getBoundingClientRect();
+    return [0.2, 0.5, 0.8].map((f) => ({ el, x: r.left + r.width * f, y: r.top + r.height / 2 }));
   });
-  const button = visible[k % Math.max(1, Math.min(visible.length, 8))]?.querySelector("button");
-  if (!button) return null;
-  const r = button.getBoundingClientRect();
-  return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  const free = points.filter((p) => document.elementFromPoint(p.x, p.y)?.closest(".log-entry") === p.el);
+  const pick = free[k % Math.max(1, Math.min(free.length, 4))];
+  return pick ? { x: pick.x, y: pick.y } : null;
+};
+
+/** The middle of the log's scroll box, where the pointer rests so the log holds its rows. */
+const LOG_MIDDLE = () => {
+  const box = document.querySelector(".log-scroll");
+  if (!box) return null;
+  box.scrollIntoView({ block: "nearest" });
+  const r = box.getBoundingClientRect();
+  return { x: r.left + r.width / 2, y: Math.max(r.top, 0) + (Math.min(r.bottom, innerHeight) - Math.max(r.top, 0)) / 2 };
 };
 
 async function clicksSection() {
@@ -734,9 +754,26 @@ async function clicksSection() {
     await page.evaluate(CLICK_PROBE);
     const missed = { log: 0, token: 0 };
     const targets = {
-      log: (k) => page.evaluate(NEXT_TARGET, k),
+      // As a person does: the pointer comes to rest over the log, which then holds its rows
+      // still (issue 16), and the click lands on the row that was under it.
+      // Between clicks the pointer leaves, so the log catches up: held for long at 1,000
+      // tokens, its rows' messages are discarded by the core (it keeps the newest 5,000).
+      log: async (k) => {
+        await page.mouse.move(5, 5);
+        await sleep(300);
+        const middle = await page.evaluate(LOG_MIDDLE);
+        if (middle) await page.mouse.move(middle.x, middle.y);
+        await sleep(150);
+        return page.evaluate(NEXT_TARGET, k);
+      },
       // Spread over the tokens in flight; the token moves a few pixels before the click lands.
-      token: (k) => page.evaluate((k) => window.__benchTokenAt?.(k * 37) ?? null, k),
+      // The diagram is brought back into the window first: a click that also lands on a
+      // service opens its inspector, which scrolls the page to it.
+      token: (k) =>
+        page.evaluate((k) => {
+          document.querySelector(".diagram")?.scrollIntoView({ block: "nearest" });
+          return window.__benchTokenAt?.(k * 37) ?? null;
+        }, k),
     };
     for (const what of ["log", "token"]) {
       for (let k = 0; k < CLICKS; k++) {
