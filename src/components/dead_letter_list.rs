@@ -1,9 +1,13 @@
 use leptos::prelude::*;
 
-use crate::components::dead_letters::NONE_YET;
 use crate::live::LiveSim;
 use crate::on_demand::PartMissing;
 use crate::sim::{DeadLetterOp, Sim};
+
+// Here rather than in the shell beside it, so the shell uses the part and not the other way.
+/// What the panel says while there is no dead letter.
+pub(crate) const NONE_YET: &str =
+    "No dead letters. A message lands here when every attempt to handle it failed.";
 
 /// One dead letter as the list shows it.
 #[derive(Clone, PartialEq)]

@@ -1,13 +1,9 @@
 use leptos::prelude::*;
 
-use crate::components::dead_letter_list::dead_letter_list_part;
+use crate::components::dead_letter_list::{dead_letter_list_part, NONE_YET};
 use crate::live::LiveSim;
 use crate::on_demand::{on_demand, part_holder};
 use crate::sim::DeadLetterOp;
-
-/// What the panel says while there is no dead letter.
-pub(crate) const NONE_YET: &str =
-    "No dead letters. A message lands here when every attempt to handle it failed.";
 
 /// Messages every attempt of which failed, newest first: each one's error, attempts and
 /// payload, with Retry (back to its queue, same message id, a new attempt) and Discard.

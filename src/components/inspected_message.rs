@@ -4,11 +4,15 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 use crate::components::json_view::JsonView;
-use crate::components::payload_inspector::NOTHING_SELECTED;
 use crate::listing::{kind_badge, log_row, LogRow};
 use crate::live::LiveSim;
 use crate::on_demand::PartMissing;
 use crate::sim::{MessageId, MessageKind, Sim};
+
+// Here rather than in the shell beside it, so the shell uses the part and not the other way.
+/// What the inspector says while no message is selected.
+pub(crate) const NOTHING_SELECTED: &str =
+    "Select a message in the log, a token or an edge to read its envelope and payload.";
 
 /// What the inspector shows of one message, gathered in one read of the simulation.
 #[derive(Clone, Debug, PartialEq)]

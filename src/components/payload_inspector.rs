@@ -1,13 +1,9 @@
 use leptos::prelude::*;
 
-use crate::components::inspected_message::inspected_message_part;
+use crate::components::inspected_message::{inspected_message_part, NOTHING_SELECTED};
 use crate::live::LiveSim;
 use crate::on_demand::{on_demand, part_holder};
 use crate::sim::MessageId;
-
-/// What the inspector says while no message is selected.
-pub(crate) const NOTHING_SELECTED: &str =
-    "Select a message in the log, a token or an edge to read its envelope and payload.";
 
 /// The Payload inspector: the selected message's envelope, payload and links (see
 /// `InspectedMessage`). Until a message is first selected it only says how to select one;
