@@ -1057,8 +1057,8 @@ await test("13.1 the first load fetches no AsyncAPI worker or part; dropping the
     await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
     await p.waitForTimeout(500);
     expect(!fetched.some((u) => u.includes("import_worker")), `the first load fetched the worker: ${fetched.filter((u) => u.includes("import_worker"))}`);
-    const asyncapiPart = /\/split_asyncapi-[0-9a-f]+\.wasm$/;
-    expect(!fetched.some((u) => asyncapiPart.test(u)), "the first load fetched the AsyncAPI part");
+    const asyncapiPart = /\/split_model_files-[0-9a-f]+\.wasm$/;
+    expect(!fetched.some((u) => asyncapiPart.test(u)), "the first load fetched the model files' part");
     // Dropped on the page, as a person drags them from a file manager.
     await p.evaluate(([names, texts]) => {
       const dt = new DataTransfer();
@@ -1070,7 +1070,7 @@ await test("13.1 the first load fetches no AsyncAPI worker or part; dropping the
     const ids = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).sort());
     expect(JSON.stringify(ids) === JSON.stringify(["booking", "broker", "loyalty", "mobile-app"]), `the services: ${ids}`);
     expect(fetched.some((u) => u.endsWith("import_worker_bg.wasm")), "the worker loaded on the first import");
-    expect(fetched.filter((u) => asyncapiPart.test(u)).length === 1, "the AsyncAPI part came once, with the first import");
+    expect(fetched.filter((u) => asyncapiPart.test(u)).length === 1, "the model files' part (AsyncAPI's page side) came once, with the first import");
     const edges = await edgeFacts(p);
     for (const [kind, type] of [["command", "BookFlight"], ["event", "BookingCreated"], ["query", "GET /api/loyalty/customers/{customerId}/points"]]) {
       const edge = edges.find((e) => e.kind === kind && e.types.split(",").includes(type));
@@ -1640,7 +1640,7 @@ function partsFetched(p) {
 
 await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["asyncapi", "composer", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["composer", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_files", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1682,8 +1682,8 @@ await test("12.4 what most people never open loads on demand: the first load fet
     await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
     await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== services, 10000);
     // (A model read from a document also has the model editor, a part of its own.)
-    await until(() => parts.length, (n) => n === 8, 10000);
-    expect(JSON.stringify(parts.slice(6).sort()) === '["model_editor","model_reader"]', `opening the saga fetched the model reader and its editor: ${parts}`);
+    await until(() => parts.length, (n) => n === 9, 10000);
+    expect(JSON.stringify(parts.slice(6).sort()) === '["model_editor","model_files","model_reader"]', `opening the saga fetched the model list's code, the model reader and its editor: ${parts}`);
   } finally {
     await p.close();
   }
@@ -1717,10 +1717,10 @@ await test("12.5 a part that cannot be fetched says so in its place, the run goe
   }
 });
 
-await test("12.6 AsyncAPI's part that cannot be fetched: importing says so, the model stays, and the next import fetches it", async () => {
+await test("12.6 the model files' part that cannot be fetched: importing says so, the model stays, and the next import fetches it", async () => {
   // Not watched: the refused fetch is this test's point, and the loader logs it.
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const refused = /\/split_asyncapi-[0-9a-f]+\.wasm$/;
+  const refused = /\/split_model_files-[0-9a-f]+\.wasm$/;
   await p.route(refused, (route) => route.abort("internetdisconnected"));
   const pick = () => p.locator('input[aria-label="AsyncAPI files"]').setInputFiles(threeNames.map((name, i) => ({ name, mimeType: "application/yaml", buffer: Buffer.from(threeTexts[i]) })));
   try {

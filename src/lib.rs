@@ -28,6 +28,7 @@ pub mod loaded;
 pub mod log_markup;
 pub mod markup;
 pub mod model_edit_markup;
+pub mod model_files;
 pub mod model_reader;
 pub mod narration;
 pub mod on_demand;

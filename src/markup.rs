@@ -104,6 +104,13 @@ fn write_node(out: &mut String, node: &Node) {
     }
 }
 
+/// `text` with HTML's special characters escaped, for text or an attribute's value.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {

@@ -1,6 +1,5 @@
 //! The Leptos components, one per file, named for what the user sees.
 
-pub mod asyncapi_transfer;
 pub mod composer;
 pub mod composer_form;
 pub mod controls;
@@ -27,7 +26,6 @@ pub mod trace_panel;
 pub mod view_options;
 pub mod what_if;
 
-pub use asyncapi_transfer::AsyncApiTransfer;
 pub use composer::Composer;
 pub use composer_form::ComposerForm;
 pub use controls::Controls;
