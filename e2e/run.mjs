@@ -910,8 +910,12 @@ await test("11.4 each gallery model runs and takes a command, an event and a que
     const sender = composer.getByRole("combobox", { name: "Sender" });
     const message = composer.getByRole("combobox", { name: "Message" });
     await p.getByRole("slider", { name: "Speed" }).fill("4");
+    const serviceIds = () => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).sort().join());
     for (const [key, services] of [["saga", 6], ["cqrs", 4]]) {
+      // The airline also draws 6 boxes: wait for the new model's own services, not a count.
+      const before = await serviceIds();
       await modelSelect.selectOption(key);
+      await until(serviceIds, (now) => now !== before, 30000);
       await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
       await until(() => p.locator("g.node").count(), (n) => n === services);
       expect((await p.locator("g.node").count()) === services, `${key}: ${services} services drawn`);
@@ -1775,8 +1779,10 @@ await test("15.1 axe-core finds no violation in either theme: at rest, after a b
     await p.getByRole("region", { name: "What if" }).getByRole("button", { name: "Poison message" }).click();
     await p.getByRole("region", { name: "Dead letters" }).locator("li[data-message-id]").first().waitFor({ timeout: 30000 });
     found.push(...(await axeViolations(p, `${colorScheme} broker, what if, dead letters`)));
+    // The airline also draws 6 boxes: wait for the saga's own services, not a count.
+    const airline = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join());
     await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
-    await until(() => p.locator("g.node").count(), (n) => n === 6);
+    await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== airline);
     await p.locator("details.model-editor > summary, .model-editor summary").first().click().catch(() => {});
     found.push(...(await axeViolations(p, `${colorScheme} saga model, its editor`)));
     await p.close();
