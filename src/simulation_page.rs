@@ -512,7 +512,7 @@ pub fn SimulationPage(
     // controls' shortcuts, except where a key is typed or means something already.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && present.try_get_untracked() == Some(true) {
-            present.set(false);
+            crate::components::view_options::set_present(present, false);
         }
         if ev.ctrl_key()
             || ev.meta_key()
@@ -621,7 +621,7 @@ pub fn SimulationPage(
             />
             <div class="caption-row">
                 <p class="step-caption">{move || caption.get()}</p>
-                <ViewOptions present text_scale stage_view reduce_motion />
+                <ViewOptions present text_scale=text_scale.write_only() stage_view=stage_view.write_only() reduce_motion />
                 <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
             </div>

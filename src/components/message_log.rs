@@ -1,4 +1,4 @@
-use leptos::html::Div;
+use leptos::html::{Div, Section};
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
@@ -11,6 +11,9 @@ use crate::live::LiveSim;
 use crate::log_markup::log_markup;
 use crate::markup::Node;
 use crate::sim::MessageId;
+
+/// The pager's buttons, in the order of their `data-pager` index.
+const PAGERS: [Pager; 3] = [Pager::Older, Pager::Newer, Pager::Newest];
 
 /// How many matching messages one page of the log shows.
 pub const LOG_ROWS: usize = 100;
@@ -132,33 +135,62 @@ pub fn MessageLog(
     let pressed = StoredValue::new(None::<MessageId>);
     let expanded = RwSignal::new(Vec::<MessageId>::new());
 
-    // One view for the three buttons: each distinct view costs the wasm several KB.
-    // aria-disabled rather than disabled: a button that disables itself under the keyboard
-    // would drop the focus to the page.
-    let pager_button = move |button: Pager, label: &'static str, title: &'static str| {
-        view! {
-            <button type="button" title=title
-                aria-disabled=move || listing.with(|page| page.go(button).is_none()).to_string()
-                on:click=move |_| {
-                    if button == Pager::Newest {
-                        show_newest();
-                        return;
-                    }
-                    let Some(before) = listing.with_untracked(|page| page.go(button)) else {
-                        return;
-                    };
-                    place.set(LogPlace { chosen: before, held: None });
-                    // Older continues upwards from the top of the page read so far, so it
-                    // opens at its newest row; Newer opens at its oldest.
-                    let to_top = button == Pager::Newer && before.is_some();
-                    request_animation_frame(move || {
-                        if let Some(element) = scroller.try_get_untracked().flatten() {
-                            element.set_scroll_top(if to_top { 0 } else { element.scroll_height() });
-                        }
-                    });
+    // What the counts around the rows say (the summary, the note when no row shows, which
+    // pager buttons lead anywhere and the "N new" button), written by one effect: these
+    // change with every refresh, and a reactive binding each cost the wasm more.
+    let root = NodeRef::<Section>::new();
+    Effect::new(move |_| {
+        let held = place.with(|p| p.held.is_some() && p.chosen.is_none());
+        let filter = filter();
+        let Some(root) = root.get() else {
+            return;
+        };
+        let find = |selector: &str| root.query_selector(selector).ok().flatten();
+        listing.with(|page| {
+            if let Some(count) = find(".log-count") {
+                count.set_text_content(Some(&summary(page)));
+            }
+            if let Some(empty) = find(".log-empty") {
+                let note = empty_note(page, &filter, history_limit);
+                empty.set_text_content(note.as_deref());
+            }
+            for (index, button) in PAGERS.into_iter().enumerate() {
+                if let Some(element) = find(&format!("[data-pager=\"{index}\"]")) {
+                    let nowhere = page.go(button).is_none();
+                    let _ = element
+                        .set_attribute("aria-disabled", if nowhere { "true" } else { "false" });
                 }
-            >{label}</button>
+            }
+            if let Some(new) = find(".log-new") {
+                let shown = held && page.newer > 0;
+                let _ = new.toggle_attribute_with_force("hidden", !shown);
+                if shown {
+                    new.set_text_content(Some(&format!("{} new ↓", grouped(page.newer))));
+                }
+            }
+        });
+    });
+    // Where a pager button leads; "N new" leads where Newest does.
+    let turn_page = move |button: Pager| {
+        if button == Pager::Newest {
+            show_newest();
+            return;
         }
+        let Some(before) = listing.with_untracked(|page| page.go(button)) else {
+            return;
+        };
+        place.set(LogPlace {
+            chosen: before,
+            held: None,
+        });
+        // Older continues upwards from the top of the page read so far, so it
+        // opens at its newest row; Newer opens at its oldest.
+        let to_top = button == Pager::Newer && before.is_some();
+        request_animation_frame(move || {
+            if let Some(element) = scroller.try_get_untracked().flatten() {
+                element.set_scroll_top(if to_top { 0 } else { element.scroll_height() });
+            }
+        });
     };
     // Keep the newest entry in view while the reader follows. Whether they follow is decided
     // by their own scrolling, before new rows arrive: measured after, two new rows at once
@@ -196,6 +228,7 @@ pub fn MessageLog(
 
     view! {
         <section
+            node_ref=root
             class="panel message-log"
             class:has-chain=move || chain.with(Option::is_some)
             aria-label="Message log"
@@ -228,13 +261,22 @@ pub fn MessageLog(
                     </label>
                 </div>
             </header>
-            <div class="log-pager" role="group" aria-label="Log pages">
-                <p class="log-count">
-                    {move || listing.with(summary)}
-                </p>
-                {pager_button(Pager::Older, "Older", "The page of older messages")}
-                {pager_button(Pager::Newer, "Newer", "The page of newer messages")}
-                {pager_button(Pager::Newest, "Newest", "The newest messages, following new ones as they come")}
+            <div
+                class="log-pager"
+                role="group"
+                aria-label="Log pages"
+                on:click=move |ev| {
+                    if let Some(button) = clicked_attribute::<usize>(&ev, "data-pager").and_then(|i| PAGERS.get(i)) {
+                        turn_page(*button);
+                    }
+                }
+            >
+                <p class="log-count"></p>
+                // aria-disabled rather than disabled: a button that disables itself under the
+                // keyboard would drop the focus to the page.
+                <button type="button" data-pager="0" title="The page of older messages">"Older"</button>
+                <button type="button" data-pager="1" title="The page of newer messages">"Newer"</button>
+                <button type="button" data-pager="2" title="The newest messages, following new ones as they come">"Newest"</button>
             </div>
             <div
                 class="log-body"
@@ -286,9 +328,7 @@ pub fn MessageLog(
                         update_hold();
                     }
                 >
-                    <p class="log-empty">
-                        {move || listing.with(|page| empty_note(page, &filter(), history_limit))}
-                    </p>
+                    <p class="log-empty"></p>
                     // One click handler for the whole list, and rows patched in place from the
                     // listing (above): a keyed list with a handler and an owner per row leaked
                     // wasm memory at 1,600 messages a second (bench/run.sh memory section).
@@ -322,11 +362,7 @@ pub fn MessageLog(
                     >
                     </ol>
                 </div>
-                <Show when=move || place.with(|p| p.held.is_some() && p.chosen.is_none()) && listing.with(|page| page.newer > 0)>
-                    <button type="button" class="log-new" on:click=move |_| show_newest()>
-                        {move || format!("{} new ↓", grouped(listing.with(|page| page.newer)))}
-                    </button>
-                </Show>
+                <button type="button" class="log-new" hidden on:click=move |_| show_newest()></button>
             </div>
         </section>
     }

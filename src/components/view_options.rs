@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The sizes the diagram's text can take, as multiples of its normal size.
 pub const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
@@ -18,6 +19,63 @@ impl StageView {
     pub fn shows_sequence(self) -> bool {
         matches!(self, StageView::Sequence | StageView::Both)
     }
+
+    /// The view a value of the "Show" list names; anything else is the diagram.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "sequence" => StageView::Sequence,
+            "both" => StageView::Both,
+            "table" => StageView::Table,
+            _ => StageView::Diagram,
+        }
+    }
+}
+
+/// The view controls as fixed markup: one element with two delegated handlers costs the
+/// first load far less than a view and a handler per control. `reduce_motion` is where the
+/// checkbox starts (the system's setting); the text size starts at 100 %.
+pub(crate) fn view_options_markup(reduce_motion: bool) -> String {
+    let mut html = String::from(concat!(
+        r#"<label title="The diagram shows who talks to whom; the sequence, in what order and who waited">"#,
+        r#"<span>Show</span><select class="stage-views" data-view="stage">"#,
+        r#"<option value="diagram">Diagram</option><option value="sequence">Sequence</option>"#,
+        r#"<option value="both">Side by side</option><option value="table">Table</option>"#,
+        r#"</select></label><label><span>Text size</span><select data-view="text">"#,
+    ));
+    for scale in TEXT_SCALES {
+        html.push_str(&format!(
+            r#"<option value="{}"{}>{}%</option>"#,
+            crate::sim::plain(scale, 3),
+            if scale == 1.0 { " selected" } else { "" },
+            crate::sim::fixed(scale * 100.0, 0)
+        ));
+    }
+    html.push_str(concat!(
+        r#"</select></label>"#,
+        r#"<label title="Tokens stand at the middle of each hop, with how far they have come, instead of gliding">"#,
+        r#"<input type="checkbox" data-view="motion""#,
+    ));
+    if reduce_motion {
+        html.push_str(" checked");
+    }
+    html.push_str(concat!(
+        r#">Reduce motion</label>"#,
+        r#"<button type="button" data-view="present" aria-pressed="false" title="The diagram fills the screen; Escape leaves">Present</button>"#,
+    ));
+    html
+}
+
+/// Turns Present mode on or off, and says so on the Present button: Escape leaves it from
+/// anywhere on the page, so the button does not keep a state of its own.
+pub fn set_present(present: RwSignal<bool>, on: bool) {
+    present.set(on);
+    if let Some(button) = document()
+        .query_selector("[data-view=present]")
+        .ok()
+        .flatten()
+    {
+        let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
+    }
 }
 
 /// How the flow is shown: the diagram, the sequence view, both or a table, the text size,
@@ -29,62 +87,72 @@ pub fn ViewOptions(
     /// Whether the diagram has the screen to itself.
     present: RwSignal<bool>,
     /// The diagram's text size, as a multiple of its normal size.
-    text_scale: RwSignal<f64>,
+    text_scale: WriteSignal<f64>,
     /// The diagram, the sequence view, both, or the diagram as a table.
-    stage_view: RwSignal<StageView>,
+    stage_view: WriteSignal<StageView>,
     /// Whether tokens stand still at the middle of their hop instead of gliding.
     reduce_motion: RwSignal<bool>,
 ) -> impl IntoView {
+    let markup = view_options_markup(reduce_motion.get_untracked());
+    let change = move |ev: leptos::ev::Event| {
+        let Some(target) = ev.target() else {
+            return;
+        };
+        if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+            reduce_motion.set(input.checked());
+        } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+            let value = select.value();
+            if select.get_attribute("data-view").as_deref() == Some("stage") {
+                stage_view.set(StageView::parse(&value));
+            } else if let Some(scale) = crate::sim::read_decimal(&value) {
+                text_scale.set(scale);
+            }
+        }
+    };
     view! {
-        <div class="control-group view-controls" role="group" aria-label="View">
-                <label title="The diagram shows who talks to whom; the sequence, in what order and who waited">
-                    <span>"Show"</span>
-                    <select class="stage-views" on:change:target=move |ev| {
-                        stage_view.set(match ev.target().value().as_str() {
-                            "sequence" => StageView::Sequence,
-                            "both" => StageView::Both,
-                            "table" => StageView::Table,
-                            _ => StageView::Diagram,
-                        });
-                    }>
-                        <option value="diagram">"Diagram"</option>
-                        <option value="sequence">"Sequence"</option>
-                        <option value="both">"Side by side"</option>
-                        <option value="table">"Table"</option>
-                    </select>
-                </label>
-                <label>
-                    <span>"Text size"</span>
-                    <select on:change:target=move |ev| {
-                        if let Some(scale) = crate::sim::read_decimal(&ev.target().value()) {
-                            text_scale.set(scale);
-                        }
-                    }>
-                        {TEXT_SCALES
-                            .into_iter()
-                            .map(|scale| view! {
-                                <option value=crate::sim::plain(scale, 3) selected=move || (text_scale.get() - scale).abs() < 1e-9>
-                                    {format!("{}%", crate::sim::fixed(scale * 100.0, 0))}
-                                </option>
-                            })
-                            .collect::<Vec<_>>()}
-                    </select>
-                </label>
-                <label title="Tokens stand at the middle of each hop, with how far they have come, instead of gliding">
-                    <input
-                        type="checkbox"
-                        prop:checked=reduce_motion
-                        on:change:target=move |ev| reduce_motion.set(ev.target().checked())
-                    />
-                    "Reduce motion"
-                </label>
-                <button
-                    aria-pressed=move || present.get().to_string()
-                    title="The diagram fills the screen; Escape leaves"
-                    on:click=move |_| present.update(|p| *p = !*p)
-                >
-                    "Present"
-                </button>
-            </div>
+        <div
+            class="control-group view-controls"
+            role="group"
+            aria-label="View"
+            inner_html=markup
+            on:change=change
+            on:click=move |ev| {
+                if crate::components::clicked_attribute::<String>(&ev, "data-view").as_deref()
+                    == Some("present")
+                {
+                    set_present(present, !present.get_untracked());
+                }
+            }
+        ></div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_controls_start_at_the_diagram_and_normal_text_and_the_motion_asked_for() {
+        let html = view_options_markup(false);
+        assert_eq!(html.matches("<option").count(), 4 + TEXT_SCALES.len());
+        assert_eq!(html.matches(" selected").count(), 1);
+        assert!(html.contains(r#"<option value="1" selected>100%</option>"#));
+        assert!(html.contains(r#"<option value="1.25">125%</option>"#));
+        assert!(!html.contains(" checked"));
+        assert!(view_options_markup(true).contains(r#"data-view="motion" checked>"#));
+        assert!(html.contains(r#"aria-pressed="false""#));
+    }
+
+    #[test]
+    fn every_choice_of_the_show_list_names_its_view() {
+        for (value, view) in [
+            ("diagram", StageView::Diagram),
+            ("sequence", StageView::Sequence),
+            ("both", StageView::Both),
+            ("table", StageView::Table),
+        ] {
+            assert!(view_options_markup(false).contains(&format!(r#"value="{value}""#)));
+            assert_eq!(StageView::parse(value), view);
+        }
     }
 }
