@@ -122,16 +122,22 @@ pub fn SimulationPage(
     let log_place = RwSignal::new(LogPlace::default());
     let selected_service = RwSignal::new(None::<ServiceIdx>);
     let notice = RwSignal::new(mode_notice.or(refused).or(start.notice.clone()));
-    let caption = RwSignal::new(if start.opening_link {
+    // The step caption is written where it shows, by whoever has something to say; nothing
+    // reads it back, so it needs no signal and no binding of its own.
+    let caption_line = NodeRef::<leptos::html::P>::new();
+    let caption = move |text: String| {
+        if let Some(line) = caption_line.get_untracked() {
+            line.set_text_content(Some(&text));
+        }
+    };
+    let mut first_caption = if start.opening_link {
         "Opening the shared link…".to_string()
     } else {
         FIRST_CAPTION.to_string()
-    });
-    let present = RwSignal::new(false);
+    };
     // Bumped when the run on screen is replaced by another (Reset, Step back).
     let run_replaced = RwSignal::new(0u32);
     let playing_preset = RwSignal::new(None::<Preset>);
-    let text_scale = RwSignal::new(1.0_f64);
     let canvas = NodeRef::<Canvas>::new();
     let payload_region = NodeRef::<leptos::html::Section>::new();
     let reduce_motion = RwSignal::new(prefers_reduced_motion());
@@ -277,7 +283,7 @@ pub fn SimulationPage(
             return;
         }
         let step = journal.with_value(Journal::steps);
-        caption.set(step_caption(step, &happenings));
+        caption(step_caption(step, &happenings));
         say(format!(
             "Step {step}: {}",
             sim.with_value(|s| narration::narrate_step(s, &happenings))
@@ -292,7 +298,7 @@ pub fn SimulationPage(
             .try_update_value(|j| j.step_back(fresh, |s, did| absorb_into(&mut layer, s, did)))
             .flatten();
         let Some((replayed, landed)) = back else {
-            caption.set(if journal.with_value(Journal::steps) == 0 {
+            caption(if journal.with_value(Journal::steps) == 0 {
                 "No step yet: Step goes forward one happening at a time, Step back returns.".into()
             } else {
                 "This is the first step: there is nothing before it to step back to.".into()
@@ -303,7 +309,7 @@ pub fn SimulationPage(
         sim.set_value(replayed);
         tokens.set_value(layer);
         set_clock_now.set(sim.with_value(Sim::now));
-        caption.set(step_caption(landed.step, &landed.happenings));
+        caption(step_caption(landed.step, &landed.happenings));
         say(format!(
             "Back to step {}: {}",
             landed.step,
@@ -320,7 +326,7 @@ pub fn SimulationPage(
         previewed_message.set(None);
         log_place.set(LogPlace::default());
         notice.set(None);
-        caption.set(FIRST_CAPTION.to_string());
+        caption(FIRST_CAPTION.to_string());
         say("Reset: the run starts again from the beginning.".into());
         run_replaced.update(|n| *n += 1);
         playing_preset.set(None);
@@ -352,7 +358,7 @@ pub fn SimulationPage(
         on_reset.run(());
         what_if(Input::Preset(preset), preset.label());
         playing_preset.set(Some(preset));
-        caption.set(format!("{}: {}", preset.label(), preset.caption()));
+        caption(format!("{}: {}", preset.label(), preset.caption()));
         playing.set(true);
     });
     let on_scenario = Callback::new(move |name: String| {
@@ -360,7 +366,7 @@ pub fn SimulationPage(
         match input.map(feed) {
             Ok(Some(Ok(happenings))) => {
                 let words = sim.with_value(|s| narration::caption(s, &happenings));
-                caption.set(format!("{name}: {words}"));
+                caption(format!("{name}: {words}"));
                 say(sim.with_value(|s| narration::narrate_step(s, &happenings)));
                 absorb(&happenings);
             }
@@ -376,7 +382,7 @@ pub fn SimulationPage(
         match feed(Input::Send(message)) {
             Some(Ok(happenings)) => {
                 let words = sim.with_value(|s| narration::caption(s, &happenings));
-                caption.set(format!("Composer, {name}: {words}"));
+                caption(format!("Composer, {name}: {words}"));
                 say(sim.with_value(|s| narration::narrate_step(s, &happenings)));
                 absorb(&happenings);
                 Ok(())
@@ -400,7 +406,7 @@ pub fn SimulationPage(
         let now_playing = !playing.get_untracked();
         playing.set(now_playing);
         if now_playing {
-            caption.set("Playing. Pause, then Step, to follow one happening at a time.".into());
+            caption("Playing. Pause, then Step, to follow one happening at a time.".into());
             say("Playing.".into());
         } else {
             say(format!(
@@ -467,9 +473,9 @@ pub fn SimulationPage(
                 journal.set_value(replayed_journal);
                 tokens.set_value(layer);
                 set_clock_now.set(sim.with_value(Sim::now));
-                caption.set(format!(
+                first_caption = format!(
                     "Opened a shared link: {count} inputs replayed, paused at {at}. Press Play to go on."
-                ));
+                );
             }
             Err((at, error)) => notice.set(Some(format!(
                 "This link could not be replayed: its input {} was refused ({error}). The model is loaded, fresh.",
@@ -511,8 +517,8 @@ pub fn SimulationPage(
     // Escape leaves Present mode from anywhere on the page; the letter keys are the
     // controls' shortcuts, except where a key is typed or means something already.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && present.try_get_untracked() == Some(true) {
-            crate::components::view_options::set_present(present, false);
+        if ev.key() == "Escape" {
+            crate::components::view_options::set_present(false);
         }
         if ev.ctrl_key()
             || ev.meta_key()
@@ -584,11 +590,7 @@ pub fn SimulationPage(
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
 
     view! {
-        <div
-            class="app"
-            class:present=present
-            style:--text-scale=move || crate::sim::fixed(text_scale.get(), 2)
-        >
+        <div class="app">
             <header class="app-header">
                 <div class="brand">
                     <h1>"Contrail"</h1>
@@ -620,8 +622,8 @@ pub fn SimulationPage(
                 on_traffic
             />
             <div class="caption-row">
-                <p class="step-caption">{move || caption.get()}</p>
-                <ViewOptions present text_scale=text_scale.write_only() stage_view=stage_view.write_only() reduce_motion />
+                <p class="step-caption" node_ref=caption_line>{first_caption}</p>
+                <ViewOptions stage_view=stage_view.write_only() reduce_motion />
                 <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
             </div>

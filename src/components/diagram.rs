@@ -66,15 +66,6 @@ pub fn Diagram(
     let pointers = StoredValue::new_local(Vec::<(i32, Point)>::new());
     let pressed_at = StoredValue::new_local(Point::new(0.0, 0.0));
     let dragged = StoredValue::new_local(false);
-    // The marked message's route, re-read as the simulation moves.
-    let mark = Memo::new(move |_| {
-        let id = marked_message.get()?;
-        live.read(|sim| {
-            let message = sim.message(id)?;
-            Some(geometry.with_value(|g| g.route(sim.topology(), message)))
-        })
-        .flatten()
-    });
     let chain_marks = Memo::new(move |_| {
         chain
             .with(|chain| {
@@ -92,9 +83,13 @@ pub fn Diagram(
     let applied = StoredValue::new_local(None::<Vec<MarkupNode>>);
     Effect::new(move |_| {
         let selected = selected_service.get();
-        let marked = mark.get();
+        let marked = marked_message.get();
         let Some(markup) = live.read(|sim| {
-            let mut state = DiagramState::of(sim, selected, marked);
+            // The marked message's route, re-read as the simulation moves.
+            let route = marked
+                .and_then(|id| sim.message(id))
+                .map(|m| geometry.with_value(|g| g.route(sim.topology(), m)));
+            let mut state = DiagramState::of(sim, selected, route);
             state.chain = chain_marks.get();
             state.focus = focus.get();
             state.viewport = viewport.get();

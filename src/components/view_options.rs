@@ -65,17 +65,28 @@ pub(crate) fn view_options_markup(reduce_motion: bool) -> String {
     html
 }
 
-/// Turns Present mode on or off, and says so on the Present button: Escape leaves it from
-/// anywhere on the page, so the button does not keep a state of its own.
-pub fn set_present(present: RwSignal<bool>, on: bool) {
-    present.set(on);
-    if let Some(button) = document()
-        .query_selector("[data-view=present]")
-        .ok()
-        .flatten()
-    {
+fn first(selector: &str) -> Option<web_sys::Element> {
+    document().query_selector(selector).ok().flatten()
+}
+
+/// Turns Present mode on or off: a class on the page, which the stylesheet lays out, and
+/// the Present button's pressed state. Escape leaves it from anywhere on the page. Nothing
+/// in the page reads the mode back, so it is written where it shows and kept nowhere else.
+pub fn set_present(on: bool) {
+    if let Some(page) = first(".app:not(#boot)") {
+        let _ = page.class_list().toggle_with_force("present", on);
+    }
+    if let Some(button) = first("[data-view=present]") {
         let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
     }
+}
+
+/// Whether Present mode is on, as the Present button says.
+fn presenting() -> bool {
+    first("[data-view=present]")
+        .and_then(|b| b.get_attribute("aria-pressed"))
+        .as_deref()
+        == Some("true")
 }
 
 /// How the flow is shown: the diagram, the sequence view, both or a table, the text size,
@@ -84,10 +95,6 @@ pub fn set_present(present: RwSignal<bool>, on: bool) {
 /// the step caption, which Present mode keeps.
 #[component]
 pub fn ViewOptions(
-    /// Whether the diagram has the screen to itself.
-    present: RwSignal<bool>,
-    /// The diagram's text size, as a multiple of its normal size.
-    text_scale: WriteSignal<f64>,
     /// The diagram, the sequence view, both, or the diagram as a table.
     stage_view: WriteSignal<StageView>,
     /// Whether tokens stand still at the middle of their hop instead of gliding.
@@ -104,8 +111,10 @@ pub fn ViewOptions(
             let value = select.value();
             if select.get_attribute("data-view").as_deref() == Some("stage") {
                 stage_view.set(StageView::parse(&value));
-            } else if let Some(scale) = crate::sim::read_decimal(&value) {
-                text_scale.set(scale);
+            } else if let (Some(scale), Some(page)) = (crate::sim::read_decimal(&value), first(".app:not(#boot)")) {
+                // The diagram's labels are sized from this one property (see the stylesheet).
+                let style = format!("--text-scale: {}", crate::sim::fixed(scale, 2));
+                let _ = page.set_attribute("style", &style);
             }
         }
     };
@@ -120,7 +129,7 @@ pub fn ViewOptions(
                 if crate::components::clicked_attribute::<String>(&ev, "data-view").as_deref()
                     == Some("present")
                 {
-                    set_present(present, !present.get_untracked());
+                    set_present(!presenting());
                 }
             }
         ></div>
