@@ -111,7 +111,9 @@ pub fn ViewOptions(
             let value = select.value();
             if select.get_attribute("data-view").as_deref() == Some("stage") {
                 stage_view.set(StageView::parse(&value));
-            } else if let (Some(scale), Some(page)) = (crate::sim::read_decimal(&value), first(".app:not(#boot)")) {
+            } else if let (Some(scale), Some(page)) =
+                (crate::sim::read_decimal(&value), first(".app:not(#boot)"))
+            {
                 // The diagram's labels are sized from this one property (see the stylesheet).
                 let style = format!("--text-scale: {}", crate::sim::fixed(scale, 2));
                 let _ = page.set_attribute("style", &style);
