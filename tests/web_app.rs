@@ -852,7 +852,10 @@ async fn show_view(root: &Element, value: &str) {
         .expect("the Show menu")
         .unchecked_into::<web_sys::HtmlSelectElement>();
     select.set_value(value);
-    let event = web_sys::Event::new("change").unwrap();
+    // As a browser sends it: a change bubbles to the view controls' one handler.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
     select.dispatch_event(&event).unwrap();
     settle().await;
 }
