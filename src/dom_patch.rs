@@ -140,3 +140,18 @@ fn create_element(
     patch_children(&dom, &[], &element.children);
     Some(dom)
 }
+
+/// Sets `element`'s text, unless it already says that: a refresh that writes the same words
+/// again would still cost the browser a style and layout pass.
+pub fn set_text(element: &DomElement, text: &str) {
+    if element.text_content().as_deref() != Some(text) {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// Sets one of `element`'s attributes, unless it already has that value (see [`set_text`]).
+pub fn set_attribute(element: &DomElement, name: &str, value: &str) {
+    if element.get_attribute(name).as_deref() != Some(value) {
+        let _ = element.set_attribute(name, value);
+    }
+}

@@ -95,14 +95,17 @@ pub fn Controls(
     let holder = NodeRef::<Div>::new();
     let find = move |selector: &str| holder.get_untracked()?.query_selector(selector).ok()?;
     // What the controls say follows the simulation, whoever changed it (a shortcut, a
-    // scenario, a preset): one effect writes the three texts that change.
-    Effect::new(move |_| {
-        let running = playing.get();
+    // scenario, a preset): one effect writes the three texts that change, and only when
+    // one of them does, not at every refresh of the traffic rate.
+    let shown = Memo::new(move |_| {
         let index = SPEEDS
             .iter()
             .position(|&s| (s - speed.get()).abs() < 1e-9)
             .unwrap_or(FIRST_SPEED);
-        let traffic_on = traffic.get() > 0.0;
+        (playing.get(), index, traffic.get() > 0.0)
+    });
+    Effect::new(move |_| {
+        let (running, index, traffic_on) = shown.get();
         holder.track();
         if let Some(play) = find("[data-control=play]") {
             play.set_text_content(Some(if running { "Pause" } else { "Play" }));

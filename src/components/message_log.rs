@@ -2,7 +2,7 @@ use leptos::html::{Div, Section};
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
-use crate::dom_patch::patch_children;
+use crate::dom_patch::{patch_children, set_attribute, set_text};
 use crate::flow::chain::Chain;
 use crate::listing::{
     empty_note, fold_refusals, grouped, log_page, summary, KindFilter, LogFilter, LogPlace, Pager,
@@ -148,24 +148,27 @@ pub fn MessageLog(
         let find = |selector: &str| root.query_selector(selector).ok().flatten();
         listing.with(|page| {
             if let Some(count) = find(".log-count") {
-                count.set_text_content(Some(&summary(page)));
+                set_text(&count, &summary(page));
             }
             if let Some(empty) = find(".log-empty") {
                 let note = empty_note(page, &filter, history_limit);
-                empty.set_text_content(note.as_deref());
+                set_text(&empty, note.as_deref().unwrap_or_default());
             }
             for (index, button) in PAGERS.into_iter().enumerate() {
                 if let Some(element) = find(&format!("[data-pager=\"{index}\"]")) {
                     let nowhere = page.go(button).is_none();
-                    let _ = element
-                        .set_attribute("aria-disabled", if nowhere { "true" } else { "false" });
+                    set_attribute(
+                        &element,
+                        "aria-disabled",
+                        if nowhere { "true" } else { "false" },
+                    );
                 }
             }
             if let Some(new) = find(".log-new") {
                 let shown = held && page.newer > 0;
                 let _ = new.toggle_attribute_with_force("hidden", !shown);
                 if shown {
-                    new.set_text_content(Some(&format!("{} new ↓", grouped(page.newer))));
+                    set_text(&new, &format!("{} new ↓", grouped(page.newer)));
                 }
             }
         });
