@@ -8,6 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic, CHROMIUM_ARGS, CHROMIUM_PATH } from "./serve-static.mjs";
+import { orderNames } from "../scripts/order-functions.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "dist");
@@ -1641,6 +1642,49 @@ function partsFetched(p) {
   });
   return names;
 }
+
+/** The custom sections of a wasm module, by name, as their bodies after the name. */
+function customSections(wasm) {
+  const sections = {};
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = wasm[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 0) {
+      const length = leb();
+      sections[wasm.subarray(at, at + length).toString("utf8")] = wasm.subarray(at + length, end);
+    }
+    at = end;
+  }
+  return sections;
+}
+
+await test("12.2 the page's wasm ships with its functions ordered for gzip and without their names", async () => {
+  // A module holding only a name section: a trait method's copy and a plain function.
+  const entry = (index, name) => [index, name.length, ...Buffer.from(name)];
+  const functionNames = [2, ...entry(0, "<T as tachys::view::Render>::build"), ...entry(1, "contrail::a")];
+  const nameBody = [4, ...Buffer.from("name"), 1, functionNames.length, ...functionNames];
+  const module = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, nameBody.length, ...nameBody]);
+  const renamed = customSections(orderNames(module)).name.toString("latin1");
+  // Each name whole, after its length: sorted by what it implements, beside every other copy
+  // of `tachys::view::Render`'s build, whatever type it was made for.
+  const named = (index, name) => renamed.includes(String.fromCharCode(index, name.length) + name);
+  expect(named(0, "tachys::view::Render>::build #0"), `a trait method's key: ${JSON.stringify(renamed)}`);
+  expect(named(1, "contrail::a #1"), `a function's key: ${JSON.stringify(renamed)}`);
+  const page = readdirSync(dist).find((f) => /^contrail-[0-9a-f]+_bg\.wasm$/.test(f));
+  expect(page, "the page's wasm is in dist/");
+  const shipped = customSections(readFileSync(join(dist, page)));
+  expect(!("name" in shipped), "the names used to order the functions are not shipped");
+});
 
 await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();

@@ -5,6 +5,8 @@
 #   wasm-split-cli    the linked wasm  -> the main module, one chunk per part, __wasm_split.js
 #   wasm-bindgen      the main module  -> contrail-HASH.js and contrail-HASH_bg.wasm
 #   wasm-opt -Oz      the main module and each chunk, as trunk does for the whole
+#   order-functions   the main module's functions put in the order gzip packs best
+#                     (scripts/order-functions.mjs), then its names dropped
 # The loader and the chunks take the main file's hash into their names, so a browser never
 # pairs a cached chunk with another build's main module. Without split points it does nothing.
 set -euo pipefail
@@ -24,9 +26,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 wasm-split-cli "$linked" "$work/split" --target web --out-name "$name"
-wasm-bindgen --target=web --keep-lld-exports --no-demangle --no-typescript \
+# The names stay until the functions are ordered by them.
+wasm-bindgen --target=web --keep-lld-exports --keep-debug --no-typescript \
   --out-name="$name" --out-dir="$work/bindgen" "$work/split/$name.wasm"
-wasm-opt -Oz "$work/bindgen/${name}_bg.wasm" -o "$stage/${name}_bg.wasm"
+wasm-opt -Oz -g "$work/bindgen/${name}_bg.wasm" -o "$work/optimised.wasm"
+node scripts/order-functions.mjs "$work/optimised.wasm" "$work/keyed.wasm"
+wasm-opt "$work/keyed.wasm" --reorder-functions-by-name --strip-debug -o "$stage/${name}_bg.wasm"
 sed "s#from \"./__wasm_split.js\"#from \"./__wasm_split-$hash.js\"#" "$work/bindgen/$name.js" > "$stage/$name.js"
 grep -q "__wasm_split-$hash.js" "$stage/$name.js" || { echo "split-wasm: no loader import in $name.js" >&2; exit 1; }
 if [ -d "$work/bindgen/snippets" ]; then cp -R "$work/bindgen/snippets" "$stage/"; fi
