@@ -182,6 +182,22 @@ pub fn SimulationPage(
         journal.try_update_value(|j| sim.try_update_value(|s| j.apply(s, input)))?
     };
 
+    // Replays `inputs` onto the run's fresh start and puts the result on screen in place of
+    // the run there, with the tokens it left in flight (a shared link, Step back). Answers
+    // what the last step among the inputs did; a refused input leaves the run on screen.
+    let replay_run = move |inputs: Vec<Input>| {
+        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
+        let replayed = Journal::replay(starting_sim(), inputs, |s, did| {
+            absorb_into(&mut layer, s, did)
+        })?;
+        layer.prune(replayed.sim.now());
+        sim.set_value(replayed.sim);
+        journal.set_value(replayed.journal);
+        tokens.set_value(layer);
+        set_clock_now.set(sim.with_value(Sim::now));
+        Ok::<_, (usize, SimError)>(replayed.last_step)
+    };
+
     let painter = StoredValue::new_local(None::<Painter>);
     // The part of the diagram on screen: the diagram zooms and pans it, the tokens follow.
     let viewport = RwSignal::new(Viewport::default());
@@ -266,12 +282,23 @@ pub fn SimulationPage(
         true
     });
 
-    // "Step 4 · 12:00:01.250: The broker delivered …": the same words for a step taken and
-    // for the same step reached again by Step back.
-    let step_caption = move |step: usize, happenings: &[Happening]| {
+    // What a step, a scenario or a sent message did, in words: the caption under the
+    // controls after its headline, and narration after what it speaks first.
+    let tell = move |headline: String, spoken: String, happenings: &[Happening]| {
+        let (words, narrated) = sim.with_value(|s| {
+            (
+                narration::caption(s, happenings),
+                narration::narrate_step(s, happenings),
+            )
+        });
+        caption(format!("{headline}: {words}"));
+        say(format!("{spoken}{narrated}"));
+    };
+    // "Step 4 · 12:00:01.250": the same words for a step taken and for the same step reached
+    // again by Step back.
+    let step_headline = |step: usize, happenings: &[Happening]| {
         let at = happenings.last().map(Happening::at).unwrap_or_default();
-        let words = sim.with_value(|s| narration::caption(s, happenings));
-        format!("Step {step} · {}: {words}", crate::listing::clock_time(at))
+        format!("Step {step} · {}", crate::listing::clock_time(at))
     };
     let on_step = Callback::new(move |()| {
         playing.set(false);
@@ -283,21 +310,16 @@ pub fn SimulationPage(
             return;
         }
         let step = journal.with_value(Journal::steps);
-        caption(step_caption(step, &happenings));
-        say(format!(
-            "Step {step}: {}",
-            sim.with_value(|s| narration::narrate_step(s, &happenings))
-        ));
+        tell(
+            step_headline(step, &happenings),
+            format!("Step {step}: "),
+            &happenings,
+        );
         absorb(&happenings);
     });
     let on_step_back = Callback::new(move |()| {
         playing.set(false);
-        let fresh = starting_sim();
-        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
-        let back = journal
-            .try_update_value(|j| j.step_back(fresh, |s, did| absorb_into(&mut layer, s, did)))
-            .flatten();
-        let Some((replayed, landed)) = back else {
+        let Some(inputs) = journal.with_value(Journal::before_last_step) else {
             caption(if journal.with_value(Journal::steps) == 0 {
                 "No step yet: Step goes forward one happening at a time, Step back returns.".into()
             } else {
@@ -305,18 +327,19 @@ pub fn SimulationPage(
             });
             return;
         };
-        layer.prune(replayed.now());
-        sim.set_value(replayed);
-        tokens.set_value(layer);
-        set_clock_now.set(sim.with_value(Sim::now));
-        caption(step_caption(landed.step, &landed.happenings));
-        say(format!(
-            "Back to step {}: {}",
-            landed.step,
-            sim.with_value(|s| narration::narrate_step(s, &landed.happenings))
-        ));
-        run_replaced.update(|n| *n += 1);
-        refresh_all();
+        match replay_run(inputs) {
+            Ok(landed) => {
+                let step = journal.with_value(Journal::steps);
+                tell(
+                    step_headline(step, &landed),
+                    format!("Back to step {step}: "),
+                    &landed,
+                );
+                run_replaced.update(|n| *n += 1);
+                refresh_all();
+            }
+            Err((_, error)) => notice.set(Some(format!("Step back: {error}"))),
+        }
     });
     let on_reset = Callback::new(move |()| {
         sim.set_value(starting_sim());
@@ -365,9 +388,7 @@ pub fn SimulationPage(
         let input = sim.with_value(|s| model.with_value(|m| m.scenario_input(&name, s.topology())));
         match input.map(feed) {
             Ok(Some(Ok(happenings))) => {
-                let words = sim.with_value(|s| narration::caption(s, &happenings));
-                caption(format!("{name}: {words}"));
-                say(sim.with_value(|s| narration::narrate_step(s, &happenings)));
+                tell(name, String::new(), &happenings);
                 absorb(&happenings);
             }
             Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
@@ -381,9 +402,7 @@ pub fn SimulationPage(
         let name = message.name.clone();
         match feed(Input::Send(message)) {
             Some(Ok(happenings)) => {
-                let words = sim.with_value(|s| narration::caption(s, &happenings));
-                caption(format!("Composer, {name}: {words}"));
-                say(sim.with_value(|s| narration::narrate_step(s, &happenings)));
+                tell(format!("Composer, {name}"), String::new(), &happenings);
                 absorb(&happenings);
                 Ok(())
             }
@@ -463,16 +482,10 @@ pub fn SimulationPage(
     // A shared run is replayed onto the fresh start, which then waits, paused, where it was
     // shared. A run the model refuses leaves the fresh start, and says why.
     if let Some(inputs) = start.replay.clone() {
-        let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
         let count = inputs.len();
-        match Journal::replay(starting_sim(), inputs, |s, did| absorb_into(&mut layer, s, did)) {
-            Ok((replayed, replayed_journal)) => {
-                layer.prune(replayed.now());
-                let at = crate::listing::clock_time(replayed.now());
-                sim.set_value(replayed);
-                journal.set_value(replayed_journal);
-                tokens.set_value(layer);
-                set_clock_now.set(sim.with_value(Sim::now));
+        match replay_run(inputs) {
+            Ok(_) => {
+                let at = crate::listing::clock_time(sim.with_value(Sim::now));
                 first_caption = format!(
                     "Opened a shared link: {count} inputs replayed, paused at {at}. Press Play to go on."
                 );
@@ -602,10 +615,7 @@ pub fn SimulationPage(
                     <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
                 </p>
                 <ModelPicker current=model_key title=model_title model_json on_start on_invalid />
-                <nav class="about" aria-label="About Contrail">
-                    <a href=ARTICLE_URL rel="noopener" target="_blank">"The article"</a>
-                    <a href="README.md" target="_blank">"README"</a>
-                </nav>
+                <nav class="about" aria-label="About Contrail" inner_html=ABOUT_LINKS></nav>
             </header>
             <section class="top-bar" aria-label="Playback and view">
             <Controls
@@ -720,9 +730,12 @@ fn types_text(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
-/// Raphael De Lio's article, where the airline and its messages come from.
-pub const ARTICLE_URL: &str =
-    "https://dev.to/raphaeldelio/the-3-mechanisms-of-interaction-between-microservices-command-query-and-event-5029";
+/// Raphael De Lio's article, where the airline and its messages come from, and the README:
+/// fixed markup, which costs the page less than a view of each link.
+const ABOUT_LINKS: &str = concat!(
+    r#"<a href="https://dev.to/raphaeldelio/the-3-mechanisms-of-interaction-between-microservices-command-query-and-event-5029" rel="noopener" target="_blank">The article</a>"#,
+    r#"<a href="README.md" target="_blank">README</a>"#,
+);
 
 /// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.
 pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {

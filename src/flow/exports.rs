@@ -60,13 +60,14 @@ pub fn export(run_json: &str, request: &ExportRequest) -> Result<String, String>
     let geometry = DiagramGeometry::new(fresh.topology());
     let mut layer = TokenLayer::new(geometry.edges.len());
     let inputs = start.replay.unwrap_or_default();
-    let (sim, _) = Journal::replay(fresh, inputs, |s, did| {
+    let sim = Journal::replay(fresh, inputs, |s, did| {
         layer.absorb(&geometry, did, |id| {
             s.message(id)
                 .and_then(|m| geometry.route(s.topology(), m).dead_end)
         });
     })
-    .map_err(|(at, e)| format!("the run could not be replayed (input {}: {e})", at + 1))?;
+    .map_err(|(at, e)| format!("the run could not be replayed (input {}: {e})", at + 1))?
+    .sim;
     layer.prune(sim.now());
     write(&sim, &geometry, &layer, request)
 }

@@ -38,13 +38,15 @@ pub struct Journal {
     inputs: Vec<Input>,
 }
 
-/// Where a step back landed: which step the run is at now, and what that step did.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SteppedBack {
-    /// Steps taken in the run as it now is (1 = at the first step).
-    pub step: usize,
-    /// What the step the run is now at did, as it did it the first time.
-    pub happenings: Vec<Happening>,
+/// A run rebuilt from its inputs.
+pub struct Replayed {
+    /// The simulation after the last input.
+    pub sim: Sim,
+    /// The inputs, as the rebuilt run took them.
+    pub journal: Journal,
+    /// What the last step among the inputs did, as it did it the first time (empty when
+    /// there was none): after a step back, the step the run now stands at.
+    pub last_step: Vec<Happening>,
 }
 
 impl Journal {
@@ -72,36 +74,16 @@ impl Journal {
         self.inputs.iter().filter(|i| **i == Input::Step).count()
     }
 
-    /// Returns the run to where it was after the step before the last one, by replaying
-    /// every input before the last step onto `fresh`, which must be the run's starting
-    /// simulation (same seed, same topology). `None`, and nothing changes, when fewer than
-    /// two steps were taken: there is no earlier step to return to.
-    /// `observe` sees everything the replay did, in order, so the host can rebuild what it
-    /// derives from happenings (the tokens in flight).
-    pub fn step_back(
-        &mut self,
-        fresh: Sim,
-        mut observe: impl FnMut(&Sim, &[Happening]),
-    ) -> Option<(Sim, SteppedBack)> {
+    /// The inputs before the last step: replayed onto the run's start, they return the run
+    /// to where it stood after the step before (Step back). `None` when fewer than two
+    /// steps were taken: there is no earlier step to return to. The replay ends at the
+    /// input before the step taken back, which may be a clock advance after the step before.
+    pub fn before_last_step(&self) -> Option<Vec<Input>> {
         if self.steps() < 2 {
             return None;
         }
         let last_step = self.inputs.iter().rposition(|i| *i == Input::Step)?;
-        self.inputs.truncate(last_step);
-        let mut sim = fresh;
-        let mut happenings = Vec::new();
-        for input in &self.inputs {
-            // Every input was accepted the first time, and the replay is the same run.
-            let out = feed(&mut sim, input).unwrap_or_default();
-            observe(&sim, &out);
-            if *input == Input::Step {
-                happenings = out;
-            }
-        }
-        // The replay ends at the input before the removed step; that may be a clock
-        // advance after the step, whose happenings were shown by the player, not a step.
-        let step = self.steps();
-        Some((sim, SteppedBack { step, happenings }))
+        Some(self.inputs[..last_step].to_vec())
     }
 
     /// The inputs so far, oldest first: with the seed, all it takes to rebuild the run.
@@ -109,22 +91,32 @@ impl Journal {
         &self.inputs
     }
 
-    /// Rebuilds a run from `inputs` on `fresh` (the run's starting simulation), as a shared
-    /// link does; `observe` sees what each input did, as in [`Journal::step_back`]. An input
-    /// the simulation refuses stops the replay: the error names it by its position, since
-    /// the rest of the run depended on it.
+    /// Rebuilds a run from `inputs` on `fresh`, which must be the run's starting simulation
+    /// (same seed, same topology), as a shared link and Step back do. `observe` sees what
+    /// each input did, in order, so the host can rebuild what it derives from happenings
+    /// (the tokens in flight). An input the simulation refuses stops the replay: the error
+    /// names it by its position, since the rest of the run depended on it.
     pub fn replay(
         fresh: Sim,
         inputs: Vec<Input>,
         mut observe: impl FnMut(&Sim, &[Happening]),
-    ) -> Result<(Sim, Journal), (usize, SimError)> {
+    ) -> Result<Replayed, (usize, SimError)> {
         let mut sim = fresh;
         let mut journal = Journal::default();
+        let mut last_step = Vec::new();
         for (i, input) in inputs.into_iter().enumerate() {
+            let step = input == Input::Step;
             let out = journal.apply(&mut sim, input).map_err(|e| (i, e))?;
             observe(&sim, &out);
+            if step {
+                last_step = out;
+            }
         }
-        Ok((sim, journal))
+        Ok(Replayed {
+            sim,
+            journal,
+            last_step,
+        })
     }
 
     /// Forgets everything: the run starts over.

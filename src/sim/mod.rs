@@ -89,7 +89,7 @@ pub use engine::{
     MAX_RETRIES, MAX_SLOWDOWN, MAX_TRAFFIC_PER_SEC, REFUSALS_KEPT_MS,
 };
 pub use error::SimError;
-pub use journal::{DeadLetterOp, Input, Journal, SteppedBack};
+pub use journal::{DeadLetterOp, Input, Journal, Replayed};
 pub use kind_rule::KindRule;
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};
 pub use rng::SplitMix64;
