@@ -12,6 +12,8 @@ use contrail::markup::{to_html, Element};
 use contrail::sim::SimConfig;
 
 const FILE: &str = "assets/prerendered/airline-diagram.html";
+/// The legend's items alone, which the app's `Legend` shows as they are.
+const LEGEND_FILE: &str = "assets/prerendered/legend-items.html";
 
 /// The boot copy of the diagram and legend, in the elements the app puts them in.
 fn prerendered() -> String {
@@ -38,15 +40,26 @@ fn prerendered() -> String {
     )
 }
 
-#[test]
-fn the_prerendered_diagram_is_the_apps_own_at_rest() {
-    let expected = prerendered();
+/// Checks `file` holds `expected`, or writes it when asked to.
+fn check(file: &str, expected: &str) {
     if std::env::var_os("UPDATE_PRERENDER").is_some() {
-        std::fs::write(FILE, &expected).expect("write the prerendered diagram");
+        std::fs::write(file, expected).expect("write the prerendered markup");
     }
-    let on_disk = std::fs::read_to_string(FILE).unwrap_or_default();
+    let on_disk = std::fs::read_to_string(file).unwrap_or_default();
     assert!(
         on_disk == expected,
-        "{FILE} is not the app's diagram at rest: run UPDATE_PRERENDER=1 cargo test --test prerender"
+        "{file} is not the app's diagram at rest: run UPDATE_PRERENDER=1 cargo test --test prerender"
     );
+}
+
+#[test]
+fn the_prerendered_diagram_is_the_apps_own_at_rest() {
+    check(FILE, &prerendered());
+}
+
+/// The legend is the same for every model, so the app carries its markup as text rather
+/// than the code that builds it: the text is that code's output, checked here.
+#[test]
+fn the_legend_the_app_shows_is_the_legend_function_s_own() {
+    check(LEGEND_FILE, &to_html(&legend_markup()));
 }

@@ -1,19 +1,14 @@
-use leptos::html::Ul;
 use leptos::prelude::*;
 
-use crate::diagram_markup::legend_markup;
-use crate::dom_patch::patch_children;
+/// The legend's items: `diagram_markup::legend_markup`'s output, written to a file by
+/// `tests/prerender.rs`, which fails when the two differ. The legend is the same for every
+/// model, and as text it costs the page less than the code that builds it.
+pub const LEGEND_ITEMS: &str = include_str!("../../assets/prerendered/legend-items.html");
 
 /// Explains the three kinds of edge by line, arrowhead and token shape, and a service's
 /// busy and waiting states by icon, so the diagram reads without colour. Its items are the
 /// same markup index.html shows before the app has loaded.
 #[component]
 pub fn Legend() -> impl IntoView {
-    let list = NodeRef::<Ul>::new();
-    Effect::new(move |_| {
-        if let Some(list) = list.get() {
-            patch_children(&list, &[], &legend_markup());
-        }
-    });
-    view! { <ul class="legend" aria-label="Legend" node_ref=list></ul> }
+    view! { <ul class="legend" aria-label="Legend" inner_html=LEGEND_ITEMS></ul> }
 }
