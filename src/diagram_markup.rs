@@ -549,20 +549,7 @@ pub fn diagram_markup(
                     .attr("height", fixed(2.0 * hh, 1))
                     .attr("rx", "10"),
             )
-            .child(name)
-            // Busy and waiting are told by an icon and words, not by colour alone.
-            .child(status_icon(
-                "status-icon busy-icon",
-                -hw + 13.0,
-                status_y - 4.0,
-                "M-4 -5 L5 0 L-4 5 Z",
-            ))
-            .child(status_icon(
-                "status-icon waiting-icon",
-                -hw + 13.0,
-                status_y - 4.0,
-                "M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z",
-            ));
+            .child(name);
         // In reading order, as the accessible name says it: status, dead letters, refusals.
         node = node
             .text(" ")
@@ -584,12 +571,14 @@ pub fn diagram_markup(
                     .attr("text-anchor", "middle")
                     .text(format!("✉ {} dead letters", now.dead_letters)),
             );
-        if spec.role == Role::Broker {
+        // The marks that come and go are drawn only while they say something, last in the
+        // box, so that a patch adds or removes them without touching what comes before.
+        if spec.role == Role::Broker && now.refused > 0 {
             // Back-pressure at the broker: refusals in the last few seconds, as a mark and
             // a count under the box.
             node = node.child(
                 Element::new("g")
-                    .attr("class", none_class("refusals", now.refused == 0))
+                    .attr("class", "refusals")
                     .attr("data-refused", now.refused.to_string())
                     .child(status_icon(
                         "refusal-mark",
@@ -617,6 +606,18 @@ pub fn diagram_markup(
                             )),
                     ),
             );
+        }
+        // Busy and waiting are told by an icon and words, not by colour alone.
+        let icon = match now.status {
+            ServiceStatus::Busy => Some(("status-icon busy-icon", "M-4 -5 L5 0 L-4 5 Z")),
+            ServiceStatus::Waiting => Some((
+                "status-icon waiting-icon",
+                "M-4 -6 L4 -6 L0 0 L4 6 L-4 6 L0 0 Z",
+            )),
+            _ => None,
+        };
+        if let Some((class, d)) = icon {
+            node = node.child(status_icon(class, -hw + 13.0, status_y - 4.0, d));
         }
         nodes = nodes.child(node);
     }
@@ -715,7 +716,10 @@ mod tests {
             geometry.edges.len() + geometry.dead_ends.len()
         );
         assert!(html.contains("aria-label=\"Booking Service: idle\""));
-        assert!(html.contains("class=\"refusals none\""));
+        // At rest no service is busy, waiting or refusing: their marks are not drawn.
+        for mark in ["refusals", "status-icon"] {
+            assert!(!html.contains(mark), "{mark} at rest");
+        }
     }
 
     #[test]
@@ -743,6 +747,40 @@ mod tests {
         assert!(html.contains("class=\"dead-letter-badge\""));
         assert!(html.contains(">✉ 2 dead letters<"));
         assert_eq!(html.matches(" marked\"").count(), 1, "one marked edge");
+    }
+
+    #[test]
+    fn busy_waiting_and_refusing_services_carry_their_marks_and_no_other_does() {
+        let (sim, geometry) = airline();
+        let topology = sim.topology();
+        let mut state = DiagramState::at_rest(topology.services().len());
+        let node = |status, refused| NodeState {
+            status,
+            queued: 0,
+            dead_letters: 0,
+            refused,
+        };
+        state.nodes[topology.index_of("booking").unwrap()] = node(ServiceStatus::Waiting, 0);
+        state.nodes[topology.index_of("loyalty").unwrap()] = node(ServiceStatus::Busy, 0);
+        state.nodes[topology.index_of("broker").unwrap()] = node(ServiceStatus::Idle, 7);
+        let html = to_html(&diagram_markup(topology, &geometry, &state));
+        assert_eq!(html.matches("class=\"status-icon busy-icon\"").count(), 1);
+        assert_eq!(
+            html.matches("class=\"status-icon waiting-icon\"").count(),
+            1
+        );
+        let loyalty = &html[html.find("data-service=\"loyalty\"").unwrap()..];
+        let loyalty = &loyalty[..loyalty.find("</g>").unwrap()];
+        assert!(
+            loyalty.contains("busy-icon"),
+            "the icon is in the busy service's box"
+        );
+        assert_eq!(
+            html.matches("class=\"refusals\" data-refused=\"7\"")
+                .count(),
+            1
+        );
+        assert!(html.contains(">7 refused in the last 5 s: queues full<"));
     }
 
     #[test]
