@@ -283,9 +283,11 @@ pub fn MessageLog(
             </div>
             <div
                 class="log-body"
-                on:pointerenter=move |_| {
+                // Over any part of the log, it holds; over a row, the diagram previews it.
+                on:pointerover=move |ev| {
                     pointer_over.set_value(true);
                     update_hold();
+                    preview.set(clicked_attribute(&ev, "data-message-id"));
                 }
                 on:pointerleave=move |_| {
                     pointer_over.set_value(false);
@@ -339,10 +341,6 @@ pub fn MessageLog(
                         class="log-entries"
                         node_ref=list
                         on:pointerdown=move |ev| pressed.set_value(clicked_attribute(&ev, "data-message-id"))
-                        on:pointerover=move |ev| {
-                            let id = clicked_attribute(&ev, "data-message-id");
-                            preview.set(id);
-                        }
                         on:click=move |ev| {
                             let at_press = pressed.get_value();
                             pressed.set_value(None);
