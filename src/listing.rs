@@ -210,7 +210,11 @@ pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
     // broker's part); the row keeps the gist and the messages keep the whole.
     fn gist(row: &LogRow) -> Option<&str> {
         let reason = row.outcome.strip_prefix("refused: ")?;
-        Some(reason.split(['(', ';']).next().unwrap_or(reason).trim_end())
+        let end = reason
+            .bytes()
+            .position(|b| b == b'(' || b == b';')
+            .unwrap_or(reason.len());
+        Some(reason[..end].trim_end())
     }
     let mut items = Vec::new();
     let mut start = 0;

@@ -1,9 +1,6 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The sizes the diagram's text can take, as multiples of its normal size.
-pub const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
-
 /// What the main view shows: the diagram, the sequence view, or both side by side.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum StageView {
@@ -41,17 +38,11 @@ pub(crate) fn view_options_markup(reduce_motion: bool) -> String {
         r#"<option value="diagram">Diagram</option><option value="sequence">Sequence</option>"#,
         r#"<option value="both">Side by side</option><option value="table">Table</option>"#,
         r#"</select></label><label><span>Text size</span><select data-view="text">"#,
-    ));
-    for scale in TEXT_SCALES {
-        html.push_str(&format!(
-            r#"<option value="{}"{}>{}%</option>"#,
-            crate::sim::plain(scale, 3),
-            if scale == 1.0 { " selected" } else { "" },
-            crate::sim::fixed(scale * 100.0, 0)
-        ));
-    }
-    html.push_str(concat!(
+        r#"<option value="1" selected>100%</option><option value="1.25">125%</option>"#,
+        r#"<option value="1.5">150%</option><option value="2">200%</option>"#,
         r#"</select></label>"#,
+    ));
+    html.push_str(concat!(
         r#"<label title="Tokens stand at the middle of each hop, with how far they have come, instead of gliding">"#,
         r#"<input type="checkbox" data-view="motion""#,
     ));
@@ -144,11 +135,20 @@ mod tests {
 
     #[test]
     fn the_controls_start_at_the_diagram_and_normal_text_and_the_motion_asked_for() {
+        // The sizes the diagram's text can take, as multiples of its normal size: each
+        // option's value is the factor the page reads, its words the percentage.
+        const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
         let html = view_options_markup(false);
         assert_eq!(html.matches("<option").count(), 4 + TEXT_SCALES.len());
         assert_eq!(html.matches(" selected").count(), 1);
         assert!(html.contains(r#"<option value="1" selected>100%</option>"#));
-        assert!(html.contains(r#"<option value="1.25">125%</option>"#));
+        for scale in TEXT_SCALES {
+            let value = crate::sim::plain(scale, 3);
+            let words = crate::sim::fixed(scale * 100.0, 0);
+            assert!(html.contains(&format!(r#"value="{value}""#)), "{value}");
+            assert!(html.contains(&format!(">{words}%</option>")), "{words}");
+            assert!(crate::sim::read_decimal(&value) == Some(scale));
+        }
         assert!(!html.contains(" checked"));
         assert!(view_options_markup(true).contains(r#"data-view="motion" checked>"#));
         assert!(html.contains(r#"aria-pressed="false""#));
