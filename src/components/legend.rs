@@ -7,7 +7,8 @@ pub const LEGEND_ITEMS: &str = include_str!("../../assets/prerendered/legend-ite
 
 /// Explains the three kinds of edge by line, arrowhead and token shape, and a service's
 /// busy and waiting states by icon, so the diagram reads without colour. Its items are the
-/// same markup index.html shows before the app has loaded.
+/// same markup index.html shows before the app has loaded (after them Leptos keeps an empty
+/// comment of its own, which draws nothing).
 #[component]
 pub fn Legend() -> impl IntoView {
     view! { <ul class="legend" aria-label="Legend" inner_html=LEGEND_ITEMS></ul> }
