@@ -29,7 +29,7 @@ fn names(topology: &Topology, services: impl Iterator<Item = ServiceIdx>) -> Str
     if names.is_empty() {
         return "nobody".into();
     }
-    crate::narration::list(&names)
+    crate::listing::list(&names)
 }
 
 /// What `s` sends and what it receives, each message with its kind and counterparties:

@@ -186,6 +186,15 @@ impl LogPlace {
     }
 }
 
+/// "a, b and c".
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// What the log shows for a stretch of its page: one message, or a run of identical
 /// refusals folded into one line that opens to them.
 #[derive(Clone, Debug, PartialEq)]
@@ -229,20 +238,14 @@ pub fn fold_refusals(rows: &[LogRow]) -> Vec<LogItem> {
         };
         match reason {
             Some(reason) if run >= FOLD_AT_LEAST => {
-                let mut types: Vec<&str> = Vec::new();
+                let mut types: Vec<String> = Vec::new();
                 for row in &rows[start..start + run] {
-                    if !types.contains(&row.type_name.as_str()) {
-                        types.push(&row.type_name);
+                    if !types.contains(&row.type_name) {
+                        types.push(row.type_name.clone());
                     }
                 }
-                let named = match types.split_last() {
-                    Some((last, rest)) if !rest.is_empty() => {
-                        format!("{} and {last}", rest.join(", "))
-                    }
-                    _ => types.concat(),
-                };
                 items.push(LogItem::Refusals {
-                    text: format!("{named} refused: {reason}"),
+                    text: format!("{} refused: {reason}", list(&types)),
                     rows: rows[start..start + run].to_vec(),
                 });
             }

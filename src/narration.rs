@@ -2,7 +2,7 @@
 //! one-line caption for a step. Pure functions of the simulation, so the step caption
 //! today and spoken narration later say the same thing, and both are tested natively.
 
-use crate::listing::seconds;
+use crate::listing::{list, seconds};
 use crate::sim::{Happening, MessageKind, Role, ServiceIdx, Sim, SimTime};
 
 /// At most this many sentences in a caption; the rest are counted.
@@ -372,15 +372,6 @@ fn plural(n: usize, word: &str) -> String {
         (1, _) => format!("1 {word}"),
         (_, "query") => format!("{n} queries"),
         _ => format!("{n} {word}s"),
-    }
-}
-
-/// "a, b and c".
-pub(crate) fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
