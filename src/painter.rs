@@ -20,6 +20,7 @@ const RING_RADIUS: f64 = 13.0;
 pub const RING_COLOUR: &str = "#7c3aed";
 
 pub struct Painter {
+    canvas: HtmlCanvasElement,
     context: CanvasRenderingContext2d,
     /// The canvas size last set, in device pixels; resizing clears the canvas, so it is
     /// done only when the element's size really changed.
@@ -49,6 +50,7 @@ impl Painter {
             .dyn_into::<CanvasRenderingContext2d>()
             .ok()?;
         Some(Self {
+            canvas: canvas.clone(),
             context,
             size: (0, 0),
             sprites: Vec::new(),
@@ -64,13 +66,8 @@ impl Painter {
     ///
     /// The tokens of `marked` (the selected or previewed message) get a ring, so the eye
     /// finds them among the others.
-    pub fn paint(
-        &mut self,
-        canvas: &HtmlCanvasElement,
-        tokens: &[PlacedToken],
-        marked: Option<MessageId>,
-        viewport: Viewport,
-    ) {
+    pub fn paint(&mut self, tokens: &[PlacedToken], marked: Option<MessageId>, viewport: Viewport) {
+        let canvas = &self.canvas;
         let css_width = canvas.client_width() as f64;
         let css_height = canvas.client_height() as f64;
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());

@@ -1,7 +1,6 @@
 //! One model's page: owns the simulation and the one animation loop, and wires the
 //! components. Everything here is derived from the model it was built for.
 
-use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::animation::{prefers_reduced_motion, use_animation_frame};
@@ -36,9 +35,6 @@ use crate::tokens::{PlacedToken, TokenLayer};
 
 /// How close, in diagram units, a click must land to a token to pick it.
 const PICK_RADIUS: f64 = 12.0;
-
-/// What Contrail shows, whatever the model; the model picker beside it names the system.
-pub const TAGLINE: &str = "Commands, events and queries, simulated";
 
 /// The caption before anything has happened.
 pub const FIRST_CAPTION: &str =
@@ -124,9 +120,8 @@ pub fn SimulationPage(
     let notice = RwSignal::new(mode_notice.or(refused).or(start.notice.clone()));
     // The step caption is written where it shows, by whoever has something to say; nothing
     // reads it back, so it needs no signal and no binding of its own.
-    let caption_line = NodeRef::<leptos::html::P>::new();
     let caption = move |text: String| {
-        if let Some(line) = caption_line.get_untracked() {
+        if let Ok(Some(line)) = document().query_selector(".step-caption") {
             line.set_text_content(Some(&text));
         }
     };
@@ -138,8 +133,6 @@ pub fn SimulationPage(
     // Bumped when the run on screen is replaced by another (Reset, Step back).
     let run_replaced = RwSignal::new(0u32);
     let playing_preset = RwSignal::new(None::<Preset>);
-    let canvas = NodeRef::<Canvas>::new();
-    let payload_region = NodeRef::<leptos::html::Section>::new();
     let reduce_motion = RwSignal::new(prefers_reduced_motion());
     let reduced_motion = move || reduce_motion.try_get_untracked().unwrap_or(false);
     // Narration: what a step did, or while playing a digest of the last few seconds.
@@ -256,9 +249,13 @@ pub fn SimulationPage(
         let Some(now) = sim.try_with_value(Sim::now) else {
             return false;
         };
-        let Some(element) = canvas.try_get_untracked().flatten() else {
-            return true;
-        };
+        // The painter keeps the diagram's token canvas from the first frame that finds it.
+        if painter.try_with_value(Option::is_none) == Some(true) {
+            painter.set_value(token_canvas().and_then(|c| Painter::new(&c)));
+            if painter.with_value(Option::is_none) {
+                return true;
+            }
+        }
         let marked = marked_message.try_get_untracked().flatten();
         let placed: Vec<PlacedToken> = tokens
             .try_update_value(|t| {
@@ -267,12 +264,8 @@ pub fn SimulationPage(
             })
             .unwrap_or_default();
         painter.update_value(|p| {
-            if p.is_none() {
-                *p = Painter::new(&element);
-            }
             if let Some(p) = p.as_mut() {
                 p.paint(
-                    &element,
                     &placed,
                     marked,
                     viewport.try_get_untracked().unwrap_or_default(),
@@ -463,11 +456,7 @@ pub fn SimulationPage(
     let on_select_service =
         Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
     // From a log row straight to its payload, instead of tabbing through the log.
-    let on_read_payload = Callback::new(move |()| {
-        if let Some(region) = payload_region.get_untracked() {
-            let _ = region.focus();
-        }
-    });
+    let on_read_payload = Callback::new(|()| focus_first(".payload-inspector", false));
 
     // The run so far as a link: the model (a gallery model by its key, a model of the
     // user's whole), the seed and every input, nothing derived.
@@ -560,10 +549,7 @@ pub fn SimulationPage(
         Mode::Tokens(_) => crate::bench_hooks::expose_bench_hooks(
             move || tokens.try_with_value(TokenLayer::len).unwrap_or(0),
             move |k| {
-                let rect = canvas
-                    .try_get_untracked()
-                    .flatten()?
-                    .get_bounding_client_rect();
+                let rect = token_canvas()?.get_bounding_client_rect();
                 let now = sim.try_with_value(Sim::now)?;
                 let at = tokens.try_with_value(|t| {
                     let n = t.len().max(1);
@@ -605,17 +591,13 @@ pub fn SimulationPage(
     view! {
         <div class="app">
             <header class="app-header">
-                <div class="brand">
-                    <h1>"Contrail"</h1>
-                    <p class="tagline">{TAGLINE}</p>
-                </div>
+                <div class="brand" inner_html=BRAND></div>
                 <p class="clock" aria-live="off">
                     <span class="clock-label">"Simulated time "</span>
                     <time class="clock-time">{clock}</time>
                     <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
                 </p>
                 <ModelPicker current=model_key title=model_title model_json on_start on_invalid />
-                <nav class="about" aria-label="About Contrail" inner_html=ABOUT_LINKS></nav>
             </header>
             <section class="top-bar" aria-label="Playback and view">
             <Controls
@@ -632,7 +614,7 @@ pub fn SimulationPage(
                 on_traffic
             />
             <div class="caption-row">
-                <p class="step-caption" node_ref=caption_line>{first_caption}</p>
+                <p class="step-caption">{first_caption}</p>
                 <ViewOptions stage_view=stage_view.write_only() reduce_motion />
                 <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
@@ -655,7 +637,6 @@ pub fn SimulationPage(
                         on_select_service
                         on_select_edge
                         on_pick
-                        canvas
                         viewport
                     />
                     <Legend />
@@ -680,7 +661,7 @@ pub fn SimulationPage(
                 </div>
                 <aside class="side">
                     <Show when=panels_ready>
-                        <PayloadInspector live=panels_live selected=selected_message region=payload_region />
+                        <PayloadInspector live=panels_live selected=selected_message />
                         <MessageLog
                             live=live.lane(Lane::Log)
                             selected=selected_message
@@ -698,6 +679,16 @@ pub fn SimulationPage(
 
 /// While playing, narration speaks at most this often, in milliseconds of real time.
 const NARRATION_EVERY_MS: f64 = 4_000.0;
+
+/// The diagram's canvas, where the tokens are drawn.
+fn token_canvas() -> Option<web_sys::HtmlCanvasElement> {
+    use wasm_bindgen::JsCast;
+    document()
+        .query_selector(".token-layer")
+        .ok()??
+        .dyn_into()
+        .ok()
+}
 
 /// Focuses the first element matching `selector`, or clicks it.
 fn focus_first(selector: &str, click: bool) {
@@ -730,11 +721,14 @@ fn types_text(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
-/// Raphael De Lio's article, where the airline and its messages come from, and the README:
-/// fixed markup, which costs the page less than a view of each link.
-const ABOUT_LINKS: &str = concat!(
+/// The name, what Contrail shows whatever the model (the model picker beside it names the
+/// system), and links to Raphael De Lio's article, where the airline and its messages come
+/// from, and to the README: fixed markup, which costs the page less than a view of each part.
+const BRAND: &str = concat!(
+    r#"<h1>Contrail</h1><p class="tagline">Commands, events and queries, simulated</p>"#,
+    r#"<nav class="about" aria-label="About Contrail">"#,
     r#"<a href="https://dev.to/raphaeldelio/the-3-mechanisms-of-interaction-between-microservices-command-query-and-event-5029" rel="noopener" target="_blank">The article</a>"#,
-    r#"<a href="README.md" target="_blank">README</a>"#,
+    r#"<a href="README.md" target="_blank">README</a></nav>"#,
 );
 
 /// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.

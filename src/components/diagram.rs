@@ -1,4 +1,4 @@
-use leptos::html::{Canvas, Div};
+use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -41,8 +41,6 @@ pub fn Diagram(
     /// Called with a click's position in diagram coordinates, to pick the token there;
     /// answers whether there was one.
     on_pick: Callback<Point, bool>,
-    /// The canvas the animation loop draws tokens on.
-    canvas: NodeRef<Canvas>,
     /// The part of the diagram on screen: the zoom buttons, Ctrl and the wheel, a pinch, a
     /// drag and the keyboard change it; the canvas draws through it too.
     viewport: RwSignal<Viewport>,
@@ -285,7 +283,8 @@ pub fn Diagram(
             // The SVG is patched in whole (see above); `display: contents` leaves the
             // layout as if it were the diagram's own child.
             <div class="diagram-drawing" node_ref=drawing></div>
-            <canvas class="token-layer" node_ref=canvas aria-hidden="true"></canvas>
+            // The animation loop finds it by its class and draws the tokens on it.
+            <canvas class="token-layer" aria-hidden="true"></canvas>
             <div class="zoom-controls" role="group" aria-label="Zoom">
                 <button data-zoom="in" aria-label="Zoom in" title="Zoom in (+, or Ctrl and the wheel)" on:click=move |_| zoom_by(ZOOM_STEP, None)>"+"</button>
                 <button data-zoom="out" aria-label="Zoom out" title="Zoom out (−)" on:click=move |_| zoom_by(1.0 / ZOOM_STEP, None)>"−"</button>

@@ -1,4 +1,4 @@
-use leptos::html::{Div, Section};
+use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::components::clicked_attribute;
@@ -138,11 +138,13 @@ pub fn MessageLog(
     // What the counts around the rows say (the summary, the note when no row shows, which
     // pager buttons lead anywhere and the "N new" button), written by one effect: these
     // change with every refresh, and a reactive binding each cost the wasm more.
-    let root = NodeRef::<Section>::new();
     Effect::new(move |_| {
         let held = place.with(|p| p.held.is_some() && p.chosen.is_none());
         let filter = filter();
-        let Some(root) = root.get() else {
+        let Some(root) = scroller
+            .get()
+            .and_then(|s| s.closest(".message-log").ok().flatten())
+        else {
             return;
         };
         let find = |selector: &str| root.query_selector(selector).ok().flatten();
@@ -212,7 +214,6 @@ pub fn MessageLog(
     // The rows are patched into the list by hand, from markup built by a pure function:
     // rebuilt as a view ten times a second with new contents in every row, they cost the
     // frame they landed in (see `markup`).
-    let list = NodeRef::<leptos::html::Ol>::new();
     let applied = StoredValue::new_local(Vec::<Node>::new());
     Effect::new(move |_| {
         let current = selected.get();
@@ -220,7 +221,7 @@ pub fn MessageLog(
         let markup = chain.with(|chain| {
             rows.with(|rows| log_markup(&fold_refusals(rows), current, chain.as_ref(), &open))
         });
-        let Some(list) = list.get() else {
+        let Some(list) = scroller.get().and_then(|s| s.last_element_child()) else {
             return;
         };
         applied.update_value(|applied| {
@@ -231,7 +232,6 @@ pub fn MessageLog(
 
     view! {
         <section
-            node_ref=root
             class="panel message-log"
             class:has-chain=move || chain.with(Option::is_some)
             aria-label="Message log"
@@ -339,7 +339,6 @@ pub fn MessageLog(
                     // wasm memory at 1,600 messages a second (bench/run.sh memory section).
                     <ol
                         class="log-entries"
-                        node_ref=list
                         on:pointerdown=move |ev| pressed.set_value(clicked_attribute(&ev, "data-message-id"))
                         on:click=move |ev| {
                             let at_press = pressed.get_value();

@@ -14,8 +14,6 @@ pub fn PayloadInspector(
     live: LiveSim,
     /// The selected message; the causation and correlation links change it.
     selected: RwSignal<Option<MessageId>>,
-    /// The inspector's region, for the log to send the keyboard here.
-    region: NodeRef<leptos::html::Section>,
 ) -> impl IntoView {
     let wanted =
         Memo::new(move |was: Option<&bool>| was == Some(&true) || selected.with(Option::is_some));
@@ -25,8 +23,8 @@ pub fn PayloadInspector(
             class:is-empty=move || selected.with(Option::is_none)
             role="region"
             aria-label="Payload inspector"
+            // The log and the I key send the keyboard here.
             tabindex="-1"
-            node_ref=region
         >
             <header class="panel-header"><h2>"Payload inspector"</h2></header>
             <Show when=move || wanted.get() fallback=|| view! { <p class="empty">{NOTHING_SELECTED}</p> }>
