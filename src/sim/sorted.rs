@@ -315,8 +315,11 @@ mod tests {
                         prop_assert_eq!(our_set.pop_first(), their_set.pop_first());
                     }
                     Op::Bump(k) => {
-                        *ours.get_or_insert_with(k, || 7) += 1;
-                        *theirs.entry(k).or_insert_with(|| 7) += 1;
+                        // Wrapping: an inserted value may already be u16::MAX.
+                        let ours = ours.get_or_insert_with(k, || 7);
+                        *ours = ours.wrapping_add(1);
+                        let theirs = theirs.entry(k).or_insert_with(|| 7);
+                        *theirs = theirs.wrapping_add(1);
                     }
                     Op::RetainEven => {
                         ours.retain(|k, _| k % 2 == 0);
