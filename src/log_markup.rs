@@ -4,7 +4,7 @@
 
 use crate::flow::chain::{Chain, ChainMark};
 use crate::listing::{grouped, kind_badge, LogItem, LogRow};
-use crate::markup::{Element, Node};
+use crate::markup::{to_html, Element, Node};
 use crate::sim::MessageId;
 
 /// The rows for `items`, with `selected` marked, each row's place in the selected
@@ -62,6 +62,40 @@ pub fn log_markup(
         }
     }
     nodes
+}
+
+/// The log's filters: by kind, by service (`services`, the model's ids) and in flight only.
+/// Each control names itself in `data-filter` for the log's one change handler.
+pub fn filters_markup(services: &[String]) -> String {
+    let select = |filter: &str, label: &str, options: &mut dyn Iterator<Item = (&str, &str)>| {
+        let mut select = Element::new("select")
+            .attr("data-filter", filter)
+            .attr("aria-label", label);
+        for (value, text) in options {
+            select = select.child(Element::new("option").attr("value", value).text(text));
+        }
+        Node::from(select)
+    };
+    let kinds = [
+        ("all", "All kinds"),
+        ("command", "Commands"),
+        ("event", "Events"),
+        ("query", "Queries"),
+    ];
+    to_html(&[
+        select("kind", "Filter by kind", &mut kinds.into_iter()),
+        select(
+            "service",
+            "Filter by service",
+            &mut std::iter::once(("", "All services"))
+                .chain(services.iter().map(|id| (id.as_str(), id.as_str()))),
+        ),
+        Element::new("label")
+            .attr("class", "log-in-flight")
+            .child(Element::new("input").attr("type", "checkbox"))
+            .text("In flight")
+            .into(),
+    ])
 }
 
 fn span(class: impl Into<String>, text: impl Into<String>) -> Element {
@@ -232,6 +266,20 @@ mod tests {
         let list = element(&fold.children[1]);
         assert_eq!(list.get("class"), Some("log-folded"));
         assert_eq!(list.children.len(), 4);
+    }
+
+    #[test]
+    fn the_filters_name_themselves_and_offer_each_service_as_text() {
+        let html = filters_markup(&["booking".into(), "<b>x</b>".into()]);
+        for part in [
+            r#"<select data-filter="kind" aria-label="Filter by kind"><option value="all">All kinds</option>"#,
+            r#"<option value="query">Queries</option></select>"#,
+            r#"<select data-filter="service" aria-label="Filter by service"><option value="">All services</option><option value="booking">booking</option>"#,
+            r#"<option value="&lt;b&gt;x&lt;/b&gt;">&lt;b&gt;x&lt;/b&gt;</option></select>"#,
+            r#"<label class="log-in-flight"><input type="checkbox">In flight</label>"#,
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
     }
 
     #[test]

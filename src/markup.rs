@@ -94,6 +94,10 @@ fn write_node(out: &mut String, node: &Node) {
                 out.push('"');
             }
             out.push('>');
+            // A void element has neither children nor an end tag.
+            if element.tag == "input" {
+                return;
+            }
             for child in &element.children {
                 write_node(out, child);
             }

@@ -21,7 +21,7 @@ pub fn Narration(
                 <input
                     type="checkbox"
                     prop:checked=narrate
-                    on:change:target=move |ev| narrate.set(ev.target().checked())
+                    on:change=move |ev| narrate.set(event_target_checked(&ev))
                 />
                 "Narrate"
             </label>

@@ -78,7 +78,12 @@ pub fn ShareLink(
                         aria-label="Share link"
                         readonly
                         prop:value=move || link.get().unwrap_or_default()
-                        on:focus:target=move |ev| ev.target().select()
+                        on:focus=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(field) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                field.select();
+                            }
+                        }
                     />
             </Show>
             <span class="share-status" role="status">{move || status.get()}</span>
