@@ -118,12 +118,27 @@ pub fn SimulationPage(
     let log_place = RwSignal::new(LogPlace::default());
     let selected_service = RwSignal::new(None::<ServiceIdx>);
     let notice = RwSignal::new(mode_notice.or(refused).or(start.notice.clone()));
+    // The page's own elements are found by class under its root: a reference to each
+    // element type costs the wasm more (0.4 to 0.7 KB gzip a type), and a search of the
+    // whole document could find another page's (the browser tests mount many).
+    let page = NodeRef::<leptos::html::Div>::new();
+    let find = move |selector: &str| {
+        page.try_get_untracked()
+            .flatten()
+            .and_then(|p| p.query_selector(selector).ok().flatten())
+    };
     // The step caption is written where it shows, by whoever has something to say; nothing
     // reads it back, so it needs no signal and no binding of its own.
     let caption = move |text: String| {
-        if let Ok(Some(line)) = document().query_selector(".step-caption") {
+        if let Some(line) = find(".step-caption") {
             line.set_text_content(Some(&text));
         }
+    };
+    let token_canvas = move || {
+        use wasm_bindgen::JsCast;
+        find(".token-layer")?
+            .dyn_into::<web_sys::HtmlCanvasElement>()
+            .ok()
     };
     let mut first_caption = if start.opening_link {
         "Opening the shared link…".to_string()
@@ -456,7 +471,12 @@ pub fn SimulationPage(
     let on_select_service =
         Callback::new(move |index: ServiceIdx| selected_service.set(Some(index)));
     // From a log row straight to its payload, instead of tabbing through the log.
-    let on_read_payload = Callback::new(|()| focus_first(".payload-inspector", false));
+    let on_read_payload = Callback::new(move |()| {
+        use wasm_bindgen::JsCast;
+        if let Some(region) = find(".payload-inspector") {
+            let _ = region.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    });
 
     // The run so far as a link: the model (a gallery model by its key, a model of the
     // user's whole), the seed and every input, nothing derived.
@@ -589,7 +609,7 @@ pub fn SimulationPage(
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
 
     view! {
-        <div class="app">
+        <div class="app" node_ref=page>
             <header class="app-header">
                 <div class="brand" inner_html=BRAND></div>
                 <p class="clock" aria-live="off">
@@ -679,16 +699,6 @@ pub fn SimulationPage(
 
 /// While playing, narration speaks at most this often, in milliseconds of real time.
 const NARRATION_EVERY_MS: f64 = 4_000.0;
-
-/// The diagram's canvas, where the tokens are drawn.
-fn token_canvas() -> Option<web_sys::HtmlCanvasElement> {
-    use wasm_bindgen::JsCast;
-    document()
-        .query_selector(".token-layer")
-        .ok()??
-        .dyn_into()
-        .ok()
-}
 
 /// Focuses the first element matching `selector`, or clicks it.
 fn focus_first(selector: &str, click: bool) {

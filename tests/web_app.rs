@@ -49,6 +49,15 @@ fn button(root: &Element, name: &str) -> HtmlElement {
         .unchecked_into::<HtmlElement>()
 }
 
+/// Tells an element its value changed, as the browser does after the user changes it: the
+/// event bubbles, so a handler on a container hears it.
+fn changed(element: &Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
 /// Clicks any element, SVG included (SVG elements have no `click()`).
 fn click(element: &Element) {
     let init = web_sys::MouseEventInit::new();
@@ -351,9 +360,7 @@ async fn the_log_filters_by_kind_and_by_service() {
             .unwrap()
             .unchecked_into::<web_sys::HtmlSelectElement>();
         select.set_value(value);
-        select
-            .dispatch_event(&web_sys::Event::new("change").unwrap())
-            .unwrap();
+        changed(&select);
     };
     select("Filter by kind", "event");
     settle().await;
@@ -508,13 +515,11 @@ async fn the_log_pages_back_to_every_kept_message_and_forward_to_the_newest() {
         .unwrap()
         .unchecked_into::<web_sys::HtmlSelectElement>();
     kind.set_value("query");
-    kind.dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&kind);
     settle().await;
     assert_eq!(log_summary(&root), "Newest 100 of 122");
     kind.set_value("all");
-    kind.dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&kind);
     settle().await;
 
     // Reset takes a paged log back to the newest page: ids start again.
@@ -544,25 +549,19 @@ async fn in_flight_only_lists_the_messages_whose_tokens_are_on_the_diagram() {
         .unwrap()
         .unchecked_into::<HtmlInputElement>();
     checkbox.set_checked(true);
-    checkbox
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&checkbox);
     settle().await;
     let in_flight = all(&root, ".log-entry");
     assert!(!in_flight.is_empty() && in_flight.len() < everything);
     // A subset of what the log listed unfiltered: the filter only takes away.
     let listed = log_ids(&root);
     checkbox.set_checked(false);
-    checkbox
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&checkbox);
     settle().await;
     let unfiltered = log_ids(&root);
     assert!(listed.iter().all(|id| unfiltered.contains(id)));
     checkbox.set_checked(true);
-    checkbox
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&checkbox);
     settle().await;
     assert_eq!(log_ids(&root), listed);
 
@@ -831,13 +830,9 @@ async fn the_composer_offers_what_the_sender_may_send_and_sends_it_into_the_run(
         .clone()
         .unchecked_into::<web_sys::HtmlSelectElement>();
     message.set_value("1");
-    message
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&message);
     message.set_value("0");
-    message
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    changed(&message);
     settle().await;
     assert!(textarea.value().contains("CreateBooking"));
     button(&region, "Send").click();
