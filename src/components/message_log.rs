@@ -15,6 +15,16 @@ use crate::sim::MessageId;
 /// The pager's buttons, in the order of their `data-pager` index.
 const PAGERS: [Pager; 3] = [Pager::Older, Pager::Newer, Pager::Newest];
 
+/// The pager: the page's counts, then its buttons, each named by its index in [`PAGERS`].
+/// `aria-disabled` rather than `disabled`: a button that disables itself under the keyboard
+/// would drop the focus to the page.
+const PAGER: &str = concat!(
+    r#"<p class="log-count"></p>"#,
+    r#"<button type="button" data-pager="0" title="The page of older messages">Older</button>"#,
+    r#"<button type="button" data-pager="1" title="The page of newer messages">Newer</button>"#,
+    r#"<button type="button" data-pager="2" title="The newest messages, following new ones as they come">Newest</button>"#,
+);
+
 /// How many matching messages one page of the log shows.
 pub const LOG_ROWS: usize = 100;
 /// Scrolled further than this from the bottom, in CSS pixels, the reader has left the
@@ -55,7 +65,10 @@ pub fn MessageLog(
             (ids, sim.config().history_limit)
         })
         .unwrap_or_default();
-    let filters = filters_markup(&service_ids);
+    let header = format!(
+        r#"<h2>Message log</h2><div class="log-filters">{}</div>"#,
+        filters_markup(&service_ids)
+    );
     let filter = move || LogFilter {
         kind: kind.get(),
         service: Some(service.get()).filter(|s| !s.is_empty()),
@@ -237,36 +250,27 @@ pub fn MessageLog(
             class:has-chain=move || chain.with(Option::is_some)
             aria-label="Message log"
         >
-            <header class="panel-header">
-                <h2>"Message log"</h2>
-                // Fixed markup with one handler for its three controls, which costs the page
-                // less than a view of each.
-                <div class="log-filters" inner_html=filters on:change=move |ev| {
-                    match clicked_attribute::<String>(&ev, "data-filter").as_deref() {
-                        Some("kind") => set_kind.set(KindFilter::parse(&event_target_value(&ev))),
-                        Some("service") => set_service.set(event_target_value(&ev)),
-                        _ => set_in_flight_only.set(event_target_checked(&ev)),
-                    }
-                    refilter();
-                }></div>
-            </header>
+            // Fixed markup with one handler for the filters' three controls, which costs the
+            // page less than a view of each.
+            <header class="panel-header" inner_html=header on:change=move |ev| {
+                match clicked_attribute::<String>(&ev, "data-filter").as_deref() {
+                    Some("kind") => set_kind.set(KindFilter::parse(&event_target_value(&ev))),
+                    Some("service") => set_service.set(event_target_value(&ev)),
+                    _ => set_in_flight_only.set(event_target_checked(&ev)),
+                }
+                refilter();
+            }></header>
             <div
                 class="log-pager"
                 role="group"
                 aria-label="Log pages"
+                inner_html=PAGER
                 on:click=move |ev| {
                     if let Some(button) = clicked_attribute::<usize>(&ev, "data-pager").and_then(|i| PAGERS.get(i)) {
                         turn_page(*button);
                     }
                 }
-            >
-                <p class="log-count"></p>
-                // aria-disabled rather than disabled: a button that disables itself under the
-                // keyboard would drop the focus to the page.
-                <button type="button" data-pager="0" title="The page of older messages">"Older"</button>
-                <button type="button" data-pager="1" title="The page of newer messages">"Newer"</button>
-                <button type="button" data-pager="2" title="The newest messages, following new ones as they come">"Newest"</button>
-            </div>
+            ></div>
             <div
                 class="log-body"
                 // Over any part of the log, it holds; over a row, the diagram previews it.
@@ -301,6 +305,26 @@ pub fn MessageLog(
                     preview.set(None);
                     update_hold();
                 }
+                on:pointerdown=move |ev| pressed.set_value(clicked_attribute(&ev, "data-message-id"))
+                on:click=move |ev| {
+                    let at_press = pressed.get_value();
+                    pressed.set_value(None);
+                    if clicked_attribute::<String>(&ev, "data-read-payload").is_some() {
+                        on_read_payload.run(());
+                    } else if clicked_attribute::<String>(&ev, "data-newest").is_some() {
+                        show_newest();
+                    // A row inside an open fold is a row; the fold's own line toggles it.
+                    } else if let Some(id) = at_press.or_else(|| clicked_attribute(&ev, "data-message-id")) {
+                        selected.set(Some(id));
+                    } else if let Some(first) = clicked_attribute::<MessageId>(&ev, "data-fold") {
+                        expanded.update(|open| match open.iter().position(|&f| f == first) {
+                            Some(i) => {
+                                open.remove(i);
+                            }
+                            None => open.push(first),
+                        });
+                    }
+                }
             >
                 <div
                     class="log-scroll"
@@ -318,37 +342,13 @@ pub fn MessageLog(
                         scrolled_away.set_value(distance > FOLLOW_SLACK_PX);
                         update_hold();
                     }
-                >
-                    <p class="log-empty"></p>
-                    // One click handler for the whole list, and rows patched in place from the
+                    // The note when no row shows, and the list: one click handler for the whole
+                    // list (on the log's body, below), and rows patched in place from the
                     // listing (above): a keyed list with a handler and an owner per row leaked
                     // wasm memory at 1,600 messages a second (bench/run.sh memory section).
-                    <ol
-                        class="log-entries"
-                        on:pointerdown=move |ev| pressed.set_value(clicked_attribute(&ev, "data-message-id"))
-                        on:click=move |ev| {
-                            let at_press = pressed.get_value();
-                            pressed.set_value(None);
-                            if clicked_attribute::<String>(&ev, "data-read-payload").is_some() {
-                                on_read_payload.run(());
-                                return;
-                            }
-                            // A row inside an open fold is a row; the fold's own line toggles it.
-                            if let Some(id) = at_press.or_else(|| clicked_attribute(&ev, "data-message-id")) {
-                                selected.set(Some(id));
-                            } else if let Some(first) = clicked_attribute::<MessageId>(&ev, "data-fold") {
-                                expanded.update(|open| match open.iter().position(|&f| f == first) {
-                                    Some(i) => {
-                                        open.remove(i);
-                                    }
-                                    None => open.push(first),
-                                });
-                            }
-                        }
-                    >
-                    </ol>
-                </div>
-                <button type="button" class="log-new" hidden on:click=move |_| show_newest()></button>
+                    inner_html=r#"<p class="log-empty"></p><ol class="log-entries"></ol>"#
+                ></div>
+                <button type="button" class="log-new" data-newest hidden></button>
             </div>
         </section>
     }
