@@ -447,6 +447,9 @@ await test("16.4 every step has a caption, and Step back then Step gives the sam
   try {
     const captionText = () => p.locator(".step-caption").innerText();
     expect((await p.locator('section[aria-label="Narration"][aria-live="polite"]').count()) === 1, "the step is narrated in a polite live region");
+    // The caption is a status, found as one, but silent: narration already speaks the step.
+    expect((await p.getByRole("status").filter({ hasText: "Press a scenario button" }).count()) === 1, "the caption is a status");
+    expect((await p.locator(".step-caption").getAttribute("aria-live")) === "off", "the caption is not spoken twice");
     await p.getByRole("button", { name: "Pause" }).click();
     await p.getByRole("button", { name: "Book FL123" }).click();
     const step = p.getByRole("button", { name: "Step", exact: true });

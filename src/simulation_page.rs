@@ -634,7 +634,9 @@ pub fn SimulationPage(
                 on_traffic
             />
             <div class="caption-row">
-                <p class="step-caption">{first_caption}</p>
+                // A status, as an automation finds it, but silent: narration speaks the
+                // same step, and a second live region would say it twice.
+                <p class="step-caption" role="status" aria-live="off">{first_caption}</p>
                 <ViewOptions stage_view=stage_view.write_only() reduce_motion />
                 <FlowExports request=export_request file_stem />
                 <ShareLink run_json run_replaced />
