@@ -32,6 +32,7 @@ pub mod model_files;
 pub mod model_reader;
 pub mod narration;
 pub mod on_demand;
+pub mod page_run;
 pub mod painter;
 pub mod refresh;
 pub mod share;

@@ -14,6 +14,7 @@ use crate::asyncapi_worker::{self, Bundled};
 use crate::loaded::Start;
 use crate::model_reader::{read_gallery_model, read_model_text, read_model_value};
 use crate::on_demand::{on_demand, PartMissing};
+use crate::page_run::PageRun;
 
 /// What the person asked of the model picker.
 pub(crate) enum ModelJob {
@@ -23,17 +24,14 @@ pub(crate) enum ModelJob {
     Text(String),
     /// A gallery model, by its key.
     Gallery(String),
-    /// The model in use (its JSON text) saved as a file named `name`.
-    Save { name: String, text: String },
+    /// The model in use saved as a file named `name`.
+    Save { name: String, run: PageRun },
     /// AsyncAPI files picked or dropped (a JavaScript array of `File`s).
     AsyncApiFiles(JsValue),
     /// A set of AsyncAPI documents that ships with the page.
     AsyncApiBundled(Bundled),
-    /// The model in use (its JSON text) exported as a zip the browser saves as `file_name`.
-    AsyncApiExport {
-        model_json: String,
-        file_name: String,
-    },
+    /// The model in use exported as a zip the browser saves as `file_name`.
+    AsyncApiExport { run: PageRun, file_name: String },
 }
 
 /// Runs a job. A model it opens starts the page on it (saying how it was read, for
@@ -87,15 +85,18 @@ fn model_files_part(
                     Err(missing) => on_invalid.try_run(refusal(&missing.to_string())),
                 };
             }
-            ModelJob::Save { name, text } => {
+            ModelJob::Save { name, run } => {
+                let Some(text) = run.model_json() else {
+                    return;
+                };
                 if download(&name, &text).is_none() {
                     let _ = on_invalid.try_run("The browser could not save the model.".into());
                 }
             }
-            ModelJob::AsyncApiExport {
-                model_json,
-                file_name,
-            } => {
+            ModelJob::AsyncApiExport { run, file_name } => {
+                let Some(model_json) = run.model_json() else {
+                    return;
+                };
                 let done = asyncapi_worker::export(&model_json, &file_name).await;
                 say(status.as_ref(), "");
                 if let Err(why) = done {

@@ -24,9 +24,9 @@ use crate::live::LiveSim;
 use crate::loaded::Start;
 use crate::narration;
 use crate::on_demand::{on_demand, part_holder};
+use crate::page_run::PageRun;
 use crate::painter::Painter;
 use crate::refresh::{Lane, RefreshSchedule, VIEW_REFRESH_MS};
-use crate::share::SharedRun;
 use crate::sim::{
     DeadLetterOp, FaultChange, Happening, Input, Journal, MessageId, Preset, ServiceIdx, Sim,
     SimConfig, SimError, SimTime, UserMessage,
@@ -54,10 +54,10 @@ pub fn SimulationPage(
     let is_airline = start.model.is_airline();
     // A model read from a document can be changed in the page (kinds, reactions); the
     // editor opens at once when rules decided its kinds (an AsyncAPI import).
-    let declared = start.model.model().map(|m| {
-        let json = start.model.to_json().to_string();
-        (json, m.messages.iter().any(|x| x.kind_rule.is_some()))
-    });
+    let declared = start
+        .model
+        .model()
+        .map(|m| m.messages.iter().any(|x| x.kind_rule.is_some()));
     // A shared link may bring its own seed; Step back and Reset start from it again.
     let config = StoredValue::new(SimConfig {
         seed: start.seed,
@@ -478,16 +478,13 @@ pub fn SimulationPage(
         }
     });
 
-    // The run so far as a link: the model (a gallery model by its key, a model of the
-    // user's whole), the seed and every input, nothing derived.
-    let run_json = Callback::new(move |()| {
-        let run = SharedRun {
-            model: model.with_value(|m| m.key.map_or_else(|| m.to_json(), Into::into)),
-            seed: config.with_value(|c| c.seed),
-            inputs: journal.with_value(|j| j.inputs().to_vec()),
-        };
-        sim.with_value(|s| run.to_json(s.topology()))
-    });
+    // The run, written out only by the parts that share, export or save it.
+    let run = PageRun {
+        model,
+        config,
+        journal,
+        sim,
+    };
     // A shared run is replayed onto the fresh start, which then waits, paused, where it was
     // shared. A run the model refuses leaves the fresh start, and says why.
     if let Some(inputs) = start.replay.clone() {
@@ -505,9 +502,6 @@ pub fn SimulationPage(
             ))),
         }
     }
-    let model_json = Callback::new(move |()| {
-        model.with_value(|m| serde_json::to_string_pretty(&m.to_json()).unwrap_or_default())
-    });
     let model_key = model.with_value(|m| m.key);
     let model_title = model.with_value(|m| m.title.clone());
     let file_stem = crate::loaded::file_slug(&model_title);
@@ -522,17 +516,15 @@ pub fn SimulationPage(
     let sequence_shown = move || stage_view.get().shows_sequence();
     let (visible_window, set_visible_window) = signal(None::<Window>);
     // An export is written by the worker from the run so far, replayed: the request carries
-    // the run as a share link does, and what the page shows (selection, window, styles).
+    // what the page shows (selection, window, styles); the export's part adds the run.
     let export_request = Callback::new(move |what: String| {
         serde_json::json!({
             "op": "flow-export",
-            "run": run_json.run(()),
             "selected": selected_message.get_untracked(),
             "window": visible_window.get_untracked().map(|w| [w.from, w.to]),
             "css": if what == "svg" { crate::file_save::diagram_css() } else { String::new() },
             "what": what,
         })
-        .to_string()
     });
     let scenarios = model.with_value(|m| m.scenarios());
 
@@ -617,7 +609,7 @@ pub fn SimulationPage(
                     <time class="clock-time">{clock}</time>
                     <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
                 </p>
-                <ModelPicker current=model_key title=model_title model_json on_start on_invalid />
+                <ModelPicker current=model_key title=model_title run on_start on_invalid />
             </header>
             <section class="top-bar" aria-label="Playback and view">
             <Controls
@@ -638,8 +630,8 @@ pub fn SimulationPage(
                 // same step, and a second live region would say it twice.
                 <p class="step-caption" role="status" aria-live="off">{first_caption}</p>
                 <ViewOptions stage_view=stage_view.write_only() reduce_motion />
-                <FlowExports request=export_request file_stem />
-                <ShareLink run_json run_replaced />
+                <FlowExports request=export_request run file_stem />
+                <ShareLink run run_replaced />
             </div>
             </section>
             <Notice message=notice />
@@ -678,7 +670,7 @@ pub fn SimulationPage(
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
                         <DeadLetters live=panels_live on_dead_letter />
                         <Composer live=panels_live example=composer_example on_send=on_compose />
-                        {declared.clone().map(|(model_json, open)| part_holder(Box::pin(on_demand!(model_editor_part(model_json, open, on_start, on_invalid)))))}
+                        {declared.map(|open| part_holder(Box::pin(on_demand!(model_editor_part(model, open, on_start, on_invalid)))))}
                     </Show>
                 </div>
                 <aside class="side">

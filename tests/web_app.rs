@@ -710,10 +710,19 @@ async fn copy_link_shows_a_link_that_unpacks_to_the_run() {
     use contrail::components::ShareLink;
     let container = fresh_container();
     let run = r#"{"contrailLink":1,"model":"airline","seed":3,"inputs":[]}"#;
-    let run_json = Callback::new(move |()| run.to_string());
+    let config = contrail::sim::SimConfig {
+        seed: 3,
+        ..Default::default()
+    };
+    let page_run = contrail::page_run::PageRun {
+        model: StoredValue::new(contrail::loaded::LoadedModel::airline()),
+        sim: StoredValue::new_local(contrail::sim::Sim::airline(config.clone())),
+        config: StoredValue::new(config),
+        journal: StoredValue::new_local(Default::default()),
+    };
     let run_replaced = RwSignal::new(0u32);
     let _handle = leptos::mount::mount_to(container.clone(), move || {
-        view! { <ShareLink run_json run_replaced /> }
+        view! { <ShareLink run=page_run run_replaced /> }
     });
     settle().await;
     assert!(

@@ -3,6 +3,7 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::asyncapi_worker::ask;
@@ -12,6 +13,7 @@ use crate::flow::svg_export::LEGEND_HEIGHT;
 use crate::geometry::{VIEW_HEIGHT, VIEW_WIDTH};
 use crate::link_codec;
 use crate::on_demand::{on_demand, PartMissing};
+use crate::page_run::PageRun;
 
 /// The PNG's size in CSS pixels: the diagram's view and the legend under it.
 const PNG_SIZE: (f64, f64) = (VIEW_WIDTH, VIEW_HEIGHT + LEGEND_HEIGHT);
@@ -41,7 +43,9 @@ const MENU: &str = concat!(
 pub fn FlowExports(
     /// The worker's request for an export (`mermaid`, `svg`, `otlp` or `log`) of the run as
     /// it is now (see `worker_ops`).
-    request: Callback<String, String>,
+    request: Callback<String, Value>,
+    /// The run so far, which the worker replays to write the export.
+    run: PageRun,
     /// The downloaded files' names start with this (the model's name, as a file name).
     file_stem: String,
 ) -> impl IntoView {
@@ -63,7 +67,7 @@ pub fn FlowExports(
         show(&menu, ".flow-export-status", "Writing it…", false);
         spawn_local(async move {
             let told = menu.clone();
-            match on_demand!(export_part(told, request, then, stem)).await {
+            match on_demand!(export_part(told, request, run, then, stem)).await {
                 Ok(exporting) => exporting.await,
                 Err(missing) => show(&menu, ".flow-export-status", &missing.to_string(), false),
             }
@@ -80,10 +84,16 @@ pub fn FlowExports(
 )]
 fn export_part(
     menu: web_sys::Element,
-    request: String,
+    mut request: Value,
+    run: PageRun,
     then: String,
     stem: String,
 ) -> Result<Pin<Box<dyn Future<Output = ()>>>, PartMissing> {
+    let Some(run) = run.run_json() else {
+        return Ok(Box::pin(async {}));
+    };
+    request["run"] = run.into();
+    let request = request.to_string();
     Ok(Box::pin(async move {
         let said = match ask(&request).await {
             Ok(reply) => {

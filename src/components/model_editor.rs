@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::asyncapi_worker;
 use crate::components::clicked_attribute;
-use crate::loaded::Start;
+use crate::loaded::{LoadedModel, Start};
 use crate::model_reader::read_model_value;
 use crate::on_demand::on_demand;
 
@@ -21,7 +21,7 @@ use crate::on_demand::on_demand;
 #[component]
 pub fn ModelEditor(
     /// The model in use as a document.
-    model_json: String,
+    model: Value,
     /// Open from the start (a model whose kinds were decided by rules); else on request.
     open: bool,
     /// Loads the changed model: the page is built again for it.
@@ -29,7 +29,6 @@ pub fn ModelEditor(
     /// Explains a change the model's rules refuse; the model stays as it was.
     on_invalid: Callback<String>,
 ) -> impl IntoView {
-    let model: Value = serde_json::from_str(&model_json).unwrap_or(Value::Null);
     let model = StoredValue::new(model);
     let loaded = StoredValue::new(false);
     let load = move |holder: web_sys::Element| {
@@ -151,10 +150,11 @@ pub fn ModelEditor(
     leptos::wasm_split::wasm_split(model_editor, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
 pub fn model_editor_part(
-    model_json: String,
+    model: StoredValue<LoadedModel>,
     open: bool,
     on_start: Callback<Start>,
     on_invalid: Callback<String>,
 ) -> Result<AnyView, PartMissing> {
-    Ok(view! { <ModelEditor model_json open on_start on_invalid /> }.into_any())
+    let model = model.with_value(LoadedModel::to_json);
+    Ok(view! { <ModelEditor model open on_start on_invalid /> }.into_any())
 }

@@ -6,6 +6,7 @@ use crate::components::clicked_attribute;
 use crate::loaded::{LoadedModel, Start, GALLERY};
 use crate::markup::escape;
 use crate::model_files::{run_model_job, say, ModelJob};
+use crate::page_run::PageRun;
 
 /// The controls after the model list, as fixed markup: one element with delegated handlers
 /// costs the first load far less than a view per control, and what they do is a part
@@ -69,8 +70,8 @@ pub fn ModelPicker(
     current: Option<&'static str>,
     /// The model in use's name.
     title: String,
-    /// The model in use as a document, for Save model and Export AsyncAPI.
-    model_json: Callback<(), String>,
+    /// The run, whose model Save model and Export AsyncAPI write out.
+    run: PageRun,
     /// Loads a model: the page is built again for it.
     on_start: Callback<Start>,
     /// Explains a model that could not be opened.
@@ -140,7 +141,7 @@ pub fn ModelPicker(
             }
             Some("save") => ModelJob::Save {
                 name: format!("{slug}.contrail.json"),
-                text: model_json.run(()),
+                run,
             },
             Some("paste") => {
                 let Some(area) = find(&holder, "textarea") else {
@@ -154,7 +155,7 @@ pub fn ModelPicker(
             Some("export") => {
                 say(status.as_ref(), "Exporting…");
                 ModelJob::AsyncApiExport {
-                    model_json: model_json.run(()),
+                    run,
                     file_name: format!("{slug}-asyncapi.zip"),
                 }
             }

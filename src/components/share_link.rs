@@ -2,14 +2,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::link_codec;
+use crate::on_demand::{on_demand, PartMissing};
+use crate::page_run::PageRun;
 
 /// "Copy link": puts a link to this exact run (model, seed and every input so far) in the
 /// address bar and on the clipboard, and shows it in a field to copy by hand when the
 /// clipboard is not allowed. The run travels in the fragment, so it never reaches a server.
 #[component]
 pub fn ShareLink(
-    /// The run so far as a shared link's JSON text.
-    run_json: Callback<(), String>,
+    /// The run so far, which the link describes.
+    run: PageRun,
     /// Changes when the run is replaced by another (Reset, Step back): a link copied before
     /// describes a run no longer on screen.
     #[prop(into)]
@@ -26,44 +28,10 @@ pub fn ShareLink(
         now
     });
     let copy = move |_| {
-        let json = run_json.run(());
         spawn_local(async move {
-            let fragment = match link_codec::pack(&json).await {
-                Ok(fragment) => fragment,
-                Err(error) => {
-                    status.set(format!("No link: {error}."));
-                    return;
-                }
-            };
-            // The page may have been replaced (another model) while the link was packed.
-            let Some(window) = web_sys::window().filter(|_| link.try_get_untracked().is_some())
-            else {
-                return;
-            };
-            let location = window.location();
-            let page = format!(
-                "{}{}{}",
-                location.origin().unwrap_or_default(),
-                location.pathname().unwrap_or_default(),
-                location.search().unwrap_or_default()
-            );
-            let url = format!("{page}{fragment}");
-            // Replaced, not pushed: Back should leave the page, not step through links.
-            if let Ok(history) = window.history() {
-                let _ =
-                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            if let Err(missing) = on_demand!(copy_link_part(run, link, status)).await {
+                status.set(missing.to_string());
             }
-            let copied = wasm_bindgen_futures::JsFuture::from(
-                window.navigator().clipboard().write_text(&url),
-            )
-            .await
-            .is_ok();
-            let _ = link.try_set(Some(url));
-            let _ = status.try_set(if copied {
-                "Link copied".into()
-            } else {
-                "Copy it from the field".into()
-            });
         });
     };
     view! {
@@ -89,4 +57,56 @@ pub fn ShareLink(
             <span class="share-status" role="status">{move || status.get()}</span>
         </div>
     }
+}
+
+/// Packs the run into a link, puts it in the address bar and on the clipboard, and says
+/// which: a part of its own, fetched on the first Copy link, since most visitors never share.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(copy_link, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn copy_link_part(
+    run: PageRun,
+    link: RwSignal<Option<String>>,
+    status: RwSignal<String>,
+) -> Result<(), PartMissing> {
+    let Some(json) = run.run_json() else {
+        return Ok(());
+    };
+    spawn_local(async move {
+        let fragment = match link_codec::pack(&json).await {
+            Ok(fragment) => fragment,
+            Err(error) => {
+                status.set(format!("No link: {error}."));
+                return;
+            }
+        };
+        // The page may have been replaced (another model) while the link was packed.
+        let Some(window) = web_sys::window().filter(|_| link.try_get_untracked().is_some()) else {
+            return;
+        };
+        let location = window.location();
+        let page = format!(
+            "{}{}{}",
+            location.origin().unwrap_or_default(),
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let url = format!("{page}{fragment}");
+        // Replaced, not pushed: Back should leave the page, not step through links.
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+        let copied =
+            wasm_bindgen_futures::JsFuture::from(window.navigator().clipboard().write_text(&url))
+                .await
+                .is_ok();
+        let _ = link.try_set(Some(url));
+        let _ = status.try_set(if copied {
+            "Link copied".into()
+        } else {
+            "Copy it from the field".into()
+        });
+    });
+    Ok(())
 }

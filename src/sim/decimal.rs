@@ -48,7 +48,9 @@ pub fn shortest(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf" } else { "-inf" }.into();
     }
-    let mut text = serde_json::Value::from(x).to_string();
+    // An `f64` alone, not a `Value`: writing a whole `Value` would link its writer for
+    // strings, arrays and maps into the first load, which nothing else there needs.
+    let mut text = serde_json::to_string(&x).unwrap_or_default();
     if text.ends_with(".0") {
         text.truncate(text.len() - 2);
     }
