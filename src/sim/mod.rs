@@ -69,6 +69,7 @@ mod engine;
 mod error;
 pub mod geo;
 mod journal;
+mod json_text;
 mod kind_rule;
 mod maps;
 mod message;
@@ -90,6 +91,7 @@ pub use engine::{
 };
 pub use error::SimError;
 pub use journal::{DeadLetterOp, Input, Journal, Replayed};
+pub use json_text::read_json;
 pub use kind_rule::KindRule;
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};
 pub use rng::SplitMix64;

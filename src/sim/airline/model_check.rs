@@ -142,13 +142,13 @@ fn literal(model: &Model) -> String {
     out.push_str(
         "use serde_json::Value;\n\n\
          use crate::sim::model::{\n    FirstQuery, Mapping, MessageDef, MessageSpec, Model, Output, Reaction, ScenarioDef, ServiceDef, Source, Step, Timing,\n};\n\
-         use crate::sim::Role;\n\n",
+         use crate::sim::{read_json, Role};\n\n",
     );
     // The helpers stay out of line, and lists are tables of text: built inline, every
     // string of the model was its own allocation and copy in the first load's code.
     out.push_str(
         "#[inline(never)]\nfn s(text: &str) -> String {\n    text.to_string()\n}\n\n\
-         #[inline(never)]\nfn j(text: &str) -> Value {\n    serde_json::from_str(text).unwrap_or(Value::Null)\n}\n\n\
+         #[inline(never)]\nfn j(text: &str) -> Value {\n    read_json(text).unwrap_or(Value::Null)\n}\n\n\
          #[inline(never)]\nfn t(list: &[&str]) -> Vec<String> {\n    list.iter().map(|x| s(x)).collect()\n}\n\n\
          #[inline(never)]\nfn maps(list: &[(char, &str, &str)]) -> Vec<Mapping> {\n    list.iter()\n        .map(|&(kind, from, to)| Mapping {\n            source: match kind {\n                'm' => Source::Message(s(from)),\n                'a' => Source::Answer(s(from)),\n                's' => Source::State(s(from)),\n                _ => Source::Value(j(from)),\n            },\n            to: s(to),\n        })\n        .collect()\n}\n\n",
     );

@@ -9,7 +9,7 @@ use crate::sim::model::{
     FirstQuery, Mapping, MessageDef, MessageSpec, Model, Output, Reaction, ScenarioDef, ServiceDef,
     Source, Step, Timing,
 };
-use crate::sim::Role;
+use crate::sim::{read_json, Role};
 
 #[inline(never)]
 fn s(text: &str) -> String {
@@ -18,7 +18,7 @@ fn s(text: &str) -> String {
 
 #[inline(never)]
 fn j(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
+    read_json(text).unwrap_or(Value::Null)
 }
 
 #[inline(never)]
