@@ -39,21 +39,21 @@ pub fn ShareLink(
             <button on:click=copy title="A link that opens this exact run, paused where it is now">
                 "Copy link"
             </button>
-            <Show when=move || link.with(Option::is_some)>
-                <input
-                        class="share-url"
-                        type="text"
-                        aria-label="Share link"
-                        readonly
-                        prop:value=move || link.get().unwrap_or_default()
-                        on:focus=move |ev| {
-                            use wasm_bindgen::JsCast;
-                            if let Some(field) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                field.select();
-                            }
-                        }
-                    />
-            </Show>
+            // Always there, hidden until there is a link: cheaper than a view made on demand.
+            <input
+                class="share-url"
+                type="text"
+                aria-label="Share link"
+                readonly
+                hidden=move || link.with(Option::is_none)
+                prop:value=move || link.get().unwrap_or_default()
+                on:focus=move |ev| {
+                    use wasm_bindgen::JsCast;
+                    if let Some(field) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                        field.select();
+                    }
+                }
+            />
             <span class="share-status" role="status">{move || status.get()}</span>
         </div>
     }
