@@ -1690,9 +1690,9 @@ await test("12.2 the page's wasm ships with its functions ordered for gzip and w
   expect(!("name" in shipped), "the names used to order the functions are not shipped");
 });
 
-await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer and another model's reader each fetch theirs once, when first wanted", async () => {
+await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer, Copy link and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["composer", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_files", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["composer", "copy_link", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_files", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1726,16 +1726,19 @@ await test("12.4 what most people never open loads on demand: the first load fet
     // The composer is closed at first: opening it fetches its form.
     expect((await p.getByRole("region", { name: "Composer" }).locator("select").count()) === 0, "the composer's form is not there before it is opened");
     await openComposer(p);
+    // Copy link packs the run in a part of its own.
+    await p.getByRole("button", { name: "Copy link" }).click();
+    await p.getByRole("textbox", { name: "Share link" }).waitFor({ timeout: 10000 });
     const once = JSON.stringify([...parts].sort());
-    expect(once === '["composer","exports","inspected_message","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
+    expect(once === '["composer","copy_link","exports","inspected_message","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
     // The airline starts from its model as Rust: the model reader comes with the first
     // other model.
     const services = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join());
     await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
     await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== services, 10000);
     // (A model read from a document also has the model editor, a part of its own.)
-    await until(() => parts.length, (n) => n === 9, 10000);
-    expect(JSON.stringify(parts.slice(6).sort()) === '["model_editor","model_files","model_reader"]', `opening the saga fetched the model list's code, the model reader and its editor: ${parts}`);
+    await until(() => parts.length, (n) => n === 10, 10000);
+    expect(JSON.stringify(parts.slice(7).sort()) === '["model_editor","model_files","model_reader"]', `opening the saga fetched the model list's code, the model reader and its editor: ${parts}`);
   } finally {
     await p.close();
   }
