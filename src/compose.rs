@@ -164,8 +164,8 @@ pub fn to_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::sim::{Sim, SimConfig};
-    use serde_json::json;
 
     fn airline() -> Topology {
         Sim::airline(SimConfig::default()).topology().clone()

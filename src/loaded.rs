@@ -349,7 +349,7 @@ mod tests {
         let route = "GET /api/loyalty/customers/{customerId}/points";
         assert_eq!(
             payloads::query_example(route).unwrap(),
-            serde_json::json!({"customerId": "C12345"})
+            crate::json!({"customerId": "C12345"})
         );
         assert_eq!(payloads::example("GetLoyaltyPoints"), None);
     }

@@ -14,7 +14,9 @@
 //! Services are named by id, never by index, so a link stays readable and a model that
 //! lists its services in another order still replays it.
 
-use serde_json::{json, Map, Value};
+use crate::json;
+
+use serde_json::{Map, Value};
 
 use crate::sim::{
     DeadLetterOp, FaultChange, Input, MessageKind, Preset, RetryPolicy, Topology, UserMessage,

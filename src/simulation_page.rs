@@ -518,7 +518,7 @@ pub fn SimulationPage(
     // An export is written by the worker from the run so far, replayed: the request carries
     // what the page shows (selection, window, styles); the export's part adds the run.
     let export_request = Callback::new(move |what: String| {
-        serde_json::json!({
+        crate::json!({
             "op": "flow-export",
             "selected": selected_message.get_untracked(),
             "window": visible_window.get_untracked().map(|w| [w.from, w.to]),

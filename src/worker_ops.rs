@@ -9,7 +9,9 @@
 //!   "selected": id, "window": [from, to], "css": "…"}` → `{"text": "…"}` (see `flow::exports`);
 //! * any of them → `{"error": "…"}` when it cannot.
 
-use serde_json::{json, Value};
+use crate::json;
+
+use serde_json::Value;
 
 use crate::flow::exports::{export, ExportRequest};
 use crate::markup::{to_html, Element, Node};

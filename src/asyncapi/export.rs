@@ -3,7 +3,9 @@
 //! behaviour in `x-contrail-reactions`, and the rest of the model in `x-contrail-service`
 //! and `x-contrail-system`, so importing them gives the same model back.
 
-use serde_json::{json, Map, Value};
+use crate::json;
+
+use serde_json::{Map, Value};
 
 use super::yaml_out::to_yaml;
 use super::zip::write_zip;

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use crate::json;
+
+use serde_json::{Map, Value};
 
 use super::classify::{decide, Evidence};
 use super::instance::instance_of;

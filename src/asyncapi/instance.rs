@@ -152,7 +152,7 @@ fn string(s: &Map<String, Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn required_fields_only_with_enums_formats_and_bounds() {

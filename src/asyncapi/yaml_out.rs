@@ -99,7 +99,7 @@ fn block(v: &Value, indent: usize, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn nested_values_come_out_as_block_yaml() {

@@ -146,7 +146,7 @@ async fn finish(menu: &web_sys::Element, text: &str, then: &str, stem: &str) -> 
             show(menu, ".mermaid-text", text, false);
             // mermaid.live's own state: the code, and its configuration as a JSON string.
             let state =
-                serde_json::json!({"code": text, "mermaid": "{\"theme\":\"default\"}"}).to_string();
+                crate::json!({"code": text, "mermaid": "{\"theme\":\"default\"}"}).to_string();
             let fragment = match link_codec::pack(&state).await {
                 Ok(fragment) => fragment,
                 Err(why) => return format!("No Mermaid Live link: {why}."),

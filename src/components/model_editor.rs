@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
+use crate::json;
 use crate::on_demand::PartMissing;
 use leptos::task::spawn_local;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::asyncapi_worker;

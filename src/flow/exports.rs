@@ -114,9 +114,9 @@ fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::share::SharedRun;
     use crate::sim::{Input, Scenario};
-    use serde_json::json;
 
     /// A link's JSON for the airline after Book FL123 and `ms` of simulated time.
     fn run_after(ms: u64) -> (String, Sim) {

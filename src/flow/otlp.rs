@@ -9,7 +9,9 @@
 //!   the server, its child, while the server answers.
 //! * A message sent while its sender handled another hangs under that handling's span.
 
-use serde_json::{json, Value};
+use crate::json;
+
+use serde_json::Value;
 
 use crate::sim::{
     DeliveryEnd, Envelope, MessageKind, Outcome, ServiceIdx, Sim, SimTime, SplitMix64,

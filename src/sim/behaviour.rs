@@ -1,7 +1,9 @@
 //! What a service's behaviour may see and do. The engine owns transport, timing and queues;
 //! a behaviour only decides what a message means for its own state and what to send next.
 
-use serde_json::{json, Value};
+use crate::json;
+
+use serde_json::Value;
 
 use super::error::SimError;
 use super::message::Envelope;

@@ -1,5 +1,6 @@
+use crate::json;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::time::{iso_time, SimTime};
 use super::topology::{ServiceIdx, Topology};

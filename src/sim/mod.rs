@@ -69,6 +69,7 @@ mod engine;
 mod error;
 pub mod geo;
 mod journal;
+mod json_macro;
 mod json_text;
 mod kind_rule;
 mod maps;
@@ -91,6 +92,7 @@ pub use engine::{
 };
 pub use error::SimError;
 pub use journal::{DeadLetterOp, Input, Journal, Replayed};
+pub use json_macro::json_value;
 pub use json_text::read_json;
 pub use kind_rule::KindRule;
 pub use message::{CorrelationId, Envelope, MessageId, MessageKind};

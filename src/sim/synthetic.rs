@@ -1,7 +1,9 @@
 //! A generated topology for benchmarks: many services, many edges, a fixed number of tokens
 //! relayed forever. It uses the same engine, happenings and `Topology::edges` as the airline.
 
-use serde_json::{json, Value};
+use crate::json;
+
+use serde_json::Value;
 
 use super::behaviour::{Ctx, Outgoing, QueryResult, Rejection, ServiceBehaviour};
 use super::engine::{Sim, SimConfig};

@@ -22,7 +22,7 @@ pub use services::{
     DEMAND_WINDOW_MS,
 };
 
-use serde_json::json;
+use crate::json;
 
 use super::behaviour::{Outgoing, Passive, ServiceBehaviour};
 use super::decimal::clamped;

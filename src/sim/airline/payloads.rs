@@ -104,7 +104,7 @@ pub fn check(type_name: &str, payload: &Value) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn every_example_passes_its_own_check_and_a_changed_one_fails_where_it_changed() {

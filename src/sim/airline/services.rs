@@ -7,7 +7,9 @@ use crate::sim::sorted::{SortedMap, SortedSet};
 
 use crate::sim::maps::{map_of, object_of};
 
-use serde_json::{json, Value};
+use crate::json;
+
+use serde_json::Value;
 
 use super::payloads::{list, number, text, DemandTrend};
 use super::seed::{self, SeedFlight, TIERS};

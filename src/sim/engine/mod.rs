@@ -27,7 +27,9 @@ use std::collections::VecDeque;
 use crate::sim::sorted::{SortedMap, SortedSet};
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use crate::json;
+
+use serde_json::{Map, Value};
 
 use super::behaviour::{Outgoing, ServiceBehaviour};
 use super::error::SimError;

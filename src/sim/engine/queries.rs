@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serde_json::json;
+use crate::json;
 
 use super::happening::{Happening, Outcome};
 use super::{Item, Queued, Sim};

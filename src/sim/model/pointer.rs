@@ -93,7 +93,7 @@ pub fn set_pointer(target: &mut Value, pointer: &str, value: Value) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn set_pointer_creates_replaces_and_appends() {

@@ -44,7 +44,7 @@ pub fn same_shape(example: &Value, actual: &Value, at: &str) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn extra_fields_pass_and_the_first_difference_is_named_by_pointer() {
