@@ -13,8 +13,3 @@ fn main() {
         std::time::Duration::ZERO,
     );
 }
-
-// Talc instead of the default dlmalloc: smaller in the wasm, and as fast.
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

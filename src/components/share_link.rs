@@ -30,7 +30,7 @@ pub fn ShareLink(
     let copy = move |_| {
         spawn_local(async move {
             if let Err(missing) = on_demand!(copy_link_part(run, link, status)).await {
-                status.set(missing.to_string());
+                let _ = status.try_set(missing.to_string());
             }
         });
     };
