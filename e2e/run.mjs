@@ -1692,7 +1692,7 @@ await test("12.2 the page's wasm ships with its functions ordered for gzip and w
 
 await test("12.4 what most people never open loads on demand: the first load fetches no part; the sequence, a service's details, a message's payload and Trace, an export, the composer, Copy link and another model's reader each fetch theirs once, when first wanted", async () => {
   const built = readdirSync(dist).map((f) => f.match(/^split_([a-z_]+)-[0-9a-f]+\.wasm$/)?.[1]).filter(Boolean).sort();
-  expect(JSON.stringify(built) === JSON.stringify(["composer", "copy_link", "dead_letter_list", "exports", "inspected_message", "model_editor", "model_files", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
+  expect(JSON.stringify(built) === JSON.stringify(["composer", "copy_link", "dead_letter_list", "engine", "exports", "inspected_message", "model_editor", "model_files", "model_reader", "sequence_view", "service_details", "trace_tree"]), `the release build's parts: ${built}`);
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(p);
   const parts = partsFetched(p);
@@ -1705,7 +1705,7 @@ await test("12.4 what most people never open loads on demand: the first load fet
     await bookAndSettle(p);
     await p.getByRole("button", { name: "Pause" }).click();
     await until(() => sequenceRegion(p).locator(".seq-arrow").count(), (n) => n > 3, 10000);
-    expect(JSON.stringify(parts) === '["sequence_view"]', `showing the sequence fetched its part only: ${parts}`);
+    expect(JSON.stringify([...parts].sort()) === '["engine","sequence_view"]', `showing the sequence and booking fetched their parts only: ${parts}`);
     await p.locator('g.node[data-service="loyalty"]').click();
     const details = p.locator('.service-details[data-service="loyalty"]');
     await details.waitFor({ timeout: 10000 });
@@ -1730,15 +1730,15 @@ await test("12.4 what most people never open loads on demand: the first load fet
     await p.getByRole("button", { name: "Copy link" }).click();
     await p.getByRole("textbox", { name: "Share link" }).waitFor({ timeout: 10000 });
     const once = JSON.stringify([...parts].sort());
-    expect(once === '["composer","copy_link","exports","inspected_message","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
+    expect(once === '["composer","copy_link","engine","exports","inspected_message","sequence_view","service_details","trace_tree"]', `each part fetched once: ${parts}`);
     // The airline starts from its model as Rust: the model reader comes with the first
     // other model.
     const services = await p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join());
     await p.getByRole("combobox", { name: "Model" }).selectOption("saga");
     await until(() => p.locator("g.node").evaluateAll((ns) => ns.map((n) => n.dataset.service).join()), (now) => now !== services, 10000);
     // (A model read from a document also has the model editor, a part of its own.)
-    await until(() => parts.length, (n) => n === 10, 10000);
-    expect(JSON.stringify(parts.slice(7).sort()) === '["model_editor","model_files","model_reader"]', `opening the saga fetched the model list's code, the model reader and its editor: ${parts}`);
+    await until(() => parts.length, (n) => n === 11, 10000);
+    expect(JSON.stringify(parts.slice(8).sort()) === '["model_editor","model_files","model_reader"]', `opening the saga fetched the model list's code, the model reader and its editor (the engine is here already): ${parts}`);
   } finally {
     await p.close();
   }
@@ -1791,6 +1791,58 @@ await test("12.6 the model files' part that cannot be fetched: importing says so
     await p.unroute(refused);
     await pick();
     await until(services, (now) => now === "booking,broker,loyalty,mobile-app", 30000);
+  } finally {
+    await p.close();
+  }
+});
+
+await test("12.7 the engine comes with the first sign of a person: not in the first load, fetched once at the first pointer; a press before it is here runs when it arrives; one that cannot be fetched says so and the next press fetches it", async () => {
+  // Not watched: a refused fetch is part of this test, and the loader logs it.
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const parts = partsFetched(p);
+  const engine = /\/split_engine-[0-9a-f]+\.wasm$/;
+  const rows = () => p.locator(".log-entry").count();
+  try {
+    await p.goto(server.url, { waitUntil: "load" });
+    await p.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+    await p.waitForLoadState("networkidle");
+    expect(parts.length === 0, `the first load fetched no part: ${parts}`);
+    // The clock runs at rest.
+    const clock = () => p.locator(".clock-time").innerText();
+    const before = await clock();
+    await until(clock, (now) => now !== before, 5000);
+    // A press from script, with no pointer before it: the press itself fetches the engine,
+    // and the booking runs once it is here.
+    await p.locator("[data-scenario]").first().evaluate((b) => b.click());
+    await until(rows, (n) => n > 0, 10000);
+    expect(JSON.stringify(parts) === '["engine"]', `the press fetched the engine: ${parts}`);
+    await until(() => p.locator('.log-entry[data-type="LoyaltyPointsCredited"]').count(), (n) => n > 0, 15000);
+    expect((await p.locator('.log-entry[data-type="CreateBooking"]:not(.delivery-row)').count()) === 1, "the booking ran once");
+    await p.mouse.move(400, 400);
+    await p.keyboard.press("Shift");
+    await p.waitForLoadState("networkidle");
+    expect(JSON.stringify(parts) === '["engine"]', `fetched once: ${parts}`);
+
+    // A fresh page whose engine cannot be fetched: the press says so, the page and its clock
+    // go on, and the next press fetches it and runs.
+    const q = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const qParts = partsFetched(q);
+    await q.route(engine, (route) => route.abort("internetdisconnected"));
+    try {
+      await q.goto(server.url, { waitUntil: "load" });
+      await q.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+      await q.getByRole("button", { name: "Book FL123" }).click();
+      const alert = q.getByRole("alert");
+      await until(() => alert.innerText().catch(() => ""), (t) => t.includes("could not be fetched"), 10000);
+      expect((await q.locator(".log-entry").count()) === 0, "nothing ran without the engine");
+      expect((await q.locator("g.node").count()) > 0, "the diagram is still there");
+      await q.unroute(engine);
+      await q.getByRole("button", { name: "Book FL123" }).click();
+      await until(() => q.locator(".log-entry").count(), (n) => n > 0, 10000);
+      expect(qParts.filter((n) => n === "engine").length >= 2, `asked again, fetched when it could be: ${qParts}`);
+    } finally {
+      await q.close();
+    }
   } finally {
     await p.close();
   }

@@ -18,6 +18,7 @@ pub mod diagram_focus;
 pub mod diagram_markup;
 pub mod diagram_table;
 pub mod dom_patch;
+pub mod engine;
 pub mod file_save;
 pub mod flow;
 pub mod geometry;

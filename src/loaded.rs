@@ -142,6 +142,22 @@ impl LoadedModel {
         matches!(self.behaviour, Behaviour::Airline)
     }
 
+    /// Who talks to whom in this model.
+    pub fn topology(&self) -> Result<Topology, SimError> {
+        match &self.behaviour {
+            Behaviour::Airline => crate::sim::airline::airline_topology(),
+            Behaviour::Declared(model, _) => model.to_topology(),
+        }
+    }
+
+    /// This model at rest ([`Sim::at_rest`]): what the page draws and runs its clock on
+    /// until the engine's part is there (see `engine.rs`). A model is checked when it is
+    /// loaded; one the engine still refused would show as an empty diagram.
+    pub fn at_rest(&self, config: &SimConfig) -> Sim {
+        let topology = self.topology().unwrap_or_else(|_| Topology::new());
+        Sim::at_rest(topology, config.clone())
+    }
+
     /// A fresh simulation of this model.
     pub fn start(&self, config: &SimConfig) -> Result<Sim, SimError> {
         match &self.behaviour {
@@ -258,12 +274,8 @@ impl Start {
                 .ok_or_else(|| format!("its model \"{key}\" is not built in"))?,
             whole => LoadedModel::from_value(whole).map_err(|e| format!("its model: {e}"))?,
         };
-        let config = SimConfig {
-            seed: doc.seed,
-            ..SimConfig::default()
-        };
-        let sim = model.start(&config).map_err(|e| e.to_string())?;
-        let inputs = doc.inputs(sim.topology()).map_err(|e| e.to_string())?;
+        let topology = model.topology().map_err(|e| e.to_string())?;
+        let inputs = doc.inputs(&topology).map_err(|e| e.to_string())?;
         Ok(Start {
             model,
             seed: doc.seed,

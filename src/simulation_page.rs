@@ -16,6 +16,7 @@ use crate::components::{
     StageView, TracePanel, ViewOptions, WhatIf,
 };
 use crate::compose::Choice;
+use crate::engine::{engine, engine_at_hand, Engine};
 use crate::flow::chain::Chain;
 use crate::flow::sequence::Window;
 use crate::geometry::{DiagramGeometry, Point, Viewport};
@@ -66,6 +67,10 @@ pub fn SimulationPage(
     // Without the bench feature the mode is always the airline, and only the notice is read.
     #[cfg_attr(not(feature = "bench"), allow(unused_variables))]
     let (mode, mode_notice) = bench_mode::current_mode();
+    // The engine runs the model; until the release build has fetched it (see `engine.rs`),
+    // the run is the model at rest, which draws and keeps time.
+    let engine_here = StoredValue::new_local(engine_at_hand());
+    let at_rest = StoredValue::new_local(false);
     let starting_sim = move || {
         config.with_value(|c| {
             #[cfg(feature = "bench")]
@@ -73,9 +78,11 @@ pub fn SimulationPage(
                 return crate::bench_hooks::build_sim(mode, c).0;
             }
             // A gallery or user model was checked when it was loaded; the airline cannot fail.
-            model
-                .with_value(|m| m.start(c))
-                .unwrap_or_else(|_| Sim::airline(c.clone()))
+            let started = engine_here
+                .get_value()
+                .and_then(|e| model.with_value(|m| e.start(m, c)).ok());
+            at_rest.set_value(started.is_none());
+            started.unwrap_or_else(|| model.with_value(|m| m.at_rest(c)))
         })
     };
     let (first_sim, refused) = match mode {
@@ -185,17 +192,72 @@ pub fn SimulationPage(
         }
         set_clock_now.set(sim.with_value(Sim::now));
     };
+    // What waits for the engine, in the order it was asked for, and whether it is on its way.
+    let waiting = StoredValue::new_local(Vec::<Box<dyn FnOnce(&'static dyn Engine)>>::new());
+    let fetching = StoredValue::new_local(false);
+    // Runs `then` with the engine: now if it is here, else once it has arrived. The run at
+    // rest becomes the model's own run, at the same moment, before anything waiting runs.
+    let with_engine = move |then: Box<dyn FnOnce(&'static dyn Engine)>| {
+        if let Some(Some(e)) = engine_here.try_get_value() {
+            then(e);
+            return;
+        }
+        waiting.try_update_value(|w| w.push(then));
+        if fetching.try_get_value() != Some(false) {
+            return;
+        }
+        fetching.set_value(true);
+        leptos::task::spawn_local(async move {
+            let arrived = on_demand!(engine()).await;
+            if fetching.try_set_value(false).is_some() {
+                return; // the page is gone
+            }
+            let e = match arrived {
+                Ok(e) => e,
+                Err(missing) => {
+                    waiting.set_value(Vec::new());
+                    notice.set(Some(missing.to_string()));
+                    return;
+                }
+            };
+            engine_here.set_value(Some(e));
+            if at_rest.get_value() {
+                let now = sim.with_value(Sim::now);
+                let started = config.with_value(|c| model.with_value(|m| e.start(m, c)));
+                if let Ok(mut started) = started {
+                    // Nothing was fed at rest: the run's journal holds only clock advances.
+                    started.rest_to(now);
+                    sim.set_value(started);
+                    at_rest.set_value(false);
+                }
+            }
+            for then in waiting.try_update_value(std::mem::take).unwrap_or_default() {
+                then(e);
+            }
+            refresh_all();
+        });
+    };
     // Every input reaches the simulation through the journal, so that a replay is the run.
-    let feed = move |input: Input| -> Option<Result<Vec<Happening>, SimError>> {
-        journal.try_update_value(|j| sim.try_update_value(|s| j.apply(s, input)))?
+    let feed_with = move |e: &dyn Engine, input: Input| {
+        journal
+            .try_update_value(|j| sim.try_update_value(|s| e.apply(j, s, input)))
+            .flatten()
+    };
+    // Feeds `input` once the engine is here, and hands `then` what it did.
+    let feed = move |input: Input, then: Box<dyn FnOnce(Result<Vec<Happening>, SimError>)>| {
+        with_engine(Box::new(move |e| {
+            if let Some(did) = feed_with(e, input) {
+                then(did);
+            }
+        }));
     };
 
     // Replays `inputs` onto the run's fresh start and puts the result on screen in place of
     // the run there, with the tokens it left in flight (a shared link, Step back). Answers
     // what the last step among the inputs did; a refused input leaves the run on screen.
-    let replay_run = move |inputs: Vec<Input>| {
+    let replay_run = move |e: &dyn Engine, inputs: Vec<Input>| {
         let mut layer = TokenLayer::new(geometry.with_value(|g| g.edges.len()));
-        let replayed = Journal::replay(starting_sim(), inputs, |s, did| {
+        let replayed = e.replay(starting_sim(), inputs, &mut |s, did| {
             absorb_into(&mut layer, s, did)
         })?;
         layer.prune(replayed.sim.now());
@@ -228,9 +290,23 @@ pub fn SimulationPage(
             let Some(now) = sim.try_with_value(Sim::now) else {
                 return false;
             };
-            let Some(Ok(happenings)) = feed(Input::AdvanceTo(now.saturating_add(step as u64)))
-            else {
-                return false;
+            let to = now.saturating_add(step as u64);
+            let happenings = match engine_here.try_get_value() {
+                Some(Some(e)) => match feed_with(e, Input::AdvanceTo(to)) {
+                    Some(Ok(happenings)) => happenings,
+                    _ => return false,
+                },
+                Some(None) => {
+                    // At rest the clock just moves; a run with something due (a bench
+                    // scene) needs the engine.
+                    let rested =
+                        journal.try_update_value(|j| sim.try_update_value(|s| j.rest_to(s, to)));
+                    if rested.flatten() == Some(false) {
+                        with_engine(Box::new(|_| {}));
+                    }
+                    Vec::new()
+                }
+                None => return false,
             };
             changed = absorb_tokens(&happenings);
             if changed && narrate.try_get_untracked() == Some(true) {
@@ -310,20 +386,25 @@ pub fn SimulationPage(
     };
     let on_step = Callback::new(move |()| {
         playing.set(false);
-        let happenings = feed(Input::Step).and_then(Result::ok).unwrap_or_default();
-        if happenings.is_empty() {
-            notice.set(Some(
-                "Nothing is scheduled: start a scenario or traffic first.".into(),
-            ));
-            return;
-        }
-        let step = journal.with_value(Journal::steps);
-        tell(
-            step_headline(step, &happenings),
-            format!("Step {step}: "),
-            &happenings,
+        feed(
+            Input::Step,
+            Box::new(move |did| {
+                let happenings = did.unwrap_or_default();
+                if happenings.is_empty() {
+                    notice.set(Some(
+                        "Nothing is scheduled: start a scenario or traffic first.".into(),
+                    ));
+                    return;
+                }
+                let step = journal.with_value(Journal::steps);
+                tell(
+                    step_headline(step, &happenings),
+                    format!("Step {step}: "),
+                    &happenings,
+                );
+                absorb(&happenings);
+            }),
         );
-        absorb(&happenings);
     });
     let on_step_back = Callback::new(move |()| {
         playing.set(false);
@@ -335,7 +416,7 @@ pub fn SimulationPage(
             });
             return;
         };
-        match replay_run(inputs) {
+        with_engine(Box::new(move |e| match replay_run(e, inputs) {
             Ok(landed) => {
                 let step = journal.with_value(Journal::steps);
                 tell(
@@ -347,7 +428,7 @@ pub fn SimulationPage(
                 refresh_all();
             }
             Err((_, error)) => notice.set(Some(format!("Step back: {error}"))),
-        }
+        }));
     });
     let on_reset = Callback::new(move |()| {
         sim.set_value(starting_sim());
@@ -366,16 +447,20 @@ pub fn SimulationPage(
     });
     // A what-if input: shown at once, or refused with its reason while the previous
     // setting stays (the views are told either way, so an input snaps back).
-    let what_if = move |input: Input, what: &str| {
-        match feed(input) {
-            Some(Ok(happenings)) => {
-                notice.set(None);
-                absorb(&happenings);
-            }
-            Some(Err(error)) => notice.set(Some(format!("{what}: {error}"))),
-            None => {}
-        }
-        refresh_all();
+    let what_if = move |input: Input, what: &'static str| {
+        feed(
+            input,
+            Box::new(move |did| {
+                match did {
+                    Ok(happenings) => {
+                        notice.set(None);
+                        absorb(&happenings);
+                    }
+                    Err(error) => notice.set(Some(format!("{what}: {error}"))),
+                }
+                refresh_all();
+            }),
+        );
     };
     let on_fault =
         Callback::new(move |change: FaultChange| what_if(Input::Fault(change), "What if"));
@@ -393,40 +478,62 @@ pub fn SimulationPage(
         playing.set(true);
     });
     let on_scenario = Callback::new(move |name: String| {
-        let input = sim.with_value(|s| model.with_value(|m| m.scenario_input(&name, s.topology())));
-        match input.map(feed) {
-            Ok(Some(Ok(happenings))) => {
-                tell(name, String::new(), &happenings);
-                absorb(&happenings);
+        with_engine(Box::new(move |e| {
+            let input =
+                sim.with_value(|s| model.with_value(|m| e.scenario_input(m, &name, s.topology())));
+            match input.map(|input| feed_with(e, input)) {
+                Ok(Some(Ok(happenings))) => {
+                    tell(name, String::new(), &happenings);
+                    absorb(&happenings);
+                }
+                Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
+                Ok(None) => {}
             }
-            Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
-            Ok(None) => {}
-        }
+        }));
     });
     // The composer's examples are the model's.
     let composer_example =
         Callback::new(move |choice: Choice| model.with_value(|m| m.example(&choice)));
     let on_compose = Callback::new(move |message: UserMessage| -> Result<(), String> {
         let name = message.name.clone();
-        match feed(Input::Send(message)) {
-            Some(Ok(happenings)) => {
-                tell(format!("Composer, {name}"), String::new(), &happenings);
-                absorb(&happenings);
+        let told = move |happenings: &[Happening]| {
+            tell(format!("Composer, {name}"), String::new(), happenings);
+            absorb(happenings);
+        };
+        match engine_here.get_value() {
+            Some(e) => match feed_with(e, Input::Send(message)) {
+                Some(Ok(happenings)) => {
+                    told(&happenings);
+                    Ok(())
+                }
+                Some(Err(error)) => Err(error.to_string()),
+                None => Err("the page is closing".into()),
+            },
+            // Opening the composer already asked for the engine, so this is rare: the
+            // message goes once it is here, and a refusal shows in the page's notice.
+            None => {
+                feed(
+                    Input::Send(message),
+                    Box::new(move |did| match did {
+                        Ok(happenings) => told(&happenings),
+                        Err(error) => notice.set(Some(format!("Composer: {error}"))),
+                    }),
+                );
                 Ok(())
             }
-            Some(Err(error)) => Err(error.to_string()),
-            None => Err("the page is closing".into()),
         }
     });
     let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
-        Ok(rate) => match feed(Input::Traffic(rate)) {
-            Some(Ok(_)) => {
-                notice.set(None);
-                refresh_all();
-            }
-            Some(Err(error)) => notice.set(Some(format!("Traffic: {error}"))),
-            None => {}
-        },
+        Ok(rate) => feed(
+            Input::Traffic(rate),
+            Box::new(move |did| match did {
+                Ok(_) => {
+                    notice.set(None);
+                    refresh_all();
+                }
+                Err(error) => notice.set(Some(format!("Traffic: {error}"))),
+            }),
+        ),
         Err(message) => notice.set(Some(message)),
     });
     let on_play = Callback::new(move |()| {
@@ -478,6 +585,12 @@ pub fn SimulationPage(
         }
     });
 
+    let fetch_engine = move || {
+        if engine_here.try_with_value(Option::is_none) == Some(true) {
+            with_engine(Box::new(|_| {}));
+        }
+    };
+
     // The run, written out only by the parts that share, export or save it.
     let run = PageRun {
         model,
@@ -489,17 +602,28 @@ pub fn SimulationPage(
     // shared. A run the model refuses leaves the fresh start, and says why.
     if let Some(inputs) = start.replay.clone() {
         let count = inputs.len();
-        match replay_run(inputs) {
+        let open = move |e: &dyn Engine| match replay_run(e, inputs) {
             Ok(_) => {
                 let at = crate::listing::clock_time(sim.with_value(Sim::now));
-                first_caption = format!(
+                Some(format!(
                     "Opened a shared link: {count} inputs replayed, paused at {at}. Press Play to go on."
-                );
+                ))
             }
-            Err((at, error)) => notice.set(Some(format!(
-                "This link could not be replayed: its input {} was refused ({error}). The model is loaded, fresh.",
-                at + 1
-            ))),
+            Err((at, error)) => {
+                notice.set(Some(format!(
+                    "This link could not be replayed: its input {} was refused ({error}). The model is loaded, fresh.",
+                    at + 1
+                )));
+                None
+            }
+        };
+        match engine_here.get_value() {
+            Some(e) => first_caption = open(e).unwrap_or(first_caption),
+            None => with_engine(Box::new(move |e| {
+                if let Some(text) = open(e) {
+                    caption(text);
+                }
+            })),
         }
     }
     let model_key = model.with_value(|m| m.key);
@@ -531,6 +655,7 @@ pub fn SimulationPage(
     // Escape leaves Present mode from anywhere on the page; the letter keys are the
     // controls' shortcuts, except where a key is typed or means something already.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        fetch_engine();
         if ev.key() == "Escape" {
             crate::components::view_options::set_present(false);
         }
@@ -554,7 +679,15 @@ pub fn SimulationPage(
         }
         ev.prevent_default();
     });
-    on_cleanup(move || keys.remove());
+    // A pointer over the page, or focus moving in it, is a person about to act: fetch the
+    // engine now, so that their first input rarely waits for it.
+    let pointer = window_event_listener_untyped("pointerover", move |_| fetch_engine());
+    let focus = window_event_listener_untyped("focusin", move |_| fetch_engine());
+    on_cleanup(move || {
+        keys.remove();
+        pointer.remove();
+        focus.remove();
+    });
 
     #[cfg(feature = "bench")]
     match mode {

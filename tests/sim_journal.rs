@@ -234,3 +234,38 @@ fn a_sent_payload_unlike_its_example_goes_out_and_its_handler_says_what_came_of_
         "{outcome}"
     );
 }
+
+#[test]
+fn a_run_at_rest_keeps_time_and_becomes_the_models_run_as_if_it_had_been_all_along() {
+    // The page's first load: the airline at rest, its clock running, no engine.
+    let topology = contrail::sim::airline::airline_topology().unwrap();
+    let mut rest = Sim::at_rest(topology, SimConfig::default());
+    let mut journal = Journal::default();
+    assert!(journal.rest_to(&mut rest, 1_500));
+    assert!(journal.rest_to(&mut rest, 2_000));
+    assert!(
+        journal.rest_to(&mut rest, 1_000),
+        "an earlier time leaves the clock"
+    );
+    assert_eq!(rest.now(), 2_000);
+    assert_eq!(journal.inputs(), &[Input::AdvanceTo(2_000)], "one advance");
+    assert!(rest.step().is_empty() && rest.next_due().is_none());
+    assert_eq!(rest.topology().services(), fresh().topology().services());
+
+    // The engine arrives: the model's own run, moved to the same moment, takes over, and a
+    // booking then is the run the journal replays.
+    let mut run = fresh();
+    assert!(run.rest_to(rest.now()));
+    journal.apply(&mut run, send(Scenario::BookFl123)).unwrap();
+    journal.apply(&mut run, Input::AdvanceTo(9_000)).unwrap();
+    let replayed = Journal::replay(fresh(), journal.inputs().to_vec(), |_, _| {}).unwrap();
+    assert_eq!(fingerprint(&replayed.sim), fingerprint(&run));
+    assert!(run.total_messages() > 3, "the booking ran");
+
+    // With something due, resting is refused and changes nothing.
+    journal.apply(&mut run, Input::Traffic(1.0)).unwrap();
+    let inputs = journal.inputs().len();
+    assert!(!journal.rest_to(&mut run, 60_000));
+    assert_eq!(run.now(), 9_000);
+    assert_eq!(journal.inputs().len(), inputs);
+}

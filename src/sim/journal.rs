@@ -56,6 +56,23 @@ impl Journal {
         if input == Input::Step && happenings.is_empty() {
             return Ok(happenings); // nothing was due: a step that did nothing is no step
         }
+        self.record(input);
+        Ok(happenings)
+    }
+
+    /// Moves the clock of a simulation with nothing to do, as [`Journal::apply`] with
+    /// [`Input::AdvanceTo`] would, without the code that processes what is due: a page can
+    /// keep its clock running before it has fetched that code. `false`, and nothing changes,
+    /// when something is scheduled.
+    pub fn rest_to(&mut self, sim: &mut Sim, t: SimTime) -> bool {
+        let rested = sim.rest_to(t);
+        if rested {
+            self.record(Input::AdvanceTo(t));
+        }
+        rested
+    }
+
+    fn record(&mut self, input: Input) {
         // Two clock advances in a row are one: processing everything due by t1 and then
         // by t2 is processing everything due by t2. The animation loop advances every
         // frame, so this keeps the journal as short as the user's own actions.
@@ -66,7 +83,6 @@ impl Journal {
         } else {
             self.inputs.push(input);
         }
-        Ok(happenings)
     }
 
     /// Steps taken so far.

@@ -1,0 +1,96 @@
+//! The code that runs a model, as a part of the page: the engine that processes what is
+//! due, the airline's Rust behaviours, scenarios, what-if presets, and replaying a run.
+//!
+//! Before anything is fed to it, a run only draws and keeps time, which the first load
+//! does with the model at rest ([`Sim::at_rest`], [`Journal::rest_to`]). In the release
+//! build (`split` feature) the engine is a part of its own: the page fetches it at the
+//! first sign of a person (a pointer, a key, a touch) or the first input, whichever comes
+//! first, and holds inputs fed meanwhile until it is there. Every other build has it at
+//! once. The page reaches it only through [`Engine`], so that no call from the first load
+//! links its code there.
+
+use crate::loaded::LoadedModel;
+use crate::on_demand::PartMissing;
+use crate::sim::{Happening, Input, Journal, Replayed, Sim, SimConfig, SimError, Topology};
+
+/// What the page asks of the engine; one implementation, reached through a reference.
+pub trait Engine {
+    /// A fresh run of `model`, behaviours and all.
+    fn start(&self, model: &LoadedModel, config: &SimConfig) -> Result<Sim, SimError>;
+
+    /// Feeds `input` to `sim` through the journal (see [`Journal::apply`]).
+    fn apply(
+        &self,
+        journal: &mut Journal,
+        sim: &mut Sim,
+        input: Input,
+    ) -> Result<Vec<Happening>, SimError>;
+
+    /// Rebuilds a run from its inputs (see [`Journal::replay`]).
+    fn replay(
+        &self,
+        fresh: Sim,
+        inputs: Vec<Input>,
+        observe: &mut dyn FnMut(&Sim, &[Happening]),
+    ) -> Result<Replayed, (usize, SimError)>;
+
+    /// The input a scenario button feeds the run.
+    fn scenario_input(
+        &self,
+        model: &LoadedModel,
+        name: &str,
+        topology: &Topology,
+    ) -> Result<Input, SimError>;
+}
+
+struct Full;
+
+impl Engine for Full {
+    fn start(&self, model: &LoadedModel, config: &SimConfig) -> Result<Sim, SimError> {
+        model.start(config)
+    }
+
+    fn apply(
+        &self,
+        journal: &mut Journal,
+        sim: &mut Sim,
+        input: Input,
+    ) -> Result<Vec<Happening>, SimError> {
+        journal.apply(sim, input)
+    }
+
+    fn replay(
+        &self,
+        fresh: Sim,
+        inputs: Vec<Input>,
+        observe: &mut dyn FnMut(&Sim, &[Happening]),
+    ) -> Result<Replayed, (usize, SimError)> {
+        Journal::replay(fresh, inputs, observe)
+    }
+
+    fn scenario_input(
+        &self,
+        model: &LoadedModel,
+        name: &str,
+        topology: &Topology,
+    ) -> Result<Input, SimError> {
+        model.scenario_input(name, topology)
+    }
+}
+
+/// The engine, fetched in the release build (`on_demand!(engine())`).
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(engine, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+pub fn engine() -> Result<&'static dyn Engine, PartMissing> {
+    Ok(&Full)
+}
+
+/// The engine without a fetch, for builds without parts: `None` in the release build.
+pub fn engine_at_hand() -> Option<&'static dyn Engine> {
+    #[cfg(all(feature = "split", target_arch = "wasm32"))]
+    return None;
+    #[cfg(not(all(feature = "split", target_arch = "wasm32")))]
+    Some(&Full)
+}
