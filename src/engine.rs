@@ -1,5 +1,6 @@
 //! The code that runs a model, as a part of the page: the engine that processes what is
-//! due, the airline's Rust behaviours, scenarios, what-if presets, and replaying a run.
+//! due, the airline's Rust behaviours, scenarios, what-if presets, replaying a run, and
+//! telling in words what a run did (narration), which only a run that runs has to tell.
 //!
 //! Before anything is fed to it, a run only draws and keeps time, which the first load
 //! does with the model at rest ([`Sim::at_rest`], [`Journal::rest_to`]). In the release
@@ -10,6 +11,7 @@
 //! links its code there.
 
 use crate::loaded::LoadedModel;
+use crate::narration::{self, Digest};
 use crate::on_demand::PartMissing;
 use crate::sim::{Happening, Input, Journal, Replayed, Sim, SimConfig, SimError, Topology};
 
@@ -41,6 +43,15 @@ pub trait Engine {
         name: &str,
         topology: &Topology,
     ) -> Result<Input, SimError>;
+
+    /// What `happenings` did, in words: the step caption's, and what narration says.
+    fn tell(&self, sim: &Sim, happenings: &[Happening]) -> (String, String);
+
+    /// Counts `happenings` into the digest narration speaks while the run plays.
+    fn digest(&self, digest: &mut Digest, sim: &Sim, happenings: &[Happening]);
+
+    /// The digest in words, if anything happened since it was last said.
+    fn summary(&self, digest: &Digest, sim: &Sim) -> Option<String>;
 }
 
 struct Full;
@@ -75,6 +86,21 @@ impl Engine for Full {
         topology: &Topology,
     ) -> Result<Input, SimError> {
         model.scenario_input(name, topology)
+    }
+
+    fn tell(&self, sim: &Sim, happenings: &[Happening]) -> (String, String) {
+        (
+            narration::caption(sim, happenings),
+            narration::narrate_step(sim, happenings),
+        )
+    }
+
+    fn digest(&self, digest: &mut Digest, sim: &Sim, happenings: &[Happening]) {
+        digest.absorb(sim, happenings);
+    }
+
+    fn summary(&self, digest: &Digest, sim: &Sim) -> Option<String> {
+        digest.summary(sim)
     }
 }
 

@@ -244,10 +244,11 @@ pub fn SimulationPage(
             .flatten()
     };
     // Feeds `input` once the engine is here, and hands `then` what it did.
-    let feed = move |input: Input, then: Box<dyn FnOnce(Result<Vec<Happening>, SimError>)>| {
+    type Then = Box<dyn FnOnce(&'static dyn Engine, Result<Vec<Happening>, SimError>)>;
+    let feed = move |input: Input, then: Then| {
         with_engine(Box::new(move |e| {
             if let Some(did) = feed_with(e, input) {
-                then(did);
+                then(e, did);
             }
         }));
     };
@@ -291,12 +292,15 @@ pub fn SimulationPage(
                 return false;
             };
             let to = now.saturating_add(step as u64);
-            let happenings = match engine_here.try_get_value() {
-                Some(Some(e)) => match feed_with(e, Input::AdvanceTo(to)) {
+            let Some(here) = engine_here.try_get_value() else {
+                return false;
+            };
+            let happenings = match here {
+                Some(e) => match feed_with(e, Input::AdvanceTo(to)) {
                     Some(Ok(happenings)) => happenings,
                     _ => return false,
                 },
-                Some(None) => {
+                None => {
                     // At rest the clock just moves; a run with something due (a bench
                     // scene) needs the engine.
                     let rested =
@@ -306,17 +310,21 @@ pub fn SimulationPage(
                     }
                     Vec::new()
                 }
-                None => return false,
             };
             changed = absorb_tokens(&happenings);
-            if changed && narrate.try_get_untracked() == Some(true) {
-                sim.with_value(|s| digest.update_value(|d| d.absorb(s, &happenings)));
-            }
-            since_narrated_ms += elapsed_ms;
-            if since_narrated_ms >= NARRATION_EVERY_MS {
-                since_narrated_ms = 0.0;
-                if let Some(summary) = sim.with_value(|s| digest.with_value(|d| d.summary(s))) {
-                    say(summary);
+            // Without the engine nothing happens, so there is nothing to tell.
+            if let Some(e) = here {
+                if changed && narrate.try_get_untracked() == Some(true) {
+                    sim.with_value(|s| digest.update_value(|d| e.digest(d, s, &happenings)));
+                }
+                since_narrated_ms += elapsed_ms;
+                if since_narrated_ms >= NARRATION_EVERY_MS {
+                    since_narrated_ms = 0.0;
+                    if let Some(summary) =
+                        sim.with_value(|s| digest.with_value(|d| e.summary(d, s)))
+                    {
+                        say(summary);
+                    }
                 }
             }
         }
@@ -368,13 +376,8 @@ pub fn SimulationPage(
 
     // What a step, a scenario or a sent message did, in words: the caption under the
     // controls after its headline, and narration after what it speaks first.
-    let tell = move |headline: String, spoken: String, happenings: &[Happening]| {
-        let (words, narrated) = sim.with_value(|s| {
-            (
-                narration::caption(s, happenings),
-                narration::narrate_step(s, happenings),
-            )
-        });
+    let tell = move |e: &dyn Engine, headline: String, spoken: String, happenings: &[Happening]| {
+        let (words, narrated) = sim.with_value(|s| e.tell(s, happenings));
         caption(format!("{headline}: {words}"));
         say(format!("{spoken}{narrated}"));
     };
@@ -388,7 +391,7 @@ pub fn SimulationPage(
         playing.set(false);
         feed(
             Input::Step,
-            Box::new(move |did| {
+            Box::new(move |e, did| {
                 let happenings = did.unwrap_or_default();
                 if happenings.is_empty() {
                     notice.set(Some(
@@ -398,6 +401,7 @@ pub fn SimulationPage(
                 }
                 let step = journal.with_value(Journal::steps);
                 tell(
+                    e,
                     step_headline(step, &happenings),
                     format!("Step {step}: "),
                     &happenings,
@@ -420,6 +424,7 @@ pub fn SimulationPage(
             Ok(landed) => {
                 let step = journal.with_value(Journal::steps);
                 tell(
+                    e,
                     step_headline(step, &landed),
                     format!("Back to step {step}: "),
                     &landed,
@@ -450,7 +455,7 @@ pub fn SimulationPage(
     let what_if = move |input: Input, what: &'static str| {
         feed(
             input,
-            Box::new(move |did| {
+            Box::new(move |_, did| {
                 match did {
                     Ok(happenings) => {
                         notice.set(None);
@@ -483,7 +488,7 @@ pub fn SimulationPage(
                 sim.with_value(|s| model.with_value(|m| e.scenario_input(m, &name, s.topology())));
             match input.map(|input| feed_with(e, input)) {
                 Ok(Some(Ok(happenings))) => {
-                    tell(name, String::new(), &happenings);
+                    tell(e, name, String::new(), &happenings);
                     absorb(&happenings);
                 }
                 Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
@@ -496,14 +501,14 @@ pub fn SimulationPage(
         Callback::new(move |choice: Choice| model.with_value(|m| m.example(&choice)));
     let on_compose = Callback::new(move |message: UserMessage| -> Result<(), String> {
         let name = message.name.clone();
-        let told = move |happenings: &[Happening]| {
-            tell(format!("Composer, {name}"), String::new(), happenings);
+        let told = move |e: &dyn Engine, happenings: &[Happening]| {
+            tell(e, format!("Composer, {name}"), String::new(), happenings);
             absorb(happenings);
         };
         match engine_here.get_value() {
             Some(e) => match feed_with(e, Input::Send(message)) {
                 Some(Ok(happenings)) => {
-                    told(&happenings);
+                    told(e, &happenings);
                     Ok(())
                 }
                 Some(Err(error)) => Err(error.to_string()),
@@ -514,8 +519,8 @@ pub fn SimulationPage(
             None => {
                 feed(
                     Input::Send(message),
-                    Box::new(move |did| match did {
-                        Ok(happenings) => told(&happenings),
+                    Box::new(move |e, did| match did {
+                        Ok(happenings) => told(e, &happenings),
                         Err(error) => notice.set(Some(format!("Composer: {error}"))),
                     }),
                 );
@@ -526,7 +531,7 @@ pub fn SimulationPage(
     let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
         Ok(rate) => feed(
             Input::Traffic(rate),
-            Box::new(move |did| match did {
+            Box::new(move |_, did| match did {
                 Ok(_) => {
                     notice.set(None);
                     refresh_all();
