@@ -647,7 +647,9 @@ async function preset(p, name, speed = "4") {
 await test("10.1 Loyalty is down: bookings complete, Loyalty's queue badge rises, the points query fails at once; back up, the queue drains", async () => {
   const p = await freshPage();
   await preset(p, "Loyalty is down");
-  expect((await node(p, "loyalty").getAttribute("data-status")) === "down", "Loyalty shows down");
+  // The preset runs as soon as the engine is here (fetched as the pointer reached the page).
+  const status = await until(() => node(p, "loyalty").getAttribute("data-status"), (s) => s === "down", 10000);
+  expect(status === "down", "Loyalty shows down");
   expect((await node(p, "loyalty").locator(".node-status").textContent()).includes("down"), "in words");
   const depth = await until(() => nodeNumber(p, "loyalty", "data-queue-depth"), (d) => d >= 2);
   expect(depth >= 2, `Loyalty's queue rose to ${depth}`);
