@@ -199,7 +199,7 @@ await test("at 1,000 tokens, every message in flight can be reached through the 
       summary: document.querySelector(".log-count").textContent,
     }));
     const number = (text) => Number(text.replace(/,/g, ""));
-    const hops = number(header.match(/([\d,]+) tokens in flight/)[1]);
+    const hops = number(header.match(/([\d,]+) tokens? in flight/)[1]);
     const matched = number(summary.match(/of ([\d,]+)/)[1]);
     const older = busy.getByRole("button", { name: "Older" });
     const ids = new Set();
@@ -1850,6 +1850,50 @@ await test("12.7 the engine comes with the first sign of a person: not in the fi
   }
 });
 
+await test("12.8 the message log comes with the engine: at rest it is the empty log, the same words in the same place; a filter set before the engine arrives holds, and the focus in the log moves to the same control", async () => {
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const parts = partsFetched(p);
+  try {
+    await p.goto(server.url, { waitUntil: "load" });
+    const log = p.getByRole("region", { name: "Message log" });
+    await log.locator(".log-entries").waitFor({ state: "attached", timeout: 30000 });
+    await p.waitForLoadState("networkidle");
+    expect(parts.length === 0, `the first load fetched no part: ${parts}`);
+    const look = () =>
+      log.evaluate((l) => ({
+        text: l.innerText,
+        box: JSON.stringify(l.getBoundingClientRect()),
+        pager: [...l.querySelectorAll("[data-pager]")].map((b) => b.getAttribute("aria-disabled")).join(),
+      }));
+    const atRest = await look();
+    expect(atRest.text.includes("No messages yet: press a scenario button."), `the empty log's note: ${atRest.text}`);
+    expect(atRest.pager === "true,true,true", `no pager button leads anywhere: ${atRest.pager}`);
+    const resting = await log.elementHandle();
+    // A filter set from script, with no pointer or focus before it, then the focus on it:
+    // the focus fetches the engine, and the log it brings keeps both.
+    await log.locator('[data-filter="kind"]').evaluate((s) => {
+      s.value = "event";
+      s.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await log.locator('[data-filter="kind"]').focus();
+    await until(() => resting.evaluate((l) => l.isConnected), (on) => !on, 10000);
+    expect(JSON.stringify(parts) === '["engine"]', `the focus fetched the engine: ${parts}`);
+    const arrived = await look();
+    expect(arrived.text === atRest.text, `the same words: ${JSON.stringify([atRest.text, arrived.text])}`);
+    expect(arrived.box === atRest.box, `in the same place: ${atRest.box} then ${arrived.box}`);
+    expect(arrived.pager === atRest.pager, `the same pager: ${arrived.pager}`);
+    const focused = await until(() => p.evaluate(() => document.activeElement?.dataset?.filter ?? ""), (f) => f === "kind", 5000);
+    expect(focused === "kind", `the focus is on the kind filter again: ${focused}`);
+    expect((await log.locator('[data-filter="kind"]').inputValue()) === "event", "the kind filter still says events");
+    await p.getByRole("button", { name: "Book FL123" }).click();
+    await until(() => log.locator(".log-entry").count(), (n) => n > 0, 15000);
+    const kinds = await log.locator(".log-entry:not(.delivery-row)").evaluateAll((rows) => [...new Set(rows.map((r) => r.dataset.kind))].join());
+    expect(kinds === "event", `only events are listed: ${kinds}`);
+  } finally {
+    await p.close();
+  }
+});
+
 await test("15.1 axe-core finds no violation in either theme: at rest, after a booking, with each inspector, panel, view and menu open", async () => {
   const found = [];
   for (const colorScheme of ["light", "dark"]) {
@@ -2006,6 +2050,8 @@ await test("15.4 with reduced motion a token stands at the middle of its hop, on
   expect(await reduce.isChecked(), "Reduce motion starts from the system's setting");
   await p.getByRole("button", { name: "Pause" }).click();
   await p.getByRole("button", { name: "Book FL123" }).click();
+  // The press runs once the engine is here (README, automation contract): only then step.
+  await p.locator('.log-entry[data-type="CreateBooking"]').first().waitFor();
   // Whether a token is drawn at a share of an edge's length, read from the canvas.
   const drawnAt = (selector, share) => p.evaluate(([selector, share]) => {
     const path = document.querySelector(selector);
@@ -2175,7 +2221,9 @@ await test("15.7 shortcuts: P, S and R work from the page but not while typing, 
   expect(await p.getByRole("button", { name: "Play", exact: true }).count() === 1, "P paused");
   await p.getByRole("button", { name: "Book FL123" }).click();
   await p.keyboard.press("s");
-  expect((await p.locator(".step-caption").innerText()).startsWith("Step 1 ·"), "S stepped");
+  // The step runs once the engine is here (README, automation contract): wait for it.
+  const caption = await until(() => p.locator(".step-caption").innerText(), (t) => t.startsWith("Step 1 ·"), 10000);
+  expect(caption.startsWith("Step 1 ·"), `S stepped: ${caption}`);
   const text = p.getByRole("textbox", { name: "Payload" });
   if (await text.count()) {
     await text.click();

@@ -2,7 +2,9 @@
 //! [`SimulationPage`], built again whenever another model is loaded or a link is opened, so
 //! nothing computed for the last model survives into the next.
 
+use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::tachys::view::{any_view::AnyViewState, Mountable, Render};
 
 use crate::bench_mode::{self, Mode};
 use crate::link_codec;
@@ -14,9 +16,9 @@ use crate::simulation_page::SimulationPage;
 /// The whole app: the page for the model in use, and the share links that choose it.
 #[component]
 pub fn App() -> impl IntoView {
-    // Each start is numbered: the page is keyed by it, so a new start builds a new page
-    // instead of patching the last one's DOM (the diagram mounts its contents itself, and a
-    // patched page would keep the last model's).
+    // Each start is numbered, so that a link that unpacks late knows whether it is still
+    // the latest. A new start builds a new page instead of patching the last one's DOM (the
+    // diagram mounts its contents itself, and a patched page would keep the last model's).
     let start = RwSignal::new((0u64, Start::fresh(LoadedModel::airline())));
     let begin = move |next: Start| start.update(|(n, s)| (*n, *s) = (*n + 1, next));
     // A model chosen in the page is not the link in the address any more: drop the link,
@@ -72,11 +74,27 @@ pub fn App() -> impl IntoView {
     open_fragment();
     let hash_change = window_event_listener(leptos::ev::hashchange, move |_| open_fragment());
     on_cleanup(move || hash_change.remove());
-    view! {
-        <For
-            each=move || [start.get()]
-            key=|(n, _)| *n
-            children=move |(_, start)| view! { <SimulationPage start on_start /> }
-        />
-    }
+    // Each start builds a page of its own in place of the last, whose owner, and with it
+    // everything it computed, the effect disposes as it runs again. Built and mounted by
+    // hand, as `part_holder` mounts a part: a keyed `<For>` of one item did the same with a
+    // keyed list's machinery, 4.9 KB gzip of the first load.
+    let host = NodeRef::<Div>::new();
+    let shown = StoredValue::new_local(None::<AnyViewState>);
+    Effect::new(move |_| {
+        let next = start.with(|(_, s)| s.clone());
+        let Some(host) = host.get() else {
+            return;
+        };
+        if let Some(Some(mut last)) = shown.try_update_value(Option::take) {
+            last.unmount();
+        }
+        let mut page = untrack(|| {
+            view! { <SimulationPage start=next on_start /> }
+                .into_any()
+                .build()
+        });
+        page.mount(&host, None);
+        shown.set_value(Some(page));
+    });
+    view! { <div class="page-host" node_ref=host></div> }
 }

@@ -1,6 +1,7 @@
 //! The code that runs a model, as a part of the page: the engine that processes what is
 //! due, the airline's Rust behaviours, scenarios, what-if presets, replaying a run, and
-//! telling in words what a run did (narration), which only a run that runs has to tell.
+//! telling in words what a run did (narration) and listing the messages it sent (the
+//! message log), which only a run that runs has to tell or list.
 //!
 //! Before anything is fed to it, a run only draws and keeps time, which the first load
 //! does with the model at rest ([`Sim::at_rest`], [`Journal::rest_to`]). In the release
@@ -10,6 +11,11 @@
 //! once. The page reaches it only through [`Engine`], so that no call from the first load
 //! links its code there.
 
+use std::cell::Cell;
+
+use leptos::prelude::AnyView;
+
+use crate::components::message_log::LogHandles;
 use crate::loaded::LoadedModel;
 use crate::narration::{self, Digest};
 use crate::on_demand::PartMissing;
@@ -52,6 +58,10 @@ pub trait Engine {
 
     /// The digest in words, if anything happened since it was last said.
     fn summary(&self, digest: &Digest, sim: &Sim) -> Option<String>;
+
+    /// The message log, which lists what the run did: the page shows its empty page until
+    /// the engine arrives.
+    fn message_log(&self, log: LogHandles) -> AnyView;
 }
 
 struct Full;
@@ -102,21 +112,39 @@ impl Engine for Full {
     fn summary(&self, digest: &Digest, sim: &Sim) -> Option<String> {
         digest.summary(sim)
     }
+
+    fn message_log(&self, log: LogHandles) -> AnyView {
+        log.view()
+    }
 }
 
-/// The engine, fetched in the release build (`on_demand!(engine())`).
+/// The engine, fetched in the release build (see [`fetch`]).
 #[cfg_attr(
     all(feature = "split", target_arch = "wasm32"),
     leptos::wasm_split::wasm_split(engine, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
-pub fn engine() -> Result<&'static dyn Engine, PartMissing> {
+fn engine() -> Result<&'static dyn Engine, PartMissing> {
     Ok(&Full)
 }
 
-/// The engine without a fetch, for builds without parts: `None` in the release build.
+thread_local! {
+    /// The engine once it has arrived, so that a page built later (another model, a link)
+    /// starts with it instead of at rest.
+    static ARRIVED: Cell<Option<&'static dyn Engine>> = const { Cell::new(None) };
+}
+
+/// Fetches the engine (at once in builds without parts); a failed fetch is asked again.
+pub async fn fetch() -> Result<&'static dyn Engine, PartMissing> {
+    let e = crate::on_demand::on_demand!(engine()).await?;
+    ARRIVED.set(Some(e));
+    Ok(e)
+}
+
+/// The engine without a fetch: always in builds without parts; in the release build, once
+/// a page has fetched it.
 pub fn engine_at_hand() -> Option<&'static dyn Engine> {
     #[cfg(all(feature = "split", target_arch = "wasm32"))]
-    return None;
+    return ARRIVED.get();
     #[cfg(not(all(feature = "split", target_arch = "wasm32")))]
     Some(&Full)
 }

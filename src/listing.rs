@@ -26,6 +26,16 @@ impl KindFilter {
         }
     }
 
+    /// Its value in the log's kind menu.
+    pub fn value(self) -> &'static str {
+        match self {
+            KindFilter::All => "all",
+            KindFilter::Commands => "command",
+            KindFilter::Events => "event",
+            KindFilter::Queries => "query",
+        }
+    }
+
     /// The value of the log's kind menu; anything else shows every kind.
     pub fn parse(value: &str) -> Self {
         match value {
@@ -46,6 +56,26 @@ pub struct LogFilter {
     /// Only messages with a hop on the wire now: the tokens on the diagram.
     pub in_flight_only: bool,
 }
+
+impl LogFilter {
+    /// This filter with one of the log's controls changed: `control` is the control's
+    /// `data-filter` (`kind`, `service`, `in-flight`), `value` its value and `checked`
+    /// whether it is checked.
+    pub fn changed(&self, control: Option<&str>, value: String, checked: bool) -> LogFilter {
+        let mut next = self.clone();
+        match control {
+            Some("kind") => next.kind = KindFilter::parse(&value),
+            Some("service") => next.service = Some(value).filter(|s| !s.is_empty()),
+            _ => next.in_flight_only = checked,
+        }
+        next
+    }
+}
+
+/// The log's count before any message: also what it shows until the engine arrives.
+pub const NO_MESSAGES: &str = "No messages yet";
+/// Where the rows would be, before any message.
+pub const NO_MESSAGES_NOTE: &str = "No messages yet: press a scenario button.";
 
 /// One line about a message: a row of the log, and the head of the payload inspector.
 #[derive(Clone, Debug, PartialEq)]
@@ -370,7 +400,7 @@ pub fn log_row(sim: &Sim, message: &Envelope) -> LogRow {
 pub fn summary(page: &LogPage) -> String {
     let shown = page.rows.len();
     if page.kept == 0 {
-        return "No messages yet".into();
+        return NO_MESSAGES.into();
     }
     if shown == 0 {
         return format!("0 of {}", grouped(page.matched));
@@ -398,7 +428,7 @@ pub fn empty_note(page: &LogPage, filter: &LogFilter, history_limit: usize) -> O
         return None;
     }
     Some(if page.kept == 0 {
-        "No messages yet: press a scenario button.".into()
+        NO_MESSAGES_NOTE.into()
     } else if page.matched == 0 && filter.in_flight_only {
         "No matching message is in flight now.".into()
     } else if page.matched == 0 {

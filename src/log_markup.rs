@@ -3,7 +3,9 @@
 //! demand. Pure, so what a row says is tested natively; the log patches it into the page.
 
 use crate::flow::chain::{Chain, ChainMark};
-use crate::listing::{grouped, kind_badge, LogItem, LogRow};
+use crate::listing::{
+    grouped, kind_badge, LogFilter, LogItem, LogRow, NO_MESSAGES, NO_MESSAGES_NOTE,
+};
 use crate::markup::{to_html, Element, Node};
 use crate::sim::MessageId;
 
@@ -64,38 +66,113 @@ pub fn log_markup(
     nodes
 }
 
-/// The log's filters: by kind, by service (`services`, the model's ids) and in flight only.
-/// Each control names itself in `data-filter` for the log's one change handler.
-pub fn filters_markup(services: &[String]) -> String {
-    let select = |filter: &str, label: &str, options: &mut dyn Iterator<Item = (&str, &str)>| {
-        let mut select = Element::new("select")
-            .attr("data-filter", filter)
-            .attr("aria-label", label);
-        for (value, text) in options {
-            select = select.child(Element::new("option").attr("value", value).text(text));
-        }
-        Node::from(select)
-    };
+/// The log's header: its title and filters, by kind, by service (`services`, the model's
+/// ids) and in flight only, set as `filter` says. Each control names itself in
+/// `data-filter` for the log's one change handler.
+pub fn log_header(services: &[String], filter: &LogFilter) -> String {
+    let select =
+        |name: &str, label: &str, chosen: &str, options: &mut dyn Iterator<Item = (&str, &str)>| {
+            let mut select = Element::new("select")
+                .attr("data-filter", name)
+                .attr("aria-label", label);
+            for (value, text) in options {
+                select = select.child(
+                    Element::new("option")
+                        .attr("value", value)
+                        .attr_if(value == chosen, "selected", "")
+                        .text(text),
+                );
+            }
+            Node::from(select)
+        };
     let kinds = [
         ("all", "All kinds"),
         ("command", "Commands"),
         ("event", "Events"),
         ("query", "Queries"),
     ];
-    to_html(&[
-        select("kind", "Filter by kind", &mut kinds.into_iter()),
-        select(
-            "service",
-            "Filter by service",
-            &mut std::iter::once(("", "All services"))
-                .chain(services.iter().map(|id| (id.as_str(), id.as_str()))),
+    format!(
+        r#"<h2>Message log</h2><div class="log-filters">{}</div>"#,
+        to_html(&[
+            select(
+                "kind",
+                "Filter by kind",
+                filter.kind.value(),
+                &mut kinds.into_iter()
+            ),
+            select(
+                "service",
+                "Filter by service",
+                filter.service.as_deref().unwrap_or_default(),
+                &mut std::iter::once(("", "All services"))
+                    .chain(services.iter().map(|id| (id.as_str(), id.as_str()))),
+            ),
+            Element::new("label")
+                .attr("class", "log-in-flight")
+                .child(
+                    Element::new("input")
+                        .attr("type", "checkbox")
+                        .attr("data-filter", "in-flight")
+                        .attr_if(filter.in_flight_only, "checked", ""),
+                )
+                .text("In flight")
+                .into(),
+        ])
+    )
+}
+
+/// The pager: the page's `count`, then its buttons, each named in `data-pager` by its index
+/// in the log's list of them; `nowhere` when none of them leads anywhere. `aria-disabled`
+/// rather than `disabled`: a button that disables itself under the keyboard would drop the
+/// focus to the page.
+pub fn pager_markup(count: &str, nowhere: bool) -> String {
+    let buttons = [
+        ("Older", "The page of older messages"),
+        ("Newer", "The page of newer messages"),
+        (
+            "Newest",
+            "The newest messages, following new ones as they come",
         ),
-        Element::new("label")
-            .attr("class", "log-in-flight")
-            .child(Element::new("input").attr("type", "checkbox"))
-            .text("In flight")
-            .into(),
-    ])
+    ];
+    let mut nodes = vec![Node::from(
+        Element::new("p").attr("class", "log-count").text(count),
+    )];
+    for (index, (name, title)) in buttons.into_iter().enumerate() {
+        nodes.push(
+            Element::new("button")
+                .attr("type", "button")
+                .attr("data-pager", index.to_string())
+                .attr("title", title)
+                .attr_if(nowhere, "aria-disabled", "true")
+                .text(name)
+                .into(),
+        );
+    }
+    to_html(&nodes)
+}
+
+/// Where the rows go: the note when no row shows, then the list.
+pub fn rows_frame(note: &str) -> String {
+    format!(
+        r#"<p class="log-empty">{}</p><ol class="log-entries"></ol>"#,
+        to_html(&[Node::Text(note.into())])
+    )
+}
+
+/// The log before the engine, which brings it, has arrived: nothing has run, so it is the
+/// log's empty page, the same elements in the same places, with `filter` as set meanwhile.
+pub fn log_at_rest(services: &[String], filter: &LogFilter) -> String {
+    format!(
+        concat!(
+            r#"<header class="panel-header">{}</header>"#,
+            r#"<div class="log-pager" role="group" aria-label="Log pages">{}</div>"#,
+            r#"<div class="log-body"><div class="log-scroll">{}</div>"#,
+            r#"<button type="button" class="log-new" data-newest hidden></button></div>"#,
+        ),
+        log_header(services, filter),
+        pager_markup(NO_MESSAGES, true),
+        rows_frame(NO_MESSAGES_NOTE),
+    )
 }
 
 fn span(class: impl Into<String>, text: impl Into<String>) -> Element {
@@ -270,13 +347,16 @@ mod tests {
 
     #[test]
     fn the_filters_name_themselves_and_offer_each_service_as_text() {
-        let html = filters_markup(&["booking".into(), "<b>x</b>".into()]);
+        let html = log_header(
+            &["booking".into(), "<b>x</b>".into()],
+            &LogFilter::default(),
+        );
         for part in [
-            r#"<select data-filter="kind" aria-label="Filter by kind"><option value="all">All kinds</option>"#,
+            r#"<select data-filter="kind" aria-label="Filter by kind"><option value="all" selected="">All kinds</option>"#,
             r#"<option value="query">Queries</option></select>"#,
-            r#"<select data-filter="service" aria-label="Filter by service"><option value="">All services</option><option value="booking">booking</option>"#,
+            r#"<select data-filter="service" aria-label="Filter by service"><option value="" selected="">All services</option><option value="booking">booking</option>"#,
             r#"<option value="&lt;b&gt;x&lt;/b&gt;">&lt;b&gt;x&lt;/b&gt;</option></select>"#,
-            r#"<label class="log-in-flight"><input type="checkbox">In flight</label>"#,
+            r#"<label class="log-in-flight"><input type="checkbox" data-filter="in-flight">In flight</label>"#,
         ] {
             assert!(html.contains(part), "{part} in {html}");
         }
@@ -327,5 +407,44 @@ mod tests {
                 (None, None)
             ]
         );
+    }
+
+    #[test]
+    fn the_filters_show_what_is_set() {
+        let filter = LogFilter::default()
+            .changed(Some("kind"), "event".into(), false)
+            .changed(Some("service"), "booking".into(), false)
+            .changed(None, String::new(), true);
+        let html = log_header(&["booking".into(), "loyalty".into()], &filter);
+        assert!(
+            html.contains(r#"<option value="event" selected="">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<option value="booking" selected="">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<input type="checkbox" data-filter="in-flight" checked="">"#),
+            "{html}"
+        );
+        assert_eq!(html.matches("selected").count(), 2, "{html}");
+        let cleared = filter.changed(Some("service"), String::new(), false);
+        assert_eq!(cleared.service, None);
+        assert_eq!(cleared.kind, crate::listing::KindFilter::Events);
+    }
+
+    #[test]
+    fn the_log_at_rest_says_what_the_empty_log_says() {
+        use crate::listing::{empty_note, summary, LogPage};
+        let empty = LogPage::default();
+        let filter = LogFilter::default();
+        let html = log_at_rest(&["booking".into()], &filter);
+        let count = format!(r#"<p class="log-count">{}</p>"#, summary(&empty));
+        assert!(html.contains(&count), "{html}");
+        let note = empty_note(&empty, &filter, 5_000).expect("a note on an empty page");
+        assert!(html.contains(&rows_frame(&note)), "{html}");
+        assert_eq!(html.matches(r#"aria-disabled="true""#).count(), 3, "{html}");
+        assert!(html.contains(&log_header(&["booking".into()], &filter)));
     }
 }

@@ -1,6 +1,7 @@
 //! One model's page: owns the simulation and the one animation loop, and wires the
 //! components. Everything here is derived from the model it was built for.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::animation::{prefers_reduced_motion, use_animation_frame};
@@ -8,21 +9,22 @@ use crate::bench_mode;
 #[cfg(feature = "bench")]
 use crate::bench_mode::Mode;
 use crate::components::controls::TRAFFIC_MAX;
+use crate::components::message_log::{filter_changed, LogHandles};
 use crate::components::model_editor::model_editor_part;
 use crate::components::sequence_view::sequence_view_part;
 use crate::components::{
     Composer, Controls, DeadLetters, Diagram, DiagramTable, FlowExports, KeyboardShortcuts, Legend,
-    MessageLog, ModelPicker, Narration, Notice, PayloadInspector, ServiceInspector, ShareLink,
-    StageView, TracePanel, ViewOptions, WhatIf,
+    ModelPicker, Narration, Notice, PayloadInspector, ServiceInspector, ShareLink, StageView,
+    TracePanel, ViewOptions, WhatIf,
 };
-use crate::compose::Choice;
-use crate::engine::{engine, engine_at_hand, Engine};
+use crate::engine::{engine_at_hand, Engine};
 use crate::flow::chain::Chain;
 use crate::flow::sequence::Window;
 use crate::geometry::{DiagramGeometry, Point, Viewport};
-use crate::listing::LogPlace;
+use crate::listing::{LogFilter, LogPlace};
 use crate::live::LiveSim;
 use crate::loaded::Start;
+use crate::log_markup::log_at_rest;
 use crate::narration;
 use crate::on_demand::{on_demand, part_holder};
 use crate::page_run::PageRun;
@@ -71,6 +73,7 @@ pub fn SimulationPage(
     // the run is the model at rest, which draws and keeps time.
     let engine_here = StoredValue::new_local(engine_at_hand());
     let at_rest = StoredValue::new_local(false);
+    let (engine_arrived, set_engine_arrived) = signal(engine_here.get_value().is_some());
     let starting_sim = move || {
         config.with_value(|c| {
             #[cfg(feature = "bench")]
@@ -123,6 +126,8 @@ pub fn SimulationPage(
     // The log's page and hold, kept here so that Reset can take the log back to its newest
     // page: message ids start again after a reset.
     let log_place = RwSignal::new(LogPlace::default());
+    // What the log shows: kept here, so that filters set before the log arrived hold.
+    let log_filter = RwSignal::new(LogFilter::default());
     let selected_service = RwSignal::new(None::<ServiceIdx>);
     let notice = RwSignal::new(mode_notice.or(refused).or(start.notice.clone()));
     // The page's own elements are found by class under its root: a reference to each
@@ -208,7 +213,7 @@ pub fn SimulationPage(
         }
         fetching.set_value(true);
         leptos::task::spawn_local(async move {
-            let arrived = on_demand!(engine()).await;
+            let arrived = crate::engine::fetch().await;
             if fetching.try_set_value(false).is_some() {
                 return; // the page is gone
             }
@@ -221,6 +226,7 @@ pub fn SimulationPage(
                 }
             };
             engine_here.set_value(Some(e));
+            set_engine_arrived.set(true);
             if at_rest.get_value() {
                 let now = sim.with_value(Sim::now);
                 let started = config.with_value(|c| model.with_value(|m| e.start(m, c)));
@@ -496,9 +502,6 @@ pub fn SimulationPage(
             }
         }));
     });
-    // The composer's examples are the model's.
-    let composer_example =
-        Callback::new(move |choice: Choice| model.with_value(|m| m.example(&choice)));
     let on_compose = Callback::new(move |message: UserMessage| -> Result<(), String> {
         let name = message.name.clone();
         let told = move |e: &dyn Engine, happenings: &[Happening]| {
@@ -644,17 +647,6 @@ pub fn SimulationPage(
     let stage_view = RwSignal::new(StageView::default());
     let sequence_shown = move || stage_view.get().shows_sequence();
     let (visible_window, set_visible_window) = signal(None::<Window>);
-    // An export is written by the worker from the run so far, replayed: the request carries
-    // what the page shows (selection, window, styles); the export's part adds the run.
-    let export_request = Callback::new(move |what: String| {
-        crate::json!({
-            "op": "flow-export",
-            "selected": selected_message.get_untracked(),
-            "window": visible_window.get_untracked().map(|w| [w.from, w.to]),
-            "css": if what == "svg" { crate::file_save::diagram_css() } else { String::new() },
-            "what": what,
-        })
-    });
     let scenarios = model.with_value(|m| m.scenarios());
 
     // Escape leaves Present mode from anywhere on the page; the letter keys are the
@@ -738,6 +730,48 @@ pub fn SimulationPage(
     let clock = move || crate::listing::clock_time(clock_now.get());
     let in_flight = move || live.read(Sim::in_flight).unwrap_or(0);
 
+    // The log lists what the run did, so it comes with the engine (see `engine.rs`); until
+    // then it is its own empty page, the same elements in the same places. Filters set
+    // meanwhile hold, and a control of it in focus hands the focus to the same control.
+    let log_handles = LogHandles {
+        live: live.lane(Lane::Log),
+        selected: selected_message,
+        chain: chain.into(),
+        preview: previewed_message.write_only(),
+        place: log_place,
+        filter: log_filter,
+        on_read_payload,
+    };
+    let message_log = move || match engine_arrived.get().then(|| engine_here.get_value()) {
+        Some(Some(e)) => {
+            if let Some(control) = focused_log_control() {
+                request_animation_frame(move || focus_first(&control, false));
+            }
+            Either::Left(e.message_log(log_handles))
+        }
+        _ => {
+            let markup = live
+                .peek(|sim| {
+                    let ids: Vec<String> = sim
+                        .topology()
+                        .services()
+                        .iter()
+                        .map(|s| s.id.clone())
+                        .collect();
+                    log_at_rest(&ids, &log_filter.get_untracked())
+                })
+                .unwrap_or_default();
+            Either::Right(view! {
+                <section
+                    class="panel message-log"
+                    aria-label="Message log"
+                    inner_html=markup
+                    on:change=move |ev| log_filter.update(|f| *f = filter_changed(&ev, f))
+                ></section>
+            })
+        }
+    };
+
     view! {
         <div class="app" node_ref=page>
             <header class="app-header">
@@ -745,7 +779,10 @@ pub fn SimulationPage(
                 <p class="clock" aria-live="off">
                     <span class="clock-label">"Simulated time "</span>
                     <time class="clock-time">{clock}</time>
-                    <span class="in-flight">{move || format!(" · {} tokens in flight", crate::listing::grouped(in_flight()))}</span>
+                    <span class="in-flight">{move || match in_flight() {
+                        1 => " · 1 token in flight".to_string(),
+                        n => format!(" · {} tokens in flight", crate::listing::grouped(n)),
+                    }}</span>
                 </p>
                 <ModelPicker current=model_key title=model_title run on_start on_invalid />
             </header>
@@ -768,7 +805,7 @@ pub fn SimulationPage(
                 // same step, and a second live region would say it twice.
                 <p class="step-caption" role="status" aria-live="off">{first_caption}</p>
                 <ViewOptions stage_view=stage_view.write_only() reduce_motion />
-                <FlowExports request=export_request run file_stem />
+                <FlowExports selected=selected_message window=visible_window run file_stem />
                 <ShareLink run run_replaced />
             </div>
             </section>
@@ -807,21 +844,14 @@ pub fn SimulationPage(
                         {is_airline.then(|| view! { <WhatIf on_preset playing=playing_preset /> })}
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />
                         <DeadLetters live=panels_live on_dead_letter />
-                        <Composer live=panels_live example=composer_example on_send=on_compose />
+                        <Composer live=panels_live model on_send=on_compose />
                         {declared.map(|open| part_holder(Box::pin(on_demand!(model_editor_part(model, open, on_start, on_invalid)))))}
                     </Show>
                 </div>
                 <aside class="side">
                     <Show when=panels_ready>
                         <PayloadInspector live=panels_live selected=selected_message />
-                        <MessageLog
-                            live=live.lane(Lane::Log)
-                            selected=selected_message
-                            chain
-                            preview=previewed_message.write_only()
-                            place=log_place
-                            on_read_payload
-                        />
+                        {message_log}
                     </Show>
                 </aside>
             </main>
@@ -843,6 +873,17 @@ fn focus_first(selector: &str, click: bool) {
             let _ = element.focus();
         }
     }
+}
+
+/// The selector of the message log's control in focus (a filter or a pager button), if
+/// the focus is in the log.
+fn focused_log_control() -> Option<String> {
+    let focused = document().active_element()?;
+    focused.closest(".message-log").ok().flatten()?;
+    ["data-filter", "data-pager"].into_iter().find_map(|name| {
+        let value = focused.get_attribute(name)?;
+        Some(format!(".message-log [{name}=\"{value}\"]"))
+    })
 }
 
 /// Whether a key pressed at `ev`'s target would type text there, so it is no shortcut.

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use serde_json::Value;
 
 use crate::components::composer_form::composer_part;
-use crate::compose::Choice;
 use crate::live::LiveSim;
+use crate::loaded::LoadedModel;
 use crate::on_demand::{on_demand, part_holder};
 use crate::sim::UserMessage;
 
@@ -14,8 +13,8 @@ use crate::sim::UserMessage;
 pub fn Composer(
     /// The running simulation: its model says who may send what and where it goes.
     live: LiveSim,
-    /// The model's example payload for a choice (for a query, its route's parameters).
-    example: Callback<Choice, Option<Value>>,
+    /// The model, whose examples the form starts from.
+    model: StoredValue<LoadedModel>,
     /// Feeds the message to the run; `Err` says why the run refused it.
     on_send: Callback<UserMessage, Result<(), String>>,
 ) -> impl IntoView {
@@ -28,7 +27,7 @@ pub fn Composer(
                     <span class="composer-hint">" Send any message the model allows"</span>
                 </summary>
                 <Show when=move || opened.get()>
-                    {part_holder(Box::pin(on_demand!(composer_part(live, example, on_send))))}
+                    {part_holder(Box::pin(on_demand!(composer_part(live, model, on_send))))}
                 </Show>
             </details>
         </section>

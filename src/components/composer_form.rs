@@ -3,6 +3,7 @@ use serde_json::Value;
 
 use crate::compose::{self, Choice};
 use crate::live::LiveSim;
+use crate::loaded::LoadedModel;
 use crate::on_demand::PartMissing;
 use crate::sim::{ServiceIdx, Topology, UserMessage};
 
@@ -23,12 +24,14 @@ fn pretty(value: &Value) -> String {
 pub fn ComposerForm(
     /// The running simulation: its model says who may send what and where it goes.
     live: LiveSim,
-    /// The model's example payload for a choice (for a query, its route's parameters).
-    example: Callback<Choice, Option<Value>>,
+    /// The model, whose examples the form starts from: a payload, or a query's route
+    /// parameters.
+    model: StoredValue<LoadedModel>,
     /// Feeds the message to the run; `Err` says why the run refused it.
     on_send: Callback<UserMessage, Result<(), String>>,
 ) -> impl IntoView {
     let topology = StoredValue::new(topology_of(&live));
+    let example = move |c: Choice| model.with_value(|m| m.example(&c));
     let senders = topology.with_value(compose::senders);
     let sender = RwSignal::new(senders.first().copied());
     let choices = Memo::new(move |_| {
@@ -45,7 +48,7 @@ pub fn ComposerForm(
     // A new choice starts from its example; what the user typed for another is not kept.
     let fill = move || {
         let text = choice()
-            .and_then(|c| example.run(c))
+            .and_then(example)
             .map(|v| pretty(&v))
             .unwrap_or_else(|| "{}".into());
         payload.set(text);
@@ -65,7 +68,7 @@ pub fn ComposerForm(
             Err(error) => ("error", format!("Not JSON yet, {error}.")),
             Ok(value) => {
                 let warning = choice()
-                    .and_then(|c| example.run(c))
+                    .and_then(example)
                     .and_then(|e| compose::shape_warning(Some(&e), &value));
                 match warning {
                     Some(w) => (
@@ -168,8 +171,8 @@ pub fn ComposerForm(
 )]
 pub fn composer_part(
     live: LiveSim,
-    example: Callback<Choice, Option<Value>>,
+    model: StoredValue<LoadedModel>,
     on_send: Callback<UserMessage, Result<(), String>>,
 ) -> Result<AnyView, PartMissing> {
-    Ok(view! { <ComposerForm live example on_send /> }.into_any())
+    Ok(view! { <ComposerForm live model on_send /> }.into_any())
 }

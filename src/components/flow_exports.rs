@@ -3,17 +3,18 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::asyncapi_worker::ask;
 use crate::components::clicked_attribute;
 use crate::file_save::{save_svg_as_png, save_text};
+use crate::flow::sequence::Window;
 use crate::flow::svg_export::LEGEND_HEIGHT;
 use crate::geometry::{VIEW_HEIGHT, VIEW_WIDTH};
 use crate::link_codec;
 use crate::on_demand::{on_demand, PartMissing};
 use crate::page_run::PageRun;
+use crate::sim::MessageId;
 
 /// The PNG's size in CSS pixels: the diagram's view and the legend under it.
 const PNG_SIZE: (f64, f64) = (VIEW_WIDTH, VIEW_HEIGHT + LEGEND_HEIGHT);
@@ -41,9 +42,12 @@ const MENU: &str = concat!(
 /// each one from a replay of the run, so none of the writers weighs on the first load.
 #[component]
 pub fn FlowExports(
-    /// The worker's request for an export (`mermaid`, `svg`, `otlp` or `log`) of the run as
-    /// it is now (see `worker_ops`).
-    request: Callback<String, Value>,
+    /// The selected message, which the exports mark.
+    #[prop(into)]
+    selected: Signal<Option<MessageId>>,
+    /// The part of the run the sequence shows, if it shows one: the Mermaid export's.
+    #[prop(into)]
+    window: Signal<Option<Window>>,
     /// The run so far, which the worker replays to write the export.
     run: PageRun,
     /// The downloaded files' names start with this (the model's name, as a file name).
@@ -62,12 +66,12 @@ pub fn FlowExports(
         else {
             return;
         };
-        let request = request.run(what);
+        let shown = (selected.get_untracked(), window.get_untracked());
         let stem = file_stem.clone();
         show(&menu, ".flow-export-status", "Writing it…", false);
         spawn_local(async move {
             let told = menu.clone();
-            match on_demand!(export_part(told, request, run, then, stem)).await {
+            match on_demand!(export_part(told, what, shown, run, then, stem)).await {
                 Ok(exporting) => exporting.await,
                 Err(missing) => show(&menu, ".flow-export-status", &missing.to_string(), false),
             }
@@ -84,7 +88,8 @@ pub fn FlowExports(
 )]
 fn export_part(
     menu: web_sys::Element,
-    mut request: Value,
+    what: String,
+    (selected, window): (Option<MessageId>, Option<Window>),
     run: PageRun,
     then: String,
     stem: String,
@@ -92,8 +97,17 @@ fn export_part(
     let Some(run) = run.run_json() else {
         return Ok(Box::pin(async {}));
     };
-    request["run"] = run.into();
-    let request = request.to_string();
+    // The worker writes the export from the run so far, replayed, and what the page shows
+    // (see `worker_ops`); the stylesheet only for an SVG.
+    let request = crate::json!({
+        "op": "flow-export",
+        "selected": selected,
+        "window": window.map(|w| [w.from, w.to]),
+        "css": if what == "svg" { crate::file_save::diagram_css() } else { String::new() },
+        "what": what,
+        "run": run,
+    })
+    .to_string();
     Ok(Box::pin(async move {
         let said = match ask(&request).await {
             Ok(reply) => {

@@ -5,25 +5,15 @@ use crate::components::clicked_attribute;
 use crate::dom_patch::{patch_children, set_attribute, set_text};
 use crate::flow::chain::Chain;
 use crate::listing::{
-    empty_note, fold_refusals, grouped, log_page, summary, KindFilter, LogFilter, LogPlace, Pager,
+    empty_note, fold_refusals, grouped, log_page, summary, LogFilter, LogPlace, Pager,
 };
 use crate::live::LiveSim;
-use crate::log_markup::{filters_markup, log_markup};
+use crate::log_markup::{log_header, log_markup, pager_markup, rows_frame};
 use crate::markup::Node;
 use crate::sim::MessageId;
 
-/// The pager's buttons, in the order of their `data-pager` index.
+/// The pager's buttons, in the order of their `data-pager` index (see [`pager_markup`]).
 const PAGERS: [Pager; 3] = [Pager::Older, Pager::Newer, Pager::Newest];
-
-/// The pager: the page's counts, then its buttons, each named by its index in [`PAGERS`].
-/// `aria-disabled` rather than `disabled`: a button that disables itself under the keyboard
-/// would drop the focus to the page.
-const PAGER: &str = concat!(
-    r#"<p class="log-count"></p>"#,
-    r#"<button type="button" data-pager="0" title="The page of older messages">Older</button>"#,
-    r#"<button type="button" data-pager="1" title="The page of newer messages">Newer</button>"#,
-    r#"<button type="button" data-pager="2" title="The newest messages, following new ones as they come">Newest</button>"#,
-);
 
 /// How many matching messages one page of the log shows.
 pub const LOG_ROWS: usize = 100;
@@ -48,12 +38,11 @@ pub fn MessageLog(
     preview: WriteSignal<Option<MessageId>>,
     /// The page the pager chose and where the newest page holds still while read.
     place: RwSignal<LogPlace>,
+    /// What the log shows, kept by the page: set before the log arrived, it holds.
+    filter: RwSignal<LogFilter>,
     /// Takes the keyboard to the selected message's payload.
     on_read_payload: Callback<()>,
 ) -> impl IntoView {
-    let (kind, set_kind) = signal(KindFilter::All);
-    let (service, set_service) = signal(String::new());
-    let (in_flight_only, set_in_flight_only) = signal(false);
     let (service_ids, history_limit) = live
         .peek(|sim| {
             let ids = sim
@@ -65,17 +54,9 @@ pub fn MessageLog(
             (ids, sim.config().history_limit)
         })
         .unwrap_or_default();
-    let header = format!(
-        r#"<h2>Message log</h2><div class="log-filters">{}</div>"#,
-        filters_markup(&service_ids)
-    );
-    let filter = move || LogFilter {
-        kind: kind.get(),
-        service: Some(service.get()).filter(|s| !s.is_empty()),
-        in_flight_only: in_flight_only.get(),
-    };
+    let header = log_header(&service_ids, &filter.get_untracked());
     let listing = Memo::new(move |_| {
-        let filter = filter();
+        let filter = filter.get();
         live.read(|sim| log_page(sim, &filter, place.get().before(), LOG_ROWS))
             .unwrap_or_default()
     });
@@ -154,7 +135,7 @@ pub fn MessageLog(
     // change with every refresh, and a reactive binding each cost the wasm more.
     Effect::new(move |_| {
         let held = place.with(|p| p.held.is_some() && p.chosen.is_none());
-        let filter = filter();
+        let filter = filter.get();
         let Some(root) = scroller
             .get()
             .and_then(|s| s.closest(".message-log").ok().flatten())
@@ -253,18 +234,14 @@ pub fn MessageLog(
             // Fixed markup with one handler for the filters' three controls, which costs the
             // page less than a view of each.
             <header class="panel-header" inner_html=header on:change=move |ev| {
-                match clicked_attribute::<String>(&ev, "data-filter").as_deref() {
-                    Some("kind") => set_kind.set(KindFilter::parse(&event_target_value(&ev))),
-                    Some("service") => set_service.set(event_target_value(&ev)),
-                    _ => set_in_flight_only.set(event_target_checked(&ev)),
-                }
+                filter.update(|f| *f = filter_changed(&ev, f));
                 refilter();
             }></header>
             <div
                 class="log-pager"
                 role="group"
                 aria-label="Log pages"
-                inner_html=PAGER
+                inner_html=pager_markup("", false)
                 on:click=move |ev| {
                     if let Some(button) = clicked_attribute::<usize>(&ev, "data-pager").and_then(|i| PAGERS.get(i)) {
                         turn_page(*button);
@@ -346,10 +323,48 @@ pub fn MessageLog(
                     // list (on the log's body, below), and rows patched in place from the
                     // listing (above): a keyed list with a handler and an owner per row leaked
                     // wasm memory at 1,600 messages a second (bench/run.sh memory section).
-                    inner_html=r#"<p class="log-empty"></p><ol class="log-entries"></ol>"#
+                    inner_html=rows_frame("")
                 ></div>
                 <button type="button" class="log-new" data-newest hidden></button>
             </div>
         </section>
+    }
+}
+
+/// `filter` with the change `ev` made to one of the log's filter controls: the empty log's
+/// controls (see `log_at_rest`) and the log's own are the same markup, handled alike.
+pub fn filter_changed(ev: &web_sys::Event, filter: &LogFilter) -> LogFilter {
+    let control = clicked_attribute::<String>(ev, "data-filter");
+    // Only the checkbox has `checked`: a select has none to read.
+    let checked = control.as_deref() == Some("in-flight") && event_target_checked(ev);
+    filter.changed(control.as_deref(), event_target_value(ev), checked)
+}
+
+/// The log's props as one value, which crosses into the engine's part, where the log is
+/// built (see `engine.rs`): the same as [`MessageLog`]'s.
+#[derive(Clone, Copy)]
+pub struct LogHandles {
+    pub live: LiveSim,
+    pub selected: RwSignal<Option<MessageId>>,
+    pub chain: Signal<Option<Chain>>,
+    pub preview: WriteSignal<Option<MessageId>>,
+    pub place: RwSignal<LogPlace>,
+    pub filter: RwSignal<LogFilter>,
+    pub on_read_payload: Callback<()>,
+}
+
+impl LogHandles {
+    /// The log, built.
+    pub fn view(self) -> AnyView {
+        let LogHandles {
+            live,
+            selected,
+            chain,
+            preview,
+            place,
+            filter,
+            on_read_payload,
+        } = self;
+        view! { <MessageLog live selected chain preview place filter on_read_payload /> }.into_any()
     }
 }

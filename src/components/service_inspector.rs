@@ -23,6 +23,34 @@ pub fn ServiceInspector(
     /// Says what was wrong with a what-if value as typed.
     on_invalid: Callback<String>,
 ) -> impl IntoView {
+    let spec = move || {
+        let index = selected.get()?;
+        live.peek(|sim| sim.topology().services().get(index).cloned())
+            .flatten()
+    };
+    view! {
+        <section class="panel service-inspector" role="region" aria-label="Service inspector">
+            <header class="panel-header"><h2>"Service inspector"</h2></header>
+            {move || match spec() {
+                None => view! { <p class="empty">"Click a service on the diagram to see its state and contracts."</p> }.into_any(),
+                Some(spec) => part_holder(Box::pin(on_demand!(service_details_part(live, spec, selected, on_fault, on_invalid)))).into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One service's details, a part of its own fetched when a service is first selected.
+#[cfg_attr(
+    all(feature = "split", target_arch = "wasm32"),
+    leptos::wasm_split::wasm_split(service_details, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn service_details_part(
+    live: LiveSim,
+    spec: ServiceSpec,
+    selected: Signal<Option<ServiceIdx>>,
+    on_fault: Callback<FaultChange>,
+    on_invalid: Callback<String>,
+) -> Result<AnyView, PartMissing> {
     // The state, and when it last differed from what this memo saw before.
     let state = Memo::new(
         move |previous: Option<&Option<(ServiceIdx, Value, SimTime)>>| {
@@ -42,35 +70,6 @@ pub fn ServiceInspector(
             Some((index, value, changed_at))
         },
     );
-    let spec = move || {
-        let index = selected.get()?;
-        live.peek(|sim| sim.topology().services().get(index).cloned())
-            .flatten()
-    };
-    view! {
-        <section class="panel service-inspector" role="region" aria-label="Service inspector">
-            <header class="panel-header"><h2>"Service inspector"</h2></header>
-            {move || match spec() {
-                None => view! { <p class="empty">"Click a service on the diagram to see its state and contracts."</p> }.into_any(),
-                Some(spec) => part_holder(Box::pin(on_demand!(service_details_part(live, spec, selected, state, on_fault, on_invalid)))).into_any(),
-            }}
-        </section>
-    }
-}
-
-/// One service's details, a part of its own fetched when a service is first selected.
-#[cfg_attr(
-    all(feature = "split", target_arch = "wasm32"),
-    leptos::wasm_split::wasm_split(service_details, wasm_split_path = ::leptos::wasm_split, fallible)
-)]
-fn service_details_part(
-    live: LiveSim,
-    spec: ServiceSpec,
-    selected: Signal<Option<ServiceIdx>>,
-    state: Memo<Option<(ServiceIdx, Value, SimTime)>>,
-    on_fault: Callback<FaultChange>,
-    on_invalid: Callback<String>,
-) -> Result<AnyView, PartMissing> {
     // For the broker: who gets what it relays, read from every service's contracts.
     let routes = move || {
         live.peek(|sim| {

@@ -140,7 +140,7 @@ pub fn new_fare(
 /// mobile-app, booking, loyalty, flights, revenue and broker, and what each sends, handles,
 /// publishes, subscribes to, serves and calls.
 pub fn airline_topology() -> Result<Topology, SimError> {
-    model_literal::airline_model().to_topology()
+    model_literal::airline_outline().to_topology()
 }
 
 /// The airline's Rust behaviour for a service of its model, by the service's id: the model

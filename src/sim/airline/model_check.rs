@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::model_literal::airline_model;
+use super::model_literal::{airline_model, airline_outline};
 use super::payloads::AIRLINE_MODEL;
 use crate::sim::model::{
     FirstQuery, Mapping, MessageDef, MessageSpec, Model, Output, Reaction, Source, Step,
@@ -19,8 +19,9 @@ fn text(s: &str) -> String {
     format!("s({s:?})")
 }
 
+/// A value only a run needs (an example, a response): `Null` in the outline.
 fn json(v: &Value) -> String {
-    format!("j({:?})", serde_json::to_string(v).unwrap())
+    format!("j::<D>({:?})", serde_json::to_string(v).unwrap())
 }
 
 fn texts(list: &[String]) -> String {
@@ -49,6 +50,12 @@ fn mapping(m: &Mapping) -> String {
 fn mappings(list: &[Mapping]) -> String {
     let items: Vec<String> = list.iter().map(mapping).collect();
     format!("maps(&[{}])", items.join(", "))
+}
+
+/// Mappings only a run needs (a query's answer): none in the outline.
+fn run_mappings(list: &[Mapping]) -> String {
+    let items: Vec<String> = list.iter().map(mapping).collect();
+    format!("m::<D>(&[{}])", items.join(", "))
 }
 
 fn message(m: &MessageDef) -> String {
@@ -82,7 +89,7 @@ fn message(m: &MessageDef) -> String {
             text(server),
             texts(callers),
             json(response),
-            mappings(answer)
+            run_mappings(answer)
         ),
     };
     format!(
@@ -148,14 +155,22 @@ fn literal(model: &Model) -> String {
     // string of the model was its own allocation and copy in the first load's code.
     out.push_str(
         "#[inline(never)]\nfn s(text: &str) -> String {\n    text.to_string()\n}\n\n\
-         #[inline(never)]\nfn j(text: &str) -> Value {\n    read_json(text).unwrap_or(Value::Null)\n}\n\n\
+         #[inline(never)]\nfn json(text: &str) -> Value {\n    read_json(text).unwrap_or(Value::Null)\n}\n\n\
+         /// A value only a run needs: `Null` in the outline, whose code then holds no trace of it.\n\
+         #[inline(always)]\nfn j<const D: bool>(text: &'static str) -> Value {\n    if D {\n        json(text)\n    } else {\n        Value::Null\n    }\n}\n\n\
          #[inline(never)]\nfn t(list: &[&str]) -> Vec<String> {\n    list.iter().map(|x| s(x)).collect()\n}\n\n\
-         #[inline(never)]\nfn maps(list: &[(char, &str, &str)]) -> Vec<Mapping> {\n    list.iter()\n        .map(|&(kind, from, to)| Mapping {\n            source: match kind {\n                'm' => Source::Message(s(from)),\n                'a' => Source::Answer(s(from)),\n                's' => Source::State(s(from)),\n                _ => Source::Value(j(from)),\n            },\n            to: s(to),\n        })\n        .collect()\n}\n\n",
+         #[inline(never)]\nfn maps(list: &[(char, &str, &str)]) -> Vec<Mapping> {\n    list.iter()\n        .map(|&(kind, from, to)| Mapping {\n            source: match kind {\n                'm' => Source::Message(s(from)),\n                'a' => Source::Answer(s(from)),\n                's' => Source::State(s(from)),\n                _ => Source::Value(json(from)),\n            },\n            to: s(to),\n        })\n        .collect()\n}\n\n\
+         /// Mappings only a run needs: none in the outline.\n\
+         #[inline(always)]\nfn m<const D: bool>(list: &'static [(char, &str, &str)]) -> Vec<Mapping> {\n    if D {\n        maps(list)\n    } else {\n        Vec::new()\n    }\n}\n\n",
     );
     out.push_str(
-        "/// The airline's model, equal to what the reader makes of `models/airline.json`.\n",
+        "/// The airline's model, equal to what the reader makes of `models/airline.json`.\n\
+         pub fn airline_model() -> Model {\n    airline::<true>()\n}\n\n\
+         /// Who talks to whom in the airline: its model without the examples, responses,\n\
+         /// reactions and scenarios that only a run needs, so the first load carries none of them.\n\
+         pub fn airline_outline() -> Model {\n    airline::<false>()\n}\n\n",
     );
-    out.push_str("pub fn airline_model() -> Model {\n    Model {\n");
+    out.push_str("fn airline<const D: bool>() -> Model {\n    Model {\n");
     let _ = writeln!(out, "        name: {},", text(&model.name));
     let description = match &model.description {
         Some(d) => format!("Some({})", text(d)),
@@ -191,11 +206,11 @@ fn literal(model: &Model) -> String {
     for m in &model.messages {
         let _ = writeln!(out, "            {},", message(m));
     }
-    out.push_str("        ],\n        reactions: vec![\n");
+    out.push_str("        ],\n        reactions: if !D { Vec::new() } else { vec![\n");
     for r in &model.reactions {
         let _ = writeln!(out, "            {},", reaction(r));
     }
-    out.push_str("        ],\n        scenarios: vec![\n");
+    out.push_str("        ] },\n        scenarios: if !D { Vec::new() } else { vec![\n");
     for scenario in &model.scenarios {
         let steps: Vec<String> = scenario.steps.iter().map(step).collect();
         let _ = writeln!(
@@ -205,7 +220,7 @@ fn literal(model: &Model) -> String {
             steps.join(", ")
         );
     }
-    out.push_str("        ],\n    }\n}\n");
+    out.push_str("        ] },\n    }\n}\n");
     out
 }
 
@@ -225,4 +240,28 @@ fn model_literal_is_the_airline_file_as_the_reader_reads_it() {
         read,
         "models/airline.json changed: UPDATE_AIRLINE_MODEL=1 cargo test --lib model_literal"
     );
+}
+
+#[test]
+fn the_outline_is_the_model_without_what_only_a_run_needs() {
+    let mut outline = airline_model();
+    outline.reactions.clear();
+    outline.scenarios.clear();
+    for m in &mut outline.messages {
+        m.example = Value::Null;
+        if let MessageSpec::Query {
+            response, answer, ..
+        } = &mut m.kind
+        {
+            *response = Value::Null;
+            answer.clear();
+        }
+    }
+    assert_eq!(airline_outline(), outline);
+    // What the page draws at rest is what the run draws.
+    let drawn = |m: &Model| {
+        let t = m.to_topology().expect("the airline's topology");
+        format!("{:?}", t.edges())
+    };
+    assert_eq!(drawn(&airline_outline()), drawn(&airline_model()));
 }

@@ -17,8 +17,18 @@ fn s(text: &str) -> String {
 }
 
 #[inline(never)]
-fn j(text: &str) -> Value {
+fn json(text: &str) -> Value {
     read_json(text).unwrap_or(Value::Null)
+}
+
+/// A value only a run needs: `Null` in the outline, whose code then holds no trace of it.
+#[inline(always)]
+fn j<const D: bool>(text: &'static str) -> Value {
+    if D {
+        json(text)
+    } else {
+        Value::Null
+    }
 }
 
 #[inline(never)]
@@ -34,15 +44,35 @@ fn maps(list: &[(char, &str, &str)]) -> Vec<Mapping> {
                 'm' => Source::Message(s(from)),
                 'a' => Source::Answer(s(from)),
                 's' => Source::State(s(from)),
-                _ => Source::Value(j(from)),
+                _ => Source::Value(json(from)),
             },
             to: s(to),
         })
         .collect()
 }
 
+/// Mappings only a run needs: none in the outline.
+#[inline(always)]
+fn m<const D: bool>(list: &'static [(char, &str, &str)]) -> Vec<Mapping> {
+    if D {
+        maps(list)
+    } else {
+        Vec::new()
+    }
+}
+
 /// The airline's model, equal to what the reader makes of `models/airline.json`.
 pub fn airline_model() -> Model {
+    airline::<true>()
+}
+
+/// Who talks to whom in the airline: its model without the examples, responses,
+/// reactions and scenarios that only a run needs, so the first load carries none of them.
+pub fn airline_outline() -> Model {
+    airline::<false>()
+}
+
+fn airline<const D: bool>() -> Model {
     Model {
         name: s("Airline"),
         description: Some(s("The airline from Raphael De Lio's \"The 3 Mechanisms of Interaction between Microservices: Command, Query, and Event\": a booking becomes an event that Loyalty and Flight Management act on, Flight Management commands Revenue Management to reprice, and the Mobile App asks questions with queries.")),
@@ -56,19 +86,19 @@ pub fn airline_model() -> Model {
             ServiceDef { id: s("broker"), name: s("Message Broker"), role: Role::Broker, processing_ms: None },
         ],
         messages: vec![
-            MessageDef { name: s("CreateBooking"), kind: MessageSpec::Command { senders: t(&["mobile-app"]), handler: s("booking") }, example: j("{\"commandType\":\"CreateBooking\",\"customerId\":\"C12345\",\"flightNumber\":\"FL123\",\"passengers\":[\"P12345\",\"P12346\"],\"contactDetails\":{\"email\":\"johndoe@example.com\",\"phone\":\"+1234567890\"},\"paymentDetails\":{\"paymentMethod\":\"CreditCard\"}}"), kind_rule: None },
-            MessageDef { name: s("CancelBooking"), kind: MessageSpec::Command { senders: t(&["mobile-app"]), handler: s("booking") }, example: j("{\"commandType\":\"CancelBooking\",\"bookingId\":\"BK12345\",\"reason\":\"CustomerRequest\"}"), kind_rule: None },
-            MessageDef { name: s("BookingCreated"), kind: MessageSpec::Event { publishers: t(&["booking"]), subscribers: t(&["loyalty", "flights"]) }, example: j("{\"eventType\":\"BookingCreated\",\"timestamp\":\"2024-01-29T12:00:00Z\",\"bookingDetails\":{\"bookingId\":\"BK12345\",\"customerId\":\"C12345\",\"flightDetails\":{\"flightNumber\":\"FL123\",\"departureAirport\":\"JFK\",\"arrivalAirport\":\"LAX\",\"departureTime\":\"2024-02-15T08:00:00Z\",\"arrivalTime\":\"2024-02-15T11:00:00Z\"},\"passengerDetails\":[{\"passengerId\":\"P12345\",\"firstName\":\"John\",\"lastName\":\"Doe\",\"dateOfBirth\":\"1990-05-15\",\"passportNumber\":\"P12345678\"},{\"passengerId\":\"P12346\",\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"dateOfBirth\":\"1992-08-20\",\"passportNumber\":\"P87654321\"}],\"contactDetails\":{\"email\":\"johndoe@example.com\",\"phone\":\"+1234567890\"},\"paymentDetails\":{\"paymentStatus\":\"Confirmed\",\"amountPaid\":800.0,\"currency\":\"USD\",\"paymentMethod\":\"CreditCard\",\"transactionId\":\"TX123456789\"}}}"), kind_rule: None },
-            MessageDef { name: s("BookingCancelled"), kind: MessageSpec::Event { publishers: t(&["booking"]), subscribers: t(&["loyalty", "flights"]) }, example: j("{\"eventType\":\"BookingCancelled\",\"timestamp\":\"2024-01-29T12:05:00Z\",\"bookingId\":\"BK12345\",\"customerId\":\"C12345\",\"flightNumber\":\"FL123\",\"seatsReleased\":2,\"amountRefunded\":800.0}"), kind_rule: None },
-            MessageDef { name: s("LoyaltyPointsCredited"), kind: MessageSpec::Event { publishers: t(&["loyalty"]), subscribers: t(&[]) }, example: j("{\"eventType\":\"LoyaltyPointsCredited\",\"customerId\":\"C12345\",\"bookingId\":\"BK12345\",\"pointsCredited\":6174,\"miles\":2470,\"newBalance\":14574,\"tier\":\"Silver\"}"), kind_rule: None },
-            MessageDef { name: s("AdjustFlightPricing"), kind: MessageSpec::Command { senders: t(&["flights"]), handler: s("revenue") }, example: j("{\"commandType\":\"AdjustFlightPricing\",\"flightDetails\":{\"flightNumber\":\"FL123\",\"departureAirport\":\"JFK\",\"arrivalAirport\":\"LAX\",\"departureDate\":\"2024-02-15\",\"departureTime\":\"08:00:00\"},\"pricingDetails\":{\"currentOccupancyRate\":75,\"averageTicketPrice\":300.0,\"seatsRemaining\":50,\"demandTrend\":\"Increasing\",\"historicalData\":{\"samePeriodLastYearPrice\":280.0,\"samePeriodLastYearOccupancy\":65}},\"action\":\"ReassessPricing\"}"), kind_rule: None },
-            MessageDef { name: s("FlightPriceAdjusted"), kind: MessageSpec::Event { publishers: t(&["revenue"]), subscribers: t(&["mobile-app", "booking"]) }, example: j("{\"eventType\":\"FlightPriceAdjusted\",\"flightNumber\":\"FL123\",\"previousFare\":400.0,\"newFare\":462.0,\"currency\":\"USD\",\"occupancyRate\":75.0,\"demandTrend\":\"Increasing\",\"reason\":\"occupancy 75% vs 65% same period last year; demand Increasing\"}"), kind_rule: None },
-            MessageDef { name: s("GetLoyaltyPoints"), kind: MessageSpec::Query { route: s("GET /api/loyalty/customers/{customerId}/points"), server: s("loyalty"), callers: t(&["mobile-app"]), response: j("{\"customerId\":\"C12345\",\"points\":8400,\"tier\":\"Silver\",\"lifetimePoints\":31250}"), answer: maps(&[('m', "/customerId", "/customerId")]) }, example: j("{\"customerId\":\"C12345\"}"), kind_rule: None },
-            MessageDef { name: s("GetLoyaltyTransactions"), kind: MessageSpec::Query { route: s("GET /api/loyalty/customers/{customerId}/transactions"), server: s("loyalty"), callers: t(&["mobile-app"]), response: j("{\"customerId\":\"C12345\",\"transactions\":[{\"transactionId\":\"LT10001\",\"type\":\"Credit\",\"bookingId\":\"BK10977\",\"points\":925,\"miles\":740,\"timestamp\":\"2023-11-18T09:12:00Z\"},{\"transactionId\":\"LT10002\",\"type\":\"Credit\",\"bookingId\":\"BK11204\",\"points\":3094,\"miles\":2475,\"timestamp\":\"2023-12-21T16:40:00Z\"},{\"transactionId\":\"LT10003\",\"type\":\"Redemption\",\"bookingId\":null,\"points\":-2500,\"miles\":0,\"timestamp\":\"2024-01-05T10:03:00Z\"}]}"), answer: maps(&[('m', "/customerId", "/customerId")]) }, example: j("{\"customerId\":\"C12345\"}"), kind_rule: None },
-            MessageDef { name: s("GetLoyaltyTiers"), kind: MessageSpec::Query { route: s("GET /api/loyalty/tiers"), server: s("loyalty"), callers: t(&["mobile-app"]), response: j("{\"tiers\":[{\"name\":\"Blue\",\"minLifetimePoints\":0,\"multiplier\":1.0},{\"name\":\"Silver\",\"minLifetimePoints\":25000,\"multiplier\":1.25},{\"name\":\"Gold\",\"minLifetimePoints\":50000,\"multiplier\":1.5},{\"name\":\"Platinum\",\"minLifetimePoints\":100000,\"multiplier\":2.0}]}"), answer: maps(&[]) }, example: j("{}"), kind_rule: None },
-            MessageDef { name: s("GetFlightAvailability"), kind: MessageSpec::Query { route: s("GET /api/flights/{flightNumber}/availability"), server: s("flights"), callers: t(&["mobile-app", "booking"]), response: j("{\"flightNumber\":\"FL123\",\"departureAirport\":\"JFK\",\"arrivalAirport\":\"LAX\",\"departureTime\":\"2024-02-15T08:00:00Z\",\"arrivalTime\":\"2024-02-15T11:00:00Z\",\"capacity\":200,\"seatsBooked\":148,\"seatsRemaining\":52,\"occupancyRate\":74.0}"), answer: maps(&[('m', "/flightNumber", "/flightNumber")]) }, example: j("{\"flightNumber\":\"FL123\"}"), kind_rule: None },
+            MessageDef { name: s("CreateBooking"), kind: MessageSpec::Command { senders: t(&["mobile-app"]), handler: s("booking") }, example: j::<D>("{\"commandType\":\"CreateBooking\",\"customerId\":\"C12345\",\"flightNumber\":\"FL123\",\"passengers\":[\"P12345\",\"P12346\"],\"contactDetails\":{\"email\":\"johndoe@example.com\",\"phone\":\"+1234567890\"},\"paymentDetails\":{\"paymentMethod\":\"CreditCard\"}}"), kind_rule: None },
+            MessageDef { name: s("CancelBooking"), kind: MessageSpec::Command { senders: t(&["mobile-app"]), handler: s("booking") }, example: j::<D>("{\"commandType\":\"CancelBooking\",\"bookingId\":\"BK12345\",\"reason\":\"CustomerRequest\"}"), kind_rule: None },
+            MessageDef { name: s("BookingCreated"), kind: MessageSpec::Event { publishers: t(&["booking"]), subscribers: t(&["loyalty", "flights"]) }, example: j::<D>("{\"eventType\":\"BookingCreated\",\"timestamp\":\"2024-01-29T12:00:00Z\",\"bookingDetails\":{\"bookingId\":\"BK12345\",\"customerId\":\"C12345\",\"flightDetails\":{\"flightNumber\":\"FL123\",\"departureAirport\":\"JFK\",\"arrivalAirport\":\"LAX\",\"departureTime\":\"2024-02-15T08:00:00Z\",\"arrivalTime\":\"2024-02-15T11:00:00Z\"},\"passengerDetails\":[{\"passengerId\":\"P12345\",\"firstName\":\"John\",\"lastName\":\"Doe\",\"dateOfBirth\":\"1990-05-15\",\"passportNumber\":\"P12345678\"},{\"passengerId\":\"P12346\",\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"dateOfBirth\":\"1992-08-20\",\"passportNumber\":\"P87654321\"}],\"contactDetails\":{\"email\":\"johndoe@example.com\",\"phone\":\"+1234567890\"},\"paymentDetails\":{\"paymentStatus\":\"Confirmed\",\"amountPaid\":800.0,\"currency\":\"USD\",\"paymentMethod\":\"CreditCard\",\"transactionId\":\"TX123456789\"}}}"), kind_rule: None },
+            MessageDef { name: s("BookingCancelled"), kind: MessageSpec::Event { publishers: t(&["booking"]), subscribers: t(&["loyalty", "flights"]) }, example: j::<D>("{\"eventType\":\"BookingCancelled\",\"timestamp\":\"2024-01-29T12:05:00Z\",\"bookingId\":\"BK12345\",\"customerId\":\"C12345\",\"flightNumber\":\"FL123\",\"seatsReleased\":2,\"amountRefunded\":800.0}"), kind_rule: None },
+            MessageDef { name: s("LoyaltyPointsCredited"), kind: MessageSpec::Event { publishers: t(&["loyalty"]), subscribers: t(&[]) }, example: j::<D>("{\"eventType\":\"LoyaltyPointsCredited\",\"customerId\":\"C12345\",\"bookingId\":\"BK12345\",\"pointsCredited\":6174,\"miles\":2470,\"newBalance\":14574,\"tier\":\"Silver\"}"), kind_rule: None },
+            MessageDef { name: s("AdjustFlightPricing"), kind: MessageSpec::Command { senders: t(&["flights"]), handler: s("revenue") }, example: j::<D>("{\"commandType\":\"AdjustFlightPricing\",\"flightDetails\":{\"flightNumber\":\"FL123\",\"departureAirport\":\"JFK\",\"arrivalAirport\":\"LAX\",\"departureDate\":\"2024-02-15\",\"departureTime\":\"08:00:00\"},\"pricingDetails\":{\"currentOccupancyRate\":75,\"averageTicketPrice\":300.0,\"seatsRemaining\":50,\"demandTrend\":\"Increasing\",\"historicalData\":{\"samePeriodLastYearPrice\":280.0,\"samePeriodLastYearOccupancy\":65}},\"action\":\"ReassessPricing\"}"), kind_rule: None },
+            MessageDef { name: s("FlightPriceAdjusted"), kind: MessageSpec::Event { publishers: t(&["revenue"]), subscribers: t(&["mobile-app", "booking"]) }, example: j::<D>("{\"eventType\":\"FlightPriceAdjusted\",\"flightNumber\":\"FL123\",\"previousFare\":400.0,\"newFare\":462.0,\"currency\":\"USD\",\"occupancyRate\":75.0,\"demandTrend\":\"Increasing\",\"reason\":\"occupancy 75% vs 65% same period last year; demand Increasing\"}"), kind_rule: None },
+            MessageDef { name: s("GetLoyaltyPoints"), kind: MessageSpec::Query { route: s("GET /api/loyalty/customers/{customerId}/points"), server: s("loyalty"), callers: t(&["mobile-app"]), response: j::<D>("{\"customerId\":\"C12345\",\"points\":8400,\"tier\":\"Silver\",\"lifetimePoints\":31250}"), answer: m::<D>(&[('m', "/customerId", "/customerId")]) }, example: j::<D>("{\"customerId\":\"C12345\"}"), kind_rule: None },
+            MessageDef { name: s("GetLoyaltyTransactions"), kind: MessageSpec::Query { route: s("GET /api/loyalty/customers/{customerId}/transactions"), server: s("loyalty"), callers: t(&["mobile-app"]), response: j::<D>("{\"customerId\":\"C12345\",\"transactions\":[{\"transactionId\":\"LT10001\",\"type\":\"Credit\",\"bookingId\":\"BK10977\",\"points\":925,\"miles\":740,\"timestamp\":\"2023-11-18T09:12:00Z\"},{\"transactionId\":\"LT10002\",\"type\":\"Credit\",\"bookingId\":\"BK11204\",\"points\":3094,\"miles\":2475,\"timestamp\":\"2023-12-21T16:40:00Z\"},{\"transactionId\":\"LT10003\",\"type\":\"Redemption\",\"bookingId\":null,\"points\":-2500,\"miles\":0,\"timestamp\":\"2024-01-05T10:03:00Z\"}]}"), answer: m::<D>(&[('m', "/customerId", "/customerId")]) }, example: j::<D>("{\"customerId\":\"C12345\"}"), kind_rule: None },
+            MessageDef { name: s("GetLoyaltyTiers"), kind: MessageSpec::Query { route: s("GET /api/loyalty/tiers"), server: s("loyalty"), callers: t(&["mobile-app"]), response: j::<D>("{\"tiers\":[{\"name\":\"Blue\",\"minLifetimePoints\":0,\"multiplier\":1.0},{\"name\":\"Silver\",\"minLifetimePoints\":25000,\"multiplier\":1.25},{\"name\":\"Gold\",\"minLifetimePoints\":50000,\"multiplier\":1.5},{\"name\":\"Platinum\",\"minLifetimePoints\":100000,\"multiplier\":2.0}]}"), answer: m::<D>(&[]) }, example: j::<D>("{}"), kind_rule: None },
+            MessageDef { name: s("GetFlightAvailability"), kind: MessageSpec::Query { route: s("GET /api/flights/{flightNumber}/availability"), server: s("flights"), callers: t(&["mobile-app", "booking"]), response: j::<D>("{\"flightNumber\":\"FL123\",\"departureAirport\":\"JFK\",\"arrivalAirport\":\"LAX\",\"departureTime\":\"2024-02-15T08:00:00Z\",\"arrivalTime\":\"2024-02-15T11:00:00Z\",\"capacity\":200,\"seatsBooked\":148,\"seatsRemaining\":52,\"occupancyRate\":74.0}"), answer: m::<D>(&[('m', "/flightNumber", "/flightNumber")]) }, example: j::<D>("{\"flightNumber\":\"FL123\"}"), kind_rule: None },
         ],
-        reactions: vec![
+        reactions: if !D { Vec::new() } else { vec![
             Reaction { service: s("booking"), on: s("CreateBooking"), first: Some(FirstQuery { query: s("GetFlightAvailability"), map: maps(&[('m', "/flightNumber", "/flightNumber")]) }), output: Some(Output::Publish(s("BookingCreated"))), map: maps(&[('m', "/customerId", "/bookingDetails/customerId"), ('a', "/flightNumber", "/bookingDetails/flightDetails/flightNumber"), ('a', "/departureAirport", "/bookingDetails/flightDetails/departureAirport"), ('a', "/arrivalAirport", "/bookingDetails/flightDetails/arrivalAirport"), ('a', "/departureTime", "/bookingDetails/flightDetails/departureTime"), ('a', "/arrivalTime", "/bookingDetails/flightDetails/arrivalTime"), ('m', "/contactDetails", "/bookingDetails/contactDetails"), ('m', "/paymentDetails/paymentMethod", "/bookingDetails/paymentDetails/paymentMethod")]), set: maps(&[('m', "/flightNumber", "/lastBookedFlight")]) },
             Reaction { service: s("booking"), on: s("CancelBooking"), first: None, output: Some(Output::Publish(s("BookingCancelled"))), map: maps(&[('m', "/bookingId", "/bookingId")]), set: maps(&[]) },
             Reaction { service: s("booking"), on: s("FlightPriceAdjusted"), first: None, output: None, map: maps(&[]), set: maps(&[('m', "/newFare", "/lastFare/fare"), ('m', "/flightNumber", "/lastFare/flightNumber")]) },
@@ -76,11 +106,11 @@ pub fn airline_model() -> Model {
             Reaction { service: s("loyalty"), on: s("BookingCreated"), first: None, output: Some(Output::Publish(s("LoyaltyPointsCredited"))), map: maps(&[('m', "/bookingDetails/customerId", "/customerId"), ('m', "/bookingDetails/bookingId", "/bookingId")]), set: maps(&[]) },
             Reaction { service: s("flights"), on: s("BookingCreated"), first: None, output: Some(Output::Send(s("AdjustFlightPricing"))), map: maps(&[('m', "/bookingDetails/flightDetails/flightNumber", "/flightDetails/flightNumber"), ('m', "/bookingDetails/flightDetails/departureAirport", "/flightDetails/departureAirport"), ('m', "/bookingDetails/flightDetails/arrivalAirport", "/flightDetails/arrivalAirport")]), set: maps(&[]) },
             Reaction { service: s("revenue"), on: s("AdjustFlightPricing"), first: None, output: Some(Output::Publish(s("FlightPriceAdjusted"))), map: maps(&[('m', "/flightDetails/flightNumber", "/flightNumber"), ('m', "/pricingDetails/currentOccupancyRate", "/occupancyRate"), ('m', "/pricingDetails/demandTrend", "/demandTrend")]), set: maps(&[]) },
-        ],
-        scenarios: vec![
+        ] },
+        scenarios: if !D { Vec::new() } else { vec![
             ScenarioDef { name: s("Book FL123"), steps: vec![Step { from: s("mobile-app"), message: s("CreateBooking"), payload: None, at_ms: None }] },
-            ScenarioDef { name: s("Check John's points"), steps: vec![Step { from: s("mobile-app"), message: s("GetLoyaltyPoints"), payload: Some(j("{\"customerId\":\"C12345\"}")), at_ms: None }] },
+            ScenarioDef { name: s("Check John's points"), steps: vec![Step { from: s("mobile-app"), message: s("GetLoyaltyPoints"), payload: Some(j::<D>("{\"customerId\":\"C12345\"}")), at_ms: None }] },
             ScenarioDef { name: s("List tiers"), steps: vec![Step { from: s("mobile-app"), message: s("GetLoyaltyTiers"), payload: None, at_ms: None }] },
-        ],
+        ] },
     }
 }
