@@ -31,6 +31,8 @@ pub struct Painter {
     sprite_scale: f64,
     /// Sprites are square, this many device pixels a side.
     sprite_side: f64,
+    /// Nothing is drawn on the canvas: a frame with no tokens has nothing to clear.
+    blank: bool,
 }
 
 /// Drawing order, bottom first.
@@ -56,6 +58,7 @@ impl Painter {
             sprites: Vec::new(),
             sprite_scale: 0.0,
             sprite_side: 0.0,
+            blank: true,
         })
     }
 
@@ -67,6 +70,14 @@ impl Painter {
     /// The tokens of `marked` (the selected or previewed message) get a ring, so the eye
     /// finds them among the others.
     pub fn paint(&mut self, tokens: &[PlacedToken], marked: Option<MessageId>, viewport: Viewport) {
+        // Reading the canvas's size forces a layout if the page changed since the last one:
+        // on the first frame after the page is built, a whole page's layout inside this
+        // frame's script, and the same again after it. Until a token flies there is
+        // nothing to size, draw or clear.
+        if tokens.is_empty() && self.blank {
+            return;
+        }
+        self.blank = tokens.is_empty();
         let canvas = &self.canvas;
         let css_width = canvas.client_width() as f64;
         let css_height = canvas.client_height() as f64;
