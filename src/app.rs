@@ -95,6 +95,11 @@ pub fn App() -> impl IntoView {
         });
         page.mount(&host, None);
         shown.set_value(Some(page));
+        // index.html's boot page (a header, and the airline's diagram, which the page's
+        // Diagram takes over) stays on screen until the page is here to take its place.
+        if let Some(boot) = document().get_element_by_id("boot") {
+            boot.remove();
+        }
     });
     view! { <div class="page-host" node_ref=host></div> }
 }

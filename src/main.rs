@@ -3,13 +3,7 @@ fn main() {
     // Mount in a task of its own, so compiling and instantiating the wasm and building the
     // page are two shorter tasks instead of one long one that blocks input while loading.
     leptos::prelude::set_timeout(
-        || {
-            // index.html shows a header while the wasm loads; the app takes its place.
-            if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
-                boot.remove();
-            }
-            leptos::mount::mount_to_body(contrail::App);
-        },
+        || leptos::mount::mount_to_body(contrail::App),
         std::time::Duration::ZERO,
     );
 }

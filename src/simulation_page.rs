@@ -713,9 +713,9 @@ pub fn SimulationPage(
 
     // The page is built over two tasks, each short enough not to block input while the
     // page loads (in one task it took 60 to 95 ms): now the header, the controls, the
-    // diagram and its legend, which take the place of the same diagram prerendered into
-    // index.html; in the next task the panels around them. Every place is fixed by the
-    // layout, so nothing moves as they arrive.
+    // diagram (taking over the drawing prerendered into index.html) and its legend; in
+    // the next task the narration, the table view and the panels around them. Every
+    // place is fixed by the layout, so nothing moves as they arrive.
     let (built, set_built) = signal(false);
     set_timeout(
         move || {
@@ -829,17 +829,20 @@ pub fn SimulationPage(
                         viewport
                     />
                     <Legend />
-                    // Under the diagram, not above it: the words are for listening first,
-                    // and the diagram keeps its place at first paint.
-                    <div class="narration-row panel">
-                        <Narration said=said narrate />
-                        <KeyboardShortcuts />
-                    </div>
-                    <DiagramTable live=panels_live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
                     <Show when=sequence_shown>
                         {part_holder(Box::pin(on_demand!(sequence_view_part(flow_live, selected_message, chain.into(), set_visible_window))))}
                     </Show>
                     <Show when=panels_ready>
+                        // Under the diagram, not above it: the words are for listening
+                        // first, and the diagram keeps its place at first paint. Nothing is
+                        // said before a person acts, so the live region comes with the
+                        // panels. (The sequence view, before it here, is placed by the
+                        // stage's layout wherever it shows.)
+                        <div class="narration-row panel">
+                            <Narration said=said narrate />
+                            <KeyboardShortcuts />
+                        </div>
+                        <DiagramTable live=panels_live shown=Signal::derive(move || stage_view.get() == StageView::Table) />
                         <TracePanel live=flow_live selected=selected_message chain />
                         {is_airline.then(|| view! { <WhatIf on_preset playing=playing_preset /> })}
                         <ServiceInspector live=panels_live selected=selected_service on_fault on_invalid />

@@ -1015,3 +1015,73 @@ async fn the_diagram_is_one_tab_stop_the_arrows_move_and_narration_and_the_table
     let table = one(&root, "table.diagram-table").unwrap();
     assert_eq!(text(&one(&table, "caption").unwrap()), "Diagram as a table");
 }
+
+/// index.html's boot page with the prerendered airline diagram, as the release build has it,
+/// with `edit` applied to its markup.
+fn boot_page(edit: impl Fn(&str) -> String) -> Element {
+    let boot = document().create_element("div").unwrap();
+    boot.set_id("boot");
+    boot.set_inner_html(&edit(include_str!(
+        "../assets/prerendered/airline-diagram.html"
+    )));
+    document().body().unwrap().append_child(&boot).unwrap();
+    boot
+}
+
+/// The diagram's nodes with their status and whether they are selected, as drawn.
+fn drawn_nodes(root: &Element) -> Vec<(String, String, bool)> {
+    all(root, ".diagram-svg .node")
+        .iter()
+        .map(|n| {
+            (
+                n.get_attribute("data-service").unwrap_or_default(),
+                n.get_attribute("data-status").unwrap_or_default(),
+                n.class_list().contains("selected"),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_app_takes_over_the_prerendered_drawing_and_draws_on_it() {
+    let boot = boot_page(str::to_string);
+    let prerendered = one(&boot, ".diagram-svg").unwrap();
+    let (root, _app) = mounted_paused_app().await;
+    assert!(
+        document().get_element_by_id("boot").is_none(),
+        "the boot page is gone"
+    );
+    let drawn = one(&root, ".diagram-svg").unwrap();
+    assert!(
+        drawn.is_same_node(Some(&prerendered)),
+        "the drawing is index.html's own"
+    );
+    assert_eq!(all(&root, ".diagram-drawing > svg").len(), 1);
+    // Later changes are patched onto it as onto a drawing of the app's own.
+    click(&one(&root, "[data-service=\"loyalty\"]").unwrap());
+    settle().await;
+    let nodes = drawn_nodes(&root);
+    assert_eq!(nodes.len(), 6);
+    assert!(nodes.contains(&("loyalty".into(), "idle".into(), true)));
+    assert_eq!(nodes.iter().filter(|n| n.2).count(), 1, "{nodes:?}");
+    button(&root, "Book FL123").click();
+    step_until(&root, ".diagram-svg .node.busy").await;
+    assert_eq!(all(&root, ".diagram-drawing > svg").len(), 1);
+    assert_eq!(all(&root, ".diagram-svg .node").len(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn a_prerendered_drawing_that_differs_from_the_apps_is_not_taken_over() {
+    // As if index.html were left from an older build: one service named otherwise.
+    let boot = boot_page(|html| html.replace(">Mobile App<", ">Mobile Client<"));
+    let prerendered = one(&boot, ".diagram-svg").unwrap();
+    let (root, _app) = mounted_paused_app().await;
+    let drawn = one(&root, ".diagram-svg").unwrap();
+    assert!(
+        !drawn.is_same_node(Some(&prerendered)),
+        "the app drew its own"
+    );
+    assert_eq!(all(&root, ".diagram-drawing > svg").len(), 1);
+    assert!(text(&drawn).contains("Mobile App") && !text(&drawn).contains("Mobile Client"));
+    assert_eq!(drawn_nodes(&root).len(), 6);
+}

@@ -79,6 +79,10 @@ pub fn Diagram(
     // The diagram's one tab stop; the arrow keys move it, a click or Tab onto an item too.
     let focus = RwSignal::new(None::<DiagramItem>);
     let applied = StoredValue::new_local(None::<Vec<MarkupNode>>);
+    // The airline's diagram as index.html showed it while the wasm loaded: taken over
+    // instead of built again when it is what this page draws first, which keeps the
+    // building of its few hundred elements out of the task that mounts the page.
+    let prerendered = StoredValue::new_local(take_prerendered_svg());
     Effect::new(move |_| {
         let selected = selected_service.get();
         let marked = marked_message.get();
@@ -99,7 +103,16 @@ pub fn Diagram(
             return;
         };
         let first = applied.with_value(Option::is_none);
+        let taken_over = first
+            && prerendered
+                .try_update_value(Option::take)
+                .flatten()
+                .is_some_and(|svg| take_over(&host, svg, &markup));
         applied.update_value(|applied| {
+            if taken_over {
+                *applied = Some(markup);
+                return;
+            }
             patch_children(&host, applied.as_deref().unwrap_or_default(), &markup);
             *applied = Some(markup);
         });
@@ -294,6 +307,29 @@ pub fn Diagram(
             <div class="zoom-controls" role="group" aria-label="Zoom" inner_html=ZOOM_BUTTONS></div>
         </div>
     }
+}
+
+/// Takes index.html's prerendered drawing out of the boot page, which the app removes
+/// once its own page is mounted (in the same task, so no frame shows neither).
+fn take_prerendered_svg() -> Option<web_sys::Element> {
+    let svg = document()
+        .query_selector("#boot-diagram .diagram-svg")
+        .ok()??;
+    svg.remove();
+    Some(svg)
+}
+
+/// Puts the prerendered drawing in `host` if it is exactly `markup`, and answers whether
+/// it did. It is for the airline at rest, which the first page draws first
+/// (`tests/prerender.rs` keeps the file equal to these functions' output); a bench scene,
+/// or a browser that writes the markup back otherwise, gets the drawing built as usual.
+fn take_over(host: &web_sys::HtmlDivElement, svg: web_sys::Element, markup: &[MarkupNode]) -> bool {
+    if svg.outer_html() != crate::markup::to_html(markup) {
+        return false;
+    }
+    // First, where `patch_children` keeps what it draws (Leptos may leave a comment after).
+    host.insert_before(&svg, host.first_child().as_ref())
+        .is_ok()
 }
 
 /// The zoom buttons, handled by the diagram's click handler: fixed markup, which costs the
