@@ -659,6 +659,10 @@ await test("10.1 Loyalty is down: bookings complete, Loyalty's queue badge rises
   const status = await until(() => node(p, "loyalty").getAttribute("data-status"), (s) => s === "down", 10000);
   expect(status === "down", "Loyalty shows down");
   expect((await node(p, "loyalty").locator(".node-status").textContent()).includes("down"), "in words");
+  // What to notice comes with the engine that plays the preset, in the lab and the step caption.
+  const told = await until(() => p.locator(".what-if .preset-caption").textContent(), (t) => t.includes("watch the queue drain"), 10000);
+  expect(told.startsWith("Loyalty Points is down"), `the preset's story is told: ${told}`);
+  expect((await p.locator(".step-caption").textContent()).startsWith("Loyalty is down: Loyalty Points is down"), "and in the step caption");
   const depth = await until(() => nodeNumber(p, "loyalty", "data-queue-depth"), (d) => d >= 2);
   expect(depth >= 2, `Loyalty's queue rose to ${depth}`);
   const failedQuery = p.locator('.log-entry[data-kind="query"][data-outcome="failed"]');
@@ -676,6 +680,9 @@ await test("10.1 Loyalty is down: bookings complete, Loyalty's queue badge rises
   const drained = await until(() => nodeNumber(p, "loyalty", "data-queue-depth"), (d) => d === 0);
   expect(drained === 0, `the queue drained (${drained} left)`);
   expect((await node(p, "loyalty").getAttribute("data-status")) !== "down", "Loyalty is up");
+  await p.getByRole("button", { name: "Reset" }).click();
+  const idle = await p.locator(".what-if .preset-caption").textContent();
+  expect(idle.startsWith("Each button starts the run over"), `Reset takes the story back: ${idle}`);
   await p.close();
 });
 

@@ -19,7 +19,7 @@ use crate::components::message_log::LogHandles;
 use crate::loaded::LoadedModel;
 use crate::narration::{self, Digest};
 use crate::on_demand::PartMissing;
-use crate::sim::{Happening, Input, Journal, Replayed, Sim, SimConfig, SimError, Topology};
+use crate::sim::{Happening, Input, Journal, Preset, Replayed, Sim, SimConfig, SimError, Topology};
 
 /// What the page asks of the engine; one implementation, reached through a reference.
 pub trait Engine {
@@ -62,6 +62,10 @@ pub trait Engine {
     /// The message log, which lists what the run did: the page shows its empty page until
     /// the engine arrives.
     fn message_log(&self, log: LogHandles) -> AnyView;
+
+    /// What to notice in a what-if preset's story: told once it plays, so it comes with
+    /// the engine that plays it.
+    fn preset_caption(&self, preset: Preset) -> &'static str;
 }
 
 struct Full;
@@ -115,6 +119,10 @@ impl Engine for Full {
 
     fn message_log(&self, log: LogHandles) -> AnyView {
         log.view()
+    }
+
+    fn preset_caption(&self, preset: Preset) -> &'static str {
+        preset.caption()
     }
 }
 

@@ -12,6 +12,7 @@ use crate::components::controls::TRAFFIC_MAX;
 use crate::components::message_log::{filter_changed, LogHandles};
 use crate::components::model_editor::model_editor_part;
 use crate::components::sequence_view::sequence_view_part;
+use crate::components::what_if::NO_PRESET;
 use crate::components::{
     Composer, Controls, DeadLetters, Diagram, DiagramTable, FlowExports, KeyboardShortcuts, Legend,
     ModelPicker, Narration, Notice, PayloadInspector, ServiceInspector, ShareLink, StageView,
@@ -144,6 +145,12 @@ pub fn SimulationPage(
     let caption = move |text: String| {
         if let Some(line) = find(".step-caption") {
             line.set_text_content(Some(&text));
+        }
+    };
+    // And so is what to notice in the playing what-if preset, which comes with the engine.
+    let tell_preset = move |text: &str| {
+        if let Some(line) = find(".preset-caption") {
+            line.set_text_content(Some(text));
         }
     };
     let token_canvas = move || {
@@ -453,6 +460,7 @@ pub fn SimulationPage(
         say("Reset: the run starts again from the beginning.".into());
         run_replaced.update(|n| *n += 1);
         playing_preset.set(None);
+        tell_preset(NO_PRESET);
         set_clock_now.set(sim.with_value(Sim::now));
         refresh_all();
     });
@@ -485,7 +493,11 @@ pub fn SimulationPage(
         on_reset.run(());
         what_if(Input::Preset(preset), preset.label());
         playing_preset.set(Some(preset));
-        caption(format!("{}: {}", preset.label(), preset.caption()));
+        with_engine(Box::new(move |e| {
+            let told = e.preset_caption(preset);
+            caption(format!("{}: {told}", preset.label()));
+            tell_preset(told);
+        }));
         playing.set(true);
     });
     let on_scenario = Callback::new(move |name: String| {

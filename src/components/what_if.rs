@@ -2,13 +2,17 @@ use leptos::prelude::*;
 
 use crate::sim::Preset;
 
+/// The preset caption before any preset plays.
+pub const NO_PRESET: &str =
+    "Each button starts the run over with a fault and a short story. Reset clears every fault.";
+
 /// The what-if lab's presets: one button per story, each starting the run over with its
-/// faults, and the caption of the one playing.
+/// faults, and what to notice in the one playing.
 #[component]
 pub fn WhatIf(
     /// Starts a preset from a fresh run.
     on_preset: Callback<Preset>,
-    /// The preset playing now, if any, for its caption.
+    /// The preset playing now, if any, whose button shows pressed.
     #[prop(into)]
     playing: Signal<Option<Preset>>,
 ) -> impl IntoView {
@@ -64,10 +68,9 @@ pub fn WhatIf(
                 }
             ></div>
             <p class="preset-caption" aria-live="polite">
-                {move || playing.get().map_or(
-                    "Each button starts the run over with a fault and a short story. Reset clears every fault.",
-                    Preset::caption,
-                )}
+                // The page writes the playing preset's story here once the engine that
+                // plays it has arrived, and this again on Reset.
+                {NO_PRESET}
             </p>
         </section>
     }
