@@ -1853,10 +1853,22 @@ await test("12.7 the engine comes with the first sign of a person: not in the fi
       await until(() => alert.innerText().catch(() => ""), (t) => t.includes("could not be fetched"), 10000);
       expect((await q.locator(".log-entry").count()) === 0, "nothing ran without the engine");
       expect((await q.locator("g.node").count()) > 0, "the diagram is still there");
+      // The next press fetches it. Held on its way, a step pressed after the booking waits
+      // too, and narration says what both did, not only the last.
       await q.unroute(engine);
+      let release;
+      const held = new Promise((go) => { release = go; });
+      await q.route(engine, async (route) => { await held; await route.continue(); });
       await q.getByRole("button", { name: "Book FL123" }).click();
+      await q.locator(".step-caption").click();
+      await q.keyboard.press("s");
+      expect((await q.locator(".log-entry").count()) === 0, "nothing ran before the engine came");
+      release();
       await until(() => q.locator(".log-entry").count(), (n) => n > 0, 10000);
       expect(qParts.filter((n) => n === "engine").length >= 2, `asked again, fetched when it could be: ${qParts}`);
+      const both = /^Mobile App sent the command CreateBooking\b.* Step 1: /s;
+      const told = await until(() => narration(q), (t) => both.test(t), 5000);
+      expect(both.test(told), `narration tells the booking and the step: ${told}`);
     } finally {
       await q.close();
     }
@@ -2009,7 +2021,8 @@ await test("15.3 narration says each kind in words, step by step, sums up traffi
   await p.locator(".step-caption").click(); // out of any control, so the letter keys are shortcuts
   await p.keyboard.press("p"); // pause
   await p.getByRole("button", { name: "Book FL123" }).click();
-  const said = [await narration(p)];
+  // The booking may wait for the engine; a listener hears it when it runs.
+  const said = [await until(() => narration(p), (t) => t.startsWith("Mobile App sent"), 15000)];
   for (let i = 0; i < 40; i++) {
     await p.keyboard.press("s");
     said.push(await narration(p));

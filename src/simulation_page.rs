@@ -173,11 +173,26 @@ pub fn SimulationPage(
     let narrate = RwSignal::new(true);
     let said = RwSignal::new(String::new());
     let digest = StoredValue::new_local(narration::Digest::default());
+    // While presses that waited for the engine run together, what each says is kept, so
+    // that a listener hears the booking as well as the step pressed right after it.
+    let waited_words = StoredValue::new_local(None::<String>);
     let say = move |text: String| {
         digest.try_update_value(|d| *d = narration::Digest::default());
-        if narrate.try_get_untracked() == Some(true) {
-            let _ = said.try_set(text);
+        if narrate.try_get_untracked() != Some(true) {
+            return;
         }
+        let text = waited_words
+            .try_update_value(|words| {
+                let words = words.as_mut()?;
+                if !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push_str(&text);
+                Some(words.clone())
+            })
+            .flatten()
+            .unwrap_or(text);
+        let _ = said.try_set(text);
     };
 
     // Everything the simulation reports goes through here: new hops become tokens at once.
@@ -244,9 +259,11 @@ pub fn SimulationPage(
                     at_rest.set_value(false);
                 }
             }
+            waited_words.set_value(Some(String::new()));
             for then in waiting.try_update_value(std::mem::take).unwrap_or_default() {
                 then(e);
             }
+            waited_words.try_set_value(None);
             refresh_all();
         });
     };
