@@ -401,6 +401,8 @@ await test("16.3 a selected message's route is marked on the diagram, a hovered 
   try {
     await p.getByRole("button", { name: "Pause" }).click();
     await p.getByRole("button", { name: "Book FL123" }).click();
+    // The first press may wait for the engine; the steps are counted from the booking.
+    await until(() => p.locator(".log-entry").count(), (n) => n > 0, 15000);
     const step = p.getByRole("button", { name: "Step", exact: true });
     for (let i = 0; i < 40 && !(await p.locator('.log-entry[data-type="BookingCreated"]').count()); i += 1) await step.click();
     await p.locator('.log-entry[data-type="BookingCreated"] button').first().click();
@@ -460,6 +462,8 @@ await test("16.4 every step has a caption, and Step back then Step gives the sam
     expect((await p.locator(".step-caption").getAttribute("aria-live")) === "off", "the caption is not spoken twice");
     await p.getByRole("button", { name: "Pause" }).click();
     await p.getByRole("button", { name: "Book FL123" }).click();
+    // The first press may wait for the engine; the steps are counted from the booking.
+    await until(() => p.locator(".log-entry").count(), (n) => n > 0, 15000);
     const step = p.getByRole("button", { name: "Step", exact: true });
     const back = p.getByRole("button", { name: "Step back" });
     const captions = [];
