@@ -779,6 +779,15 @@ await test("10.5 bad what-if values get a clear message and the previous setting
   await dup.blur();
   expect(/duplicate rate/i.test(await p.locator(".notice").textContent()), "a negative rate is refused");
   expect((await dup.inputValue()) === "0", "and the rate stays 0");
+  // The traffic generator's rate too: the notice says why, and no traffic starts.
+  const rate = p.getByRole("spinbutton", { name: "Bookings/s" });
+  for (const [bad, why] of [["-5", "between 0 and 50 bookings per second, not -5."], ["", "must be a number"]]) {
+    await rate.fill(bad);
+    await p.getByRole("button", { name: "Start traffic" }).click();
+    const notice = await until(() => p.locator(".notice").textContent(), (t) => t.includes(why), 5000);
+    expect(notice.includes(why), `a clear message for a traffic rate of "${bad}": ${notice}`);
+    expect((await p.getByRole("button", { name: "Start traffic" }).count()) === 1, "and no traffic started");
+  }
   // Reset clears every fault.
   await node(p, "flights").click();
   await slowdown.fill("5");

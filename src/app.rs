@@ -88,18 +88,16 @@ pub fn App() -> impl IntoView {
         if let Some(Some(mut last)) = shown.try_update_value(Option::take) {
             last.unmount();
         }
+        // index.html's boot page (a header, and the airline's diagram, which the page's
+        // Diagram takes over) stays on screen until the page is here to take its place.
+        let boot = document().get_element_by_id("boot");
         let mut page = untrack(|| {
-            view! { <SimulationPage start=next on_start /> }
+            view! { <SimulationPage start=next on_start in_place_of=boot /> }
                 .into_any()
                 .build()
         });
         page.mount(&host, None);
         shown.set_value(Some(page));
-        // index.html's boot page (a header, and the airline's diagram, which the page's
-        // Diagram takes over) stays on screen until the page is here to take its place.
-        if let Some(boot) = document().get_element_by_id("boot") {
-            boot.remove();
-        }
     });
     view! { <div class="page-host" node_ref=host></div> }
 }

@@ -46,16 +46,21 @@ pub fn current_mode() -> (Mode, Option<String>) {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let (mode, why) = mode_from_query(&query);
-    if cfg!(feature = "bench") || mode == Mode::Airline {
-        return (mode, why);
+    if cfg!(feature = "bench") {
+        return mode_from_query(&query);
     }
+    // Whatever the benchmark asked for, this build has none: reading its value would only
+    // add code to the page.
+    let asked = query
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair.starts_with("bench="));
     (
         Mode::Airline,
-        Some(
+        asked.then(|| {
             "This build leaves the benchmark scenes out: the bench suite builds them with the `bench` feature."
-                .into(),
-        ),
+                .into()
+        }),
     )
 }
 

@@ -66,6 +66,10 @@ pub trait Engine {
     /// What to notice in a what-if preset's story: told once it plays, so it comes with
     /// the engine that plays it.
     fn preset_caption(&self, preset: Preset) -> &'static str;
+
+    /// Why the run refused an input, in words: only the engine refuses, so the texts of
+    /// its refusals come with it.
+    fn explain(&self, error: &SimError) -> String;
 }
 
 struct Full;
@@ -123,6 +127,10 @@ impl Engine for Full {
 
     fn preset_caption(&self, preset: Preset) -> &'static str {
         preset.caption()
+    }
+
+    fn explain(&self, error: &SimError) -> String {
+        error.to_string()
     }
 }
 

@@ -53,6 +53,11 @@ pub fn SimulationPage(
     start: Start,
     /// Loads another model or opens a link: the page is built again for it.
     on_start: Callback<Start>,
+    /// What shows in this page's place while it is built (index.html's boot page, with the
+    /// prerendered diagram the Diagram takes over): the page is built hidden and takes its
+    /// place whole, in one frame.
+    #[prop(optional_no_strip)]
+    in_place_of: Option<web_sys::Element>,
 ) -> impl IntoView {
     let model = StoredValue::new(start.model.clone());
     let is_airline = start.model.is_airline();
@@ -462,7 +467,7 @@ pub fn SimulationPage(
                 run_replaced.update(|n| *n += 1);
                 refresh_all();
             }
-            Err((_, error)) => notice.set(Some(format!("Step back: {error}"))),
+            Err((_, error)) => notice.set(Some(format!("Step back: {}", e.explain(&error)))),
         }));
     });
     let on_reset = Callback::new(move |()| {
@@ -486,13 +491,13 @@ pub fn SimulationPage(
     let what_if = move |input: Input, what: &'static str| {
         feed(
             input,
-            Box::new(move |_, did| {
+            Box::new(move |e, did| {
                 match did {
                     Ok(happenings) => {
                         notice.set(None);
                         absorb(&happenings);
                     }
-                    Err(error) => notice.set(Some(format!("{what}: {error}"))),
+                    Err(error) => notice.set(Some(format!("{what}: {}", e.explain(&error)))),
                 }
                 refresh_all();
             }),
@@ -526,7 +531,9 @@ pub fn SimulationPage(
                     tell(e, name, String::new(), &happenings);
                     absorb(&happenings);
                 }
-                Ok(Some(Err(error))) | Err(error) => notice.set(Some(format!("{name}: {error}"))),
+                Ok(Some(Err(error))) | Err(error) => {
+                    notice.set(Some(format!("{name}: {}", e.explain(&error))))
+                }
                 Ok(None) => {}
             }
         }));
@@ -543,7 +550,7 @@ pub fn SimulationPage(
                     told(e, &happenings);
                     Ok(())
                 }
-                Some(Err(error)) => Err(error.to_string()),
+                Some(Err(error)) => Err(e.explain(&error)),
                 None => Err("the page is closing".into()),
             },
             // Opening the composer already asked for the engine, so this is rare: the
@@ -553,22 +560,22 @@ pub fn SimulationPage(
                     Input::Send(message),
                     Box::new(move |e, did| match did {
                         Ok(happenings) => told(e, &happenings),
-                        Err(error) => notice.set(Some(format!("Composer: {error}"))),
+                        Err(error) => notice.set(Some(format!("Composer: {}", e.explain(&error)))),
                     }),
                 );
                 Ok(())
             }
         }
     });
-    let on_traffic = Callback::new(move |text: String| match parse_traffic_rate(&text) {
+    let on_traffic = Callback::new(move |rate: f64| match check_traffic_rate(rate) {
         Ok(rate) => feed(
             Input::Traffic(rate),
-            Box::new(move |_, did| match did {
+            Box::new(move |e, did| match did {
                 Ok(_) => {
                     notice.set(None);
                     refresh_all();
                 }
-                Err(error) => notice.set(Some(format!("Traffic: {error}"))),
+                Err(error) => notice.set(Some(format!("Traffic: {}", e.explain(&error)))),
             }),
         ),
         Err(message) => notice.set(Some(message)),
@@ -648,8 +655,9 @@ pub fn SimulationPage(
             }
             Err((at, error)) => {
                 notice.set(Some(format!(
-                    "This link could not be replayed: its input {} was refused ({error}). The model is loaded, fresh.",
-                    at + 1
+                    "This link could not be replayed: its input {} was refused ({}). The model is loaded, fresh.",
+                    at + 1,
+                    e.explain(&error)
                 )));
                 None
             }
@@ -740,18 +748,45 @@ pub fn SimulationPage(
         Mode::Airline => {}
     }
 
-    // The page is built over two tasks, each short enough not to block input while the
-    // page loads (in one task it took 60 to 95 ms): now the header, the controls, the
-    // diagram (taking over the drawing prerendered into index.html) and its legend; in
-    // the next task the narration, the table view and the panels around them. Every
-    // place is fixed by the layout, so nothing moves as they arrive.
+    // The page is built over tasks, each short enough not to block input while the page
+    // loads (in one task it took 45 to 80 ms on a busy two-core machine): the header and
+    // the controls; then the diagram (taking over the drawing prerendered into index.html)
+    // and its legend; then the narration, the table view and the panels around them. In
+    // place of the boot page the page is built hidden and shown, whole, in the frame that
+    // removes the boot page, so nothing moves or flashes; a page for another model draws
+    // its diagram at once. Every later place is fixed by the layout.
+    let hidden_at_first = in_place_of.is_some();
+    let prerendered = in_place_of
+        .as_ref()
+        .and_then(|boot| boot.query_selector(".diagram-svg").ok().flatten());
+    let (drawn, set_drawn) = signal(!hidden_at_first);
     let (built, set_built) = signal(false);
-    set_timeout(
-        move || {
-            let _ = set_built.try_set(true);
-        },
-        std::time::Duration::ZERO,
-    );
+    let build_panels = move || {
+        set_timeout(
+            move || {
+                let _ = set_built.try_set(true);
+            },
+            std::time::Duration::ZERO,
+        )
+    };
+    match in_place_of {
+        None => build_panels(),
+        Some(boot) => set_timeout(
+            move || {
+                if set_drawn.try_set(true).is_some() {
+                    return; // the page is gone
+                }
+                // In this task, with the Diagram taking the boot page's drawing over, so
+                // no frame shows neither.
+                boot.remove();
+                if let Some(root) = page.get_untracked() {
+                    root.set_hidden(false);
+                }
+                build_panels();
+            },
+            std::time::Duration::ZERO,
+        ),
+    }
     let panels_ready = move || built.get();
 
     let panels_live = live.lane(Lane::Panels);
@@ -802,7 +837,7 @@ pub fn SimulationPage(
     };
 
     view! {
-        <div class="app" node_ref=page>
+        <div class="app" node_ref=page hidden=hidden_at_first>
             <header class="app-header">
                 <div class="brand" inner_html=BRAND></div>
                 <p class="clock" aria-live="off">
@@ -846,18 +881,21 @@ pub fn SimulationPage(
                     class:sequence-only=move || stage_view.get() == StageView::Sequence
                     class:table-only=move || stage_view.get() == StageView::Table
                 >
-                    <Diagram
-                        live
-                        geometry
-                        selected_service
-                        marked_message
-                        chain
-                        on_select_service
-                        on_select_edge
-                        on_pick
-                        viewport
-                    />
-                    <Legend />
+                    <Show when=move || drawn.get()>
+                        <Diagram
+                            live
+                            geometry
+                            selected_service
+                            marked_message
+                            chain
+                            on_select_service
+                            on_select_edge
+                            on_pick
+                            viewport
+                            prerendered=prerendered.clone()
+                        />
+                        <Legend />
+                    </Show>
                     <Show when=sequence_shown>
                         {part_holder(Box::pin(on_demand!(sequence_view_part(flow_live, selected_message, chain.into(), set_visible_window))))}
                     </Show>
@@ -946,16 +984,17 @@ const BRAND: &str = concat!(
     r#"<a href="README.md" target="_blank">README</a></nav>"#,
 );
 
-/// Reads the traffic rate as typed, in bookings per simulated second; 0 stops traffic.
-pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {
-    let trimmed = text.trim();
-    let rate = crate::sim::read_decimal(trimmed).ok_or_else(|| {
-        format!("Traffic rate must be a number of bookings per second, not \"{trimmed}\".")
-    })?;
-    if !rate.is_finite() || !(0.0..=TRAFFIC_MAX).contains(&rate) {
+/// The traffic rate asked for, in bookings per simulated second (0 stops traffic), if the
+/// simulation can run it.
+pub fn check_traffic_rate(rate: f64) -> Result<f64, String> {
+    if rate.is_nan() {
+        return Err("Traffic rate must be a number of bookings per second.".into());
+    }
+    if !(0.0..=TRAFFIC_MAX).contains(&rate) {
         return Err(format!(
-            "Traffic rate must be between 0 and {} bookings per second, not {trimmed}.",
-            crate::sim::plain(TRAFFIC_MAX, 3)
+            "Traffic rate must be between 0 and {} bookings per second, not {}.",
+            crate::sim::plain(TRAFFIC_MAX, 3),
+            crate::sim::plain(rate, 3)
         ));
     }
     Ok(rate)
@@ -963,16 +1002,20 @@ pub fn parse_traffic_rate(text: &str) -> Result<f64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_traffic_rate;
+    use super::check_traffic_rate;
 
     #[test]
     fn traffic_rates_are_checked_before_they_reach_the_simulation() {
-        assert_eq!(parse_traffic_rate(" 2.5 "), Ok(2.5));
-        assert_eq!(parse_traffic_rate("0"), Ok(0.0));
-        assert!(parse_traffic_rate("abc").unwrap_err().contains("\"abc\""));
-        assert!(parse_traffic_rate("-1").is_err());
-        assert!(parse_traffic_rate("1e9").is_err());
-        assert!(parse_traffic_rate("NaN").is_err());
-        assert!(parse_traffic_rate("").is_err());
+        assert_eq!(check_traffic_rate(2.5), Ok(2.5));
+        assert_eq!(check_traffic_rate(0.0), Ok(0.0));
+        assert_eq!(check_traffic_rate(50.0), Ok(50.0));
+        assert!(check_traffic_rate(f64::NAN)
+            .unwrap_err()
+            .contains("must be a number"));
+        assert!(check_traffic_rate(-1.0).unwrap_err().contains("not -1."));
+        assert!(check_traffic_rate(1e9)
+            .unwrap_err()
+            .contains("between 0 and 50"));
+        assert!(check_traffic_rate(f64::INFINITY).is_err());
     }
 }

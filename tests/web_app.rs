@@ -1071,6 +1071,36 @@ async fn the_app_takes_over_the_prerendered_drawing_and_draws_on_it() {
 }
 
 #[wasm_bindgen_test]
+async fn in_place_of_the_boot_page_the_page_is_built_hidden_and_takes_its_place_whole() {
+    let boot = boot_page(str::to_string);
+    let prerendered = one(&boot, ".diagram-svg").unwrap();
+    let container = fresh_container();
+    let _handle = leptos::mount::mount_to(container.clone(), App);
+    // The mounting task's own effects, without the tasks after it.
+    for _ in 0..20 {
+        let resolved = web_sys::js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL);
+        wasm_bindgen_futures::JsFuture::from(resolved)
+            .await
+            .unwrap();
+    }
+    let page = one(&container, ".app").expect("the page is built");
+    assert!(
+        page.has_attribute("hidden"),
+        "hidden while the boot page shows"
+    );
+    assert!(boot.is_connected() && prerendered.is_connected());
+    assert!(one(&page, "button").is_some(), "its controls are built");
+    assert!(one(&page, ".diagram-svg").is_none(), "not its diagram yet");
+    settle().await;
+    assert!(
+        !page.has_attribute("hidden"),
+        "shown in the boot page's place"
+    );
+    assert!(!boot.is_connected(), "the boot page is gone");
+    assert!(one(&page, ".diagram-svg").is_some_and(|svg| svg.is_same_node(Some(&prerendered))));
+}
+
+#[wasm_bindgen_test]
 async fn a_prerendered_drawing_that_differs_from_the_apps_is_not_taken_over() {
     // As if index.html were left from an older build: one service named otherwise.
     let boot = boot_page(|html| html.replace(">Mobile App<", ">Mobile Client<"));

@@ -87,9 +87,9 @@ pub fn Controls(
     on_scenario: Callback<String>,
     /// Whether the model has a traffic generator (the airline's bookings).
     traffic_available: bool,
-    /// Asks for traffic at a rate (0 stops it). The text is passed as typed, so the
-    /// owner can explain what is wrong with it.
-    on_traffic: Callback<String>,
+    /// Asks for traffic at a rate in bookings per second (0 stops it), as the browser reads
+    /// the field: not a number when it holds none, so the owner can say what is wrong.
+    on_traffic: Callback<f64>,
 ) -> impl IntoView {
     let markup = controls_markup(&scenarios, traffic_available);
     let holder = NodeRef::<Div>::new();
@@ -140,10 +140,13 @@ pub fn Controls(
             Some("step-back") => on_step_back.run(()),
             Some("step") => on_step.run(()),
             Some("reset") => on_reset.run(()),
-            Some("traffic") if traffic.get_untracked() > 0.0 => on_traffic.run("0".into()),
+            Some("traffic") if traffic.get_untracked() > 0.0 => on_traffic.run(0.0),
             Some("traffic") => {
                 if let Some(rate) = find("input[type=number]") {
-                    on_traffic.run(rate.unchecked_into::<web_sys::HtmlInputElement>().value());
+                    on_traffic.run(
+                        rate.unchecked_into::<web_sys::HtmlInputElement>()
+                            .value_as_number(),
+                    );
                 }
             }
             _ => {}

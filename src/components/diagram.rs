@@ -44,6 +44,11 @@ pub fn Diagram(
     /// The part of the diagram on screen: the zoom buttons, Ctrl and the wheel, a pinch, a
     /// drag and the keyboard change it; the canvas draws through it too.
     viewport: RwSignal<Viewport>,
+    /// A drawing already on screen (index.html's, prerendered while the wasm loaded), taken
+    /// over instead of built again when it is exactly what this diagram draws first: that
+    /// keeps the building of its few hundred elements out of the task that shows the page.
+    #[prop(optional_no_strip)]
+    prerendered: Option<web_sys::Element>,
 ) -> impl IntoView {
     let container = NodeRef::<Div>::new();
     // Where a client point (relative to the diagram) is in the diagram, at the zoom now.
@@ -79,10 +84,7 @@ pub fn Diagram(
     // The diagram's one tab stop; the arrow keys move it, a click or Tab onto an item too.
     let focus = RwSignal::new(None::<DiagramItem>);
     let applied = StoredValue::new_local(None::<Vec<MarkupNode>>);
-    // The airline's diagram as index.html showed it while the wasm loaded: taken over
-    // instead of built again when it is what this page draws first, which keeps the
-    // building of its few hundred elements out of the task that mounts the page.
-    let prerendered = StoredValue::new_local(take_prerendered_svg());
+    let prerendered = StoredValue::new_local(prerendered);
     Effect::new(move |_| {
         let selected = selected_service.get();
         let marked = marked_message.get();
@@ -307,16 +309,6 @@ pub fn Diagram(
             <div class="zoom-controls" role="group" aria-label="Zoom" inner_html=ZOOM_BUTTONS></div>
         </div>
     }
-}
-
-/// Takes index.html's prerendered drawing out of the boot page, which the app removes
-/// once its own page is mounted (in the same task, so no frame shows neither).
-fn take_prerendered_svg() -> Option<web_sys::Element> {
-    let svg = document()
-        .query_selector("#boot-diagram .diagram-svg")
-        .ok()??;
-    svg.remove();
-    Some(svg)
 }
 
 /// Puts the prerendered drawing in `host` if it is exactly `markup`, and answers whether

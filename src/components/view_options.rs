@@ -56,6 +56,16 @@ pub(crate) fn view_options_markup(reduce_motion: bool) -> String {
     html
 }
 
+/// The sizes the diagram's text can take, as the text size list's values: multiples of its
+/// normal size, written into the page's style as they are (no number is read, which would
+/// bring a parser into the first load).
+const TEXT_SCALES: [&str; 4] = ["1", "1.25", "1.5", "2"];
+
+/// `value` if it is one of the text size list's, else nothing.
+fn text_scale(value: &str) -> Option<&'static str> {
+    TEXT_SCALES.into_iter().find(|scale| *scale == value)
+}
+
 fn first(selector: &str) -> Option<web_sys::Element> {
     document().query_selector(selector).ok().flatten()
 }
@@ -102,12 +112,10 @@ pub fn ViewOptions(
             let value = select.value();
             if select.get_attribute("data-view").as_deref() == Some("stage") {
                 stage_view.set(StageView::parse(&value));
-            } else if let (Some(scale), Some(page)) =
-                (crate::sim::read_decimal(&value), first(".app:not(#boot)"))
+            } else if let (Some(scale), Some(page)) = (text_scale(&value), first(".app:not(#boot)"))
             {
                 // The diagram's labels are sized from this one property (see the stylesheet).
-                let style = format!("--text-scale: {}", crate::sim::fixed(scale, 2));
-                let _ = page.set_attribute("style", &style);
+                let _ = page.set_attribute("style", &format!("--text-scale: {scale}"));
             }
         }
     };
@@ -135,19 +143,24 @@ mod tests {
 
     #[test]
     fn the_controls_start_at_the_diagram_and_normal_text_and_the_motion_asked_for() {
-        // The sizes the diagram's text can take, as multiples of its normal size: each
-        // option's value is the factor the page reads, its words the percentage.
-        const TEXT_SCALES: [f64; 4] = [1.0, 1.25, 1.5, 2.0];
+        // Each text size's value is the factor the page writes, its words the percentage.
         let html = view_options_markup(false);
         assert_eq!(html.matches("<option").count(), 4 + TEXT_SCALES.len());
         assert_eq!(html.matches(" selected").count(), 1);
         assert!(html.contains(r#"<option value="1" selected>100%</option>"#));
-        for scale in TEXT_SCALES {
-            let value = crate::sim::plain(scale, 3);
+        for value in TEXT_SCALES {
+            let scale = crate::sim::read_decimal(value).unwrap();
             let words = crate::sim::fixed(scale * 100.0, 0);
-            assert!(html.contains(&format!(r#"value="{value}""#)), "{value}");
+            assert!(
+                html.contains(&format!(r#"<option value="{value}""#)),
+                "{value}"
+            );
             assert!(html.contains(&format!(">{words}%</option>")), "{words}");
-            assert!(crate::sim::read_decimal(&value) == Some(scale));
+            assert_eq!(text_scale(value), Some(value));
+        }
+        // Only the list's own values reach the page's style.
+        for other in ["3", "1.50", "1; color: red", ""] {
+            assert_eq!(text_scale(other), None, "{other}");
         }
         assert!(!html.contains(" checked"));
         assert!(view_options_markup(true).contains(r#"data-view="motion" checked>"#));
