@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """What differs between two wasm builds with names (`wasm-opt -Oz -g`), function by function,
 summed by name without the hash, raw bytes: `sizes.py WITHOUT.wasm WITH.wasm [ROWS]`.
-Twiggy's `diff` does the same; this needs nothing installed."""
+Twiggy's `diff` does the same; this needs nothing installed.
+
+`sizes.py --sum NAMES.wasm LABEL=REGEX ...`: the raw bytes of the functions whose names match
+each regular expression, and of the whole (the first load's main module with names comes from
+`bench/without/first-load-names.sh`)."""
 import re
 import sys
 
@@ -76,7 +80,15 @@ def sizes(path):
     return out
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1] == "--sum":
+    functions = sizes(sys.argv[2])
+    code = {k: v for k, v in functions.items() if k != "<data>"}
+    print(f"all functions: {sum(code.values())} bytes in {len(code)} names; data: {functions['<data>']}")
+    for labelled in sys.argv[3:]:
+        label, pattern = labelled.split("=", 1)
+        matched = [v for k, v in code.items() if re.search(pattern, k)]
+        print(f"{label}: {sum(matched)} bytes in {len(matched)} names")
+elif __name__ == "__main__":
     without, with_ = sizes(sys.argv[1]), sizes(sys.argv[2])
     rows = int(sys.argv[3]) if len(sys.argv) > 3 else 40
     print(f"total {sum(without.values())} without, {sum(with_.values())} with")
