@@ -277,12 +277,25 @@ await test("12.3 the airline's diagram and legend are in index.html at first pai
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
       }).observe({ type: "layout-shift", buffered: true });
+      // Every frame from the first that has the drawing, until the app is done: one with no
+      // drawing shown (the boot page gone before the app's page shows, or the reverse) is
+      // a flash. The page is built hidden, and each rendered frame runs these callbacks first.
+      window.__framesWithoutDrawing = 0;
+      let seen = false;
+      const look = () => {
+        const drawn = [...document.querySelectorAll(".diagram-svg")].some((svg) => svg.getBoundingClientRect().width > 0);
+        seen ||= drawn;
+        if (seen && !drawn) window.__framesWithoutDrawing += 1;
+        if (!seen || document.getElementById("boot") || performance.now() < 3000) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
     });
     await app.goto(server.url, { waitUntil: "load" });
     await app.waitForFunction(() => !document.getElementById("boot") && document.querySelectorAll(".diagram-svg .node").length === 6);
     await app.waitForTimeout(300);
     const after = await app.evaluate(shape);
     const shift = await app.evaluate(() => window.__shift);
+    const flashes = await app.evaluate(() => window.__framesWithoutDrawing);
     const takenOver = await app.evaluate(() => document.querySelector(".diagram .diagram-svg").__prerendered === true);
     await app.close();
     // Same browser, same serialiser: the prerendered SVG is the app's own at rest.
@@ -292,6 +305,7 @@ await test("12.3 the airline's diagram and legend are in index.html at first pai
     expect(near(before.svg, after.svg), `the diagram stays in place: ${before.svg} then ${after.svg}`);
     expect(near(before.legendBox, after.legendBox), `the legend stays in place: ${before.legendBox} then ${after.legendBox}`);
     expect(shift === 0, `no layout shift, got ${shift}`);
+    expect(flashes === 0, `the drawing shows in every frame while the app takes over, but ${flashes} had none`);
     // Building it again cost the page's mounting task most of its long-task margin.
     expect(takenOver, "the app took over index.html's drawing instead of building its own");
   }
