@@ -81,23 +81,36 @@ pub fn App() -> impl IntoView {
     let host = NodeRef::<Div>::new();
     let shown = StoredValue::new_local(None::<AnyViewState>);
     Effect::new(move |_| {
-        let next = start.with(|(_, s)| s.clone());
+        let (number, next) = start.with(|(n, s)| (*n, s.clone()));
         let Some(host) = host.get() else {
             return;
         };
-        if let Some(Some(mut last)) = shown.try_update_value(Option::take) {
-            last.unmount();
+        let build = move || {
+            // A start that came meanwhile builds its own page.
+            if start.try_with_untracked(|(n, _)| *n) != Some(number) {
+                return;
+            }
+            if let Some(Some(mut last)) = shown.try_update_value(Option::take) {
+                last.unmount();
+            }
+            // index.html's boot page (a header, and the airline's diagram, which the page's
+            // Diagram takes over) stays on screen until the page is here to take its place.
+            let boot = document().get_element_by_id("boot");
+            let mut page = untrack(|| {
+                view! { <SimulationPage start=next on_start in_place_of=boot /> }
+                    .into_any()
+                    .build()
+            });
+            page.mount(&host, None);
+            shown.set_value(Some(page));
+        };
+        // Loading, the page is built in a task after the one that instantiated the wasm and
+        // set the app up: together they ran past 50 ms, blocking input, on a busy machine.
+        if document().get_element_by_id("boot").is_some() {
+            set_timeout(build, std::time::Duration::ZERO);
+        } else {
+            build();
         }
-        // index.html's boot page (a header, and the airline's diagram, which the page's
-        // Diagram takes over) stays on screen until the page is here to take its place.
-        let boot = document().get_element_by_id("boot");
-        let mut page = untrack(|| {
-            view! { <SimulationPage start=next on_start in_place_of=boot /> }
-                .into_any()
-                .build()
-        });
-        page.mount(&host, None);
-        shown.set_value(Some(page));
     });
     view! { <div class="page-host" node_ref=host></div> }
 }

@@ -1,9 +1,6 @@
 fn main() {
     console_error_panic_hook::set_once();
-    // Mount in a task of its own, so compiling and instantiating the wasm and building the
-    // page are two shorter tasks instead of one long one that blocks input while loading.
-    leptos::prelude::set_timeout(
-        || leptos::mount::mount_to_body(contrail::App),
-        std::time::Duration::ZERO,
-    );
+    // Mounted at once, in the task that instantiated the wasm, which has room for the app's
+    // own set-up: the page itself is built in a task of its own (see `App`).
+    leptos::mount::mount_to_body(contrail::App);
 }

@@ -101,7 +101,10 @@ async fn step_to_quiet(root: &Element) {
 async fn mounted_paused_app() -> (HtmlElement, impl Drop) {
     let container = fresh_container();
     let handle = leptos::mount::mount_to(container.clone(), App);
-    settle().await;
+    // Over a boot page the page is built a task later, and shown one after that.
+    for _ in 0..3 {
+        settle().await;
+    }
     button(&container, "Pause").click();
     settle().await;
     assert!(
@@ -1071,18 +1074,25 @@ async fn the_app_takes_over_the_prerendered_drawing_and_draws_on_it() {
 }
 
 #[wasm_bindgen_test]
-async fn in_place_of_the_boot_page_the_page_is_built_hidden_and_takes_its_place_whole() {
+async fn the_page_is_built_hidden_a_task_after_the_app_and_takes_the_boot_pages_place_whole() {
     let boot = boot_page(str::to_string);
     let prerendered = one(&boot, ".diagram-svg").unwrap();
     let container = fresh_container();
     let _handle = leptos::mount::mount_to(container.clone(), App);
-    // The mounting task's own effects, without the tasks after it.
+    // The mounting task's own effects, without the tasks after it: the app is set up, and
+    // the boot page is all there is to see.
     for _ in 0..20 {
         let resolved = web_sys::js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL);
         wasm_bindgen_futures::JsFuture::from(resolved)
             .await
             .unwrap();
     }
+    assert!(
+        one(&container, ".app").is_none(),
+        "the page is built in a task of its own"
+    );
+    assert!(boot.is_connected() && prerendered.is_connected());
+    settle().await;
     let page = one(&container, ".app").expect("the page is built");
     assert!(
         page.has_attribute("hidden"),
